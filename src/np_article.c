@@ -1,0 +1,342 @@
+/* Loading an article file into the article model. The root element picks the format's mapper;
+ * the parsed document lives in a scratch pool that is gone before np_article_load returns,
+ * so a cached article holds only its own strings, never a libxml2 tree. */
+#include "np_article.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <apr_strings.h>
+#include <libxml/tree.h>
+
+#include "np_buf.h"
+#include "np_sanitize.h"
+#include "np_xml.h"
+
+#define SUMMARY_CHARS 200
+
+typedef struct {
+    apr_pool_t *p;   /* the article's pool: everything kept is allocated here */
+    apr_pool_t *tmp; /* the document's pool, destroyed before returning */
+    const char *path;
+    const np_tz *tz;
+    const char *err;
+    xmlNode *body; /* set by the mapper */
+} load_ctx;
+
+/* Sets the error, "path:line:col: message" at node, and returns -1. */
+static int fail(load_ctx *cx, const xmlNode *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(load_ctx *cx, const xmlNode *at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cx->err = np_xml_vmsg(cx->p, cx->path, at, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* The normalised text of el, or NULL when el is absent or holds only white space. */
+static const char *text_of(load_ctx *cx, const xmlNode *el)
+{
+    const char *s = el ? np_sanitize_text(cx->p, el) : NULL;
+    return s && *s ? s : NULL;
+}
+
+static const char *trim(apr_pool_t *p, const char *s)
+{
+    const char *e;
+    if (!s)
+        return NULL;
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        s++;
+    for (e = s + strlen(s);
+         e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'); e--)
+        ;
+    return e > s ? apr_pstrmemdup(p, s, (apr_size_t)(e - s)) : NULL;
+}
+
+/* A trimmed, non-empty attribute value, or NULL. */
+static const char *attr_of(load_ctx *cx, const xmlNode *el, const char *name)
+{
+    return el ? trim(cx->p, np_xml_attr(cx->tmp, el, name)) : NULL;
+}
+
+/* A URL attribute that may be linked to, or NULL (absent, or refused by the allowlist). */
+static const char *url_of(load_ctx *cx, const xmlNode *el, const char *name)
+{
+    return np_sanitize_url(cx->p, attr_of(cx, el, name));
+}
+
+/* The text of a child element, else of an attribute of the same name. */
+static const char *text_or_attr(load_ctx *cx, const xmlNode *el, const char *name)
+{
+    const char *s = text_of(cx, np_xml_child(el, name));
+    return s ? s : attr_of(cx, el, name);
+}
+
+/* An image dimension; anything else (negative, "100%", absurdly large) counts as not given. */
+static int positive_int(const char *s)
+{
+    char *end;
+    long v;
+    if (!s || *s < '0' || *s > '9')
+        return 0;
+    v = strtol(s, &end, 10);
+    return *end == '\0' && v > 0 && v <= 100000 ? (int)v : 0;
+}
+
+/* Reads date element `name` of parent into *out; absent leaves it unset (t == 0). */
+static int date_of(load_ctx *cx, const xmlNode *parent, const char *name, int required,
+                   np_date *out)
+{
+    const xmlNode *el = np_xml_child(parent, name);
+    const char *s = el ? np_sanitize_text(cx->tmp, el) : "";
+    if (!el && required)
+        return fail(cx, parent, "missing <%s>", name);
+    if (!*s) {
+        if (required)
+            return fail(cx, el, "empty <%s>: expected a date such as 2026-11-27T10:00:00+08:00",
+                        name);
+        return 0;
+    }
+    if (np_date_parse(s, cx->tz, out) != 0)
+        return fail(cx, el,
+                    "bad date in <%s>: \"%s\" (expected RFC 3339, e.g. 2026-11-27T10:00:00+08:00, "
+                    "or a bare date, e.g. 2026-11-27)",
+                    name, s);
+    return 0;
+}
+
+static void push_str(apr_array_header_t *arr, const char *s)
+{
+    int i;
+    for (i = 0; i < arr->nelts; i++)
+        if (strcmp(APR_ARRAY_IDX(arr, i, const char *), s) == 0)
+            return;
+    APR_ARRAY_PUSH(arr, const char *) = s;
+}
+
+/* The native format, SPEC 3.2. */
+static int map_native(load_ctx *cx, xmlNode *root, np_article *a)
+{
+    xmlNode *el;
+    const char *s;
+
+    a->id = attr_of(cx, root, "id");
+    a->lang = attr_of(cx, root, "lang");
+    if (!a->lang) {
+        xmlChar *v = xmlGetNsProp(root, BAD_CAST "lang", XML_XML_NAMESPACE);
+        a->lang = v ? trim(cx->p, (const char *)v) : NULL;
+        xmlFree(v);
+    }
+
+    el = np_xml_child(root, "title");
+    if (!el)
+        return fail(cx, root, "missing <title>");
+    if (!(a->title = text_of(cx, el)))
+        return fail(cx, el, "empty <title>");
+    a->subtitle = text_of(cx, np_xml_child(root, "subtitle"));
+    a->summary = text_of(cx, np_xml_child(root, "summary"));
+    if ((el = np_xml_child(root, "source"))) {
+        a->source = text_of(cx, el);
+        a->source_href = url_of(cx, el, "href");
+    }
+    for (el = np_xml_child(root, "author"); el; el = np_xml_next(el))
+        if ((s = text_of(cx, el)))
+            push_str(a->authors, s);
+
+    if (date_of(cx, root, "published", 1, &a->published) ||
+        date_of(cx, root, "updated", 0, &a->updated) ||
+        date_of(cx, root, "expires", 0, &a->expires))
+        return -1;
+
+    if ((el = np_xml_child(root, "status")) && *(s = np_sanitize_text(cx->tmp, el))) {
+        if (strcasecmp(s, "draft") == 0)
+            a->draft = 1;
+        else if (strcasecmp(s, "published") != 0)
+            return fail(cx, el, "unknown <status> \"%s\": expected published or draft", s);
+    }
+
+    for (el = np_xml_child(np_xml_child(root, "tags"), "tag"); el; el = np_xml_next(el))
+        if ((s = text_of(cx, el)))
+            push_str(a->tags, s);
+
+    if ((el = np_xml_child(root, "image")) && (s = url_of(cx, el, "src"))) {
+        np_image *img = apr_pcalloc(cx->p, sizeof(*img));
+        img->src = s;
+        img->alt = text_or_attr(cx, el, "alt");
+        img->caption = text_or_attr(cx, el, "caption");
+        img->credit = text_or_attr(cx, el, "credit");
+        img->width = positive_int(attr_of(cx, el, "width"));
+        img->height = positive_int(attr_of(cx, el, "height"));
+        a->image = img;
+    }
+
+    for (el = np_xml_child(np_xml_child(root, "related"), "link"); el; el = np_xml_next(el)) {
+        np_link *l;
+        if (!(s = url_of(cx, el, "href")))
+            continue;
+        l = apr_array_push(a->related);
+        l->href = s;
+        l->title = text_of(cx, el);
+        if (!l->title)
+            l->title = s;
+    }
+
+    if (!(cx->body = np_xml_child(root, "body")))
+        return fail(cx, root, "missing <body>");
+    return 0;
+}
+
+typedef int (*format_map)(load_ctx *cx, xmlNode *root, np_article *a);
+
+/* One mapper per root element. NITF (<nitf>) and NewsML-G2 (<newsItem>, <newsMessage>) mappers
+ * go here: each fills the fields it has and points cx->body at the body markup. */
+static const struct {
+    const char *root, *format;
+    format_map map;
+} formats[] = {
+    {"article", "article", map_native},
+};
+
+/* The text of the first paragraph under n that has any, or NULL. */
+static const char *first_paragraph(load_ctx *cx, const xmlNode *n)
+{
+    for (; n; n = n->next) {
+        const char *text;
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (np_xml_is(n, "p"))
+            text = np_sanitize_text(cx->tmp, n);
+        else
+            text = first_paragraph(cx, n->children);
+        if (text && *text)
+            return text;
+    }
+    return NULL;
+}
+
+/* The first max characters of text, cut at a word boundary, with an ellipsis when cut. */
+static const char *excerpt(apr_pool_t *p, const char *text, apr_size_t max)
+{
+    apr_size_t i, chars = 0, cut = 0, space = 0;
+    for (i = 0; text[i]; i++) {
+        if (((unsigned char)text[i] & 0xC0) == 0x80)
+            continue;
+        if (chars == max) {
+            cut = i;
+            break;
+        }
+        if (text[i] == ' ')
+            space = i;
+        chars++;
+    }
+    if (!cut)
+        return apr_pstrdup(p, text);
+    /* Scripts without spaces (Chinese, Japanese) are cut between characters. */
+    if (text[cut] != ' ' && space > cut / 2)
+        cut = space;
+    while (cut > 0 && strchr(" ,;:-", text[cut - 1]))
+        cut--;
+    return apr_pstrcat(p, apr_pstrmemdup(p, text, cut), "\xE2\x80\xA6", NULL);
+}
+
+static int finish(load_ctx *cx, np_article *a, int with_body)
+{
+    if (!a->id)
+        a->id = a->slug;
+    if (!a->summary) {
+        const char *text = first_paragraph(cx, cx->body->children);
+        if (!text)
+            text = np_sanitize_text(cx->tmp, cx->body);
+        if (*text)
+            a->summary = excerpt(cx->p, text, SUMMARY_CHARS);
+    }
+    if (with_body) {
+        np_buf b;
+        apr_size_t start = 0, end;
+        np_buf_init(&b, 4096);
+        np_sanitize_html(&b, cx->body, NULL);
+        if (b.failed) {
+            np_buf_free(&b);
+            return fail(cx, NULL, "out of memory writing the body");
+        }
+        end = b.len;
+        while (start < end && strchr(" \t\r\n", b.data[start]))
+            start++;
+        while (end > start && strchr(" \t\r\n", b.data[end - 1]))
+            end--;
+        a->body_html = apr_pstrmemdup(cx->p, b.data + start, end - start);
+        a->body_len = end - start;
+        np_buf_free(&b);
+    }
+    return 0;
+}
+
+static const char *slug_from_path(apr_pool_t *p, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    apr_size_t n;
+    base = base ? base + 1 : path;
+    n = strlen(base);
+    if (n > 4 && strcmp(base + n - 4, ".xml") == 0)
+        n -= 4;
+    return apr_pstrmemdup(p, base, n);
+}
+
+np_article *np_article_load(apr_pool_t *p, const char *path, const char *slug,
+                            const np_article_opts *opts, const char **err)
+{
+    static const np_article_opts defaults = {0, NULL, 0};
+    load_ctx cx = {p, NULL, path, NULL, NULL, NULL};
+    np_article *a = NULL;
+    xmlDoc *doc;
+    xmlNode *root;
+    size_t i;
+
+    if (!opts)
+        opts = &defaults;
+    cx.tz = opts->tz ? opts->tz : np_tz_utc();
+    *err = NULL;
+    if (apr_pool_create(&cx.tmp, p) != APR_SUCCESS) {
+        *err = apr_psprintf(p, "%s:0:0: out of memory", path);
+        return NULL;
+    }
+    doc = np_xml_parse_file(cx.tmp, path, opts->max_size, &cx.err);
+    if (!doc) {
+        *err = apr_pstrdup(p, cx.err);
+        apr_pool_destroy(cx.tmp);
+        return NULL;
+    }
+    root = xmlDocGetRootElement(doc);
+    for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+        if (np_xml_is(root, formats[i].root))
+            break;
+    if (i == sizeof(formats) / sizeof(formats[0])) {
+        fail(&cx, root, "unknown root element <%s>", root ? (const char *)root->name : "");
+    } else {
+        a = apr_pcalloc(p, sizeof(*a));
+        a->path = apr_pstrdup(p, path);
+        a->slug = slug ? apr_pstrdup(p, slug) : slug_from_path(p, path);
+        a->authors = apr_array_make(p, 2, sizeof(const char *));
+        a->tags = apr_array_make(p, 4, sizeof(const char *));
+        a->related = apr_array_make(p, 2, sizeof(np_link));
+        a->format = formats[i].format;
+        if (formats[i].map(&cx, root, a) != 0 || finish(&cx, a, opts->with_body) != 0)
+            a = NULL;
+    }
+    if (!a)
+        *err = cx.err;
+    apr_pool_destroy(cx.tmp);
+    return a;
+}
+
+int np_article_visible(const np_article *a, apr_time_t now)
+{
+    return a && !a->draft && a->published.t != 0 && a->published.t <= now &&
+           (a->expires.t == 0 || now < a->expires.t);
+}
