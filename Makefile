@@ -8,7 +8,7 @@ PORT    ?= 8080
 
 # Every Debian package the project uses, for building, testing and benchmarking.
 DEB_PACKAGES := apache2 apache2-dev libapr1-dev libaprutil1-dev libxml2-dev libxml2-utils \
-                libapache2-mod-perl2 libjansson-dev libcmocka-dev pkg-config \
+                libapache2-mod-perl2 libjansson-dev libcmocka-dev libqrencode-dev pkg-config \
                 wrk memcached redis-server valgrind clang libclang-rt-14-dev
 
 APR_CFLAGS  := $(shell apr-1-config --cflags --cppflags --includes 2>/dev/null) \
@@ -21,10 +21,11 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 OPT     ?= -O2 -g
 SAN     ?=
 CFLAGS_ALL = -std=gnu99 $(OPT) $(SAN) -fPIC $(WARN) -Isrc $(APR_CFLAGS) $(XML_CFLAGS)
-LDLIBS_ALL = $(XML_LIBS) $(APR_LIBS) -ljansson -lm
+LDLIBS_ALL = $(XML_LIBS) -lqrencode $(APR_LIBS) -ljansson -lm
 
 CORE_SRC := $(filter-out src/newsportal.c,$(wildcard src/*.c))
-CORE_OBJ := $(CORE_SRC:src/%.c=$(BUILD)/obj/%.o)
+CORE_OBJ := $(CORE_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/np_theme_data.o
+THEME    := $(wildcard conf/theme/*.mustache)
 CORE_LIB := $(BUILD)/libnewsportal.a
 TOOL     := $(BUILD)/newsportal
 MODULE   := $(BUILD)/mod_newsportal.so
@@ -56,6 +57,12 @@ deps:
 $(BUILD)/obj/%.o: src/%.c src/*.h | $(BUILD)/obj
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
+$(BUILD)/gen/np_theme_data.c: $(THEME) conf/embed-theme.pl | $(BUILD)/gen
+	perl conf/embed-theme.pl $(THEME) > $@
+
+$(BUILD)/obj/np_theme_data.o: $(BUILD)/gen/np_theme_data.c src/np_theme.h | $(BUILD)/obj
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
 $(CORE_LIB): $(CORE_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
@@ -67,7 +74,7 @@ $(MODULE): mod_newsportal.c $(CORE_LIB) src/*.h | $(BUILD)
 	ln -sf ../mod_newsportal.c $(BUILD)/mod_newsportal.c
 	cd $(BUILD) && $(APXS) -S CC=$(CC) -c -o mod_newsportal.la \
 	  $(addprefix -Wc$(comma),$(WARN) $(SAN) -I../src $(XML_CFLAGS)) $(addprefix -Wl$(comma),$(SAN)) \
-	  mod_newsportal.c libnewsportal.a $(XML_LIBS) >apxs.log 2>&1 || { cat apxs.log; exit 1; }
+	  mod_newsportal.c libnewsportal.a $(XML_LIBS) -lqrencode >apxs.log 2>&1 || { cat apxs.log; exit 1; }
 	cp $(BUILD)/.libs/mod_newsportal.so $@
 
 comma := ,
@@ -75,7 +82,7 @@ comma := ,
 $(BUILD)/tests/%: tests/%.c $(CORE_LIB) tests/*.h | $(BUILD)/tests
 	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(CORE_LIB) $(LDLIBS_ALL) -lcmocka -lpthread
 
-$(BUILD) $(BUILD)/obj $(BUILD)/tests:
+$(BUILD) $(BUILD)/obj $(BUILD)/tests $(BUILD)/gen:
 	mkdir -p $@
 
 # Unit tests (cmocka) and the Mustache spec runner.

@@ -41,7 +41,7 @@ np_value *np_value_strdup(apr_pool_t *p, const char *s)
 
 np_value *np_value_int(apr_pool_t *p, long long n)
 {
-    return np_value_str(p, apr_psprintf(p, "%lld", n));
+    return np_value_str(p, apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)n));
 }
 
 np_value *np_value_list(apr_pool_t *p)

@@ -14,6 +14,9 @@ conf="$build/t-httpd.conf"
     done
     echo "LoadModule newsportal_module $build/mod_newsportal.so"
 } > "$conf"
+export NP_MODULE="$build/mod_newsportal.so"
+# A content folder the tests write into, fresh for every run.
+rm -rf "$top/t/live" && mkdir -p "$top/t/live"
 cd "$top/t"
 perl TEST.PL -apxs /usr/bin/apxs -httpd_conf "$conf" -clean >/dev/null 2>&1 || true
 exec perl TEST.PL -apxs /usr/bin/apxs -httpd_conf "$conf" "$@"

@@ -1,0 +1,405 @@
+/* Scanning the content folder into a snapshot. Runs off the request path's critical section:
+ * the caller builds a new snapshot and swaps it in; nothing here is shared until then. */
+#include "np_content.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <apr_atomic.h>
+#include <apr_file_info.h>
+#include <apr_lib.h>
+#include <apr_strings.h>
+
+#include "np_sanitize.h"
+#include "np_xml.h"
+
+#define NP_ORDER_NONE 1000000
+
+typedef struct {
+    np_snapshot *s;
+    const np_content_opts *o;
+    const char *root_real; /* realpath of the content folder, for symlink checks */
+    apr_array_header_t *all;
+} scan_ctx;
+
+int np_content_name_ok(const char *name)
+{
+    const char *c = name;
+    if (!apr_isalnum(*c))
+        return 0;
+    for (c++; *c; c++)
+        if (!apr_isalnum(*c) && *c != '.' && *c != '_' && *c != '-')
+            return 0;
+    return 1;
+}
+
+const char *np_section_title_from_name(apr_pool_t *p, const char *name)
+{
+    char *t = apr_pstrdup(p, name), *c;
+    for (c = t; *c; c++)
+        if (*c == '-' || *c == '_')
+            *c = ' ';
+    t[0] = apr_toupper(t[0]);
+    return t;
+}
+
+const char *np_tag_slug(apr_pool_t *p, const char *name)
+{
+    char *out = apr_palloc(p, strlen(name) + 1), *o = out;
+    const char *c;
+    int dash = 0;
+    for (c = name; *c; c++) {
+        unsigned char ch = (unsigned char)*c;
+        if (ch == ' ' || ch == '_' || ch == '\t' || ch == '/' || ch == '-') {
+            dash = o > out;
+            continue;
+        }
+        if (dash)
+            *o++ = '-';
+        dash = 0;
+        *o++ = (char)(ch < 0x80 ? apr_tolower(ch) : ch);
+    }
+    *o = '\0';
+    return out;
+}
+
+static void record_error(scan_ctx *c, const char *path, const char *msg)
+{
+    np_error_rec *e = apr_array_push(c->s->errors);
+    e->path = apr_pstrdup(c->s->pool, path);
+    e->message = apr_pstrdup(c->s->pool, msg);
+    np_log(c->o->log, NP_LOG_ERR, "%s", msg);
+}
+
+/* The text of parent's child element name, whitespace collapsed, or NULL. */
+static const char *child_text(apr_pool_t *p, xmlNodePtr parent, const char *name)
+{
+    xmlNode *n = np_xml_child(parent, name);
+    return n ? np_sanitize_text(p, n) : NULL;
+}
+
+static void load_section_meta(scan_ctx *c, np_section *sec)
+{
+    apr_pool_t *p = c->s->pool;
+    const char *path = apr_pstrcat(p, sec->dir, "/_section.xml", NULL);
+    const char *err = NULL, *v;
+    apr_finfo_t fi;
+    xmlDocPtr doc;
+    xmlNodePtr root;
+    apr_pool_t *tmp;
+
+    if (apr_stat(&fi, path, APR_FINFO_TYPE, p) != APR_SUCCESS || fi.filetype != APR_REG)
+        return;
+    apr_pool_create(&tmp, p);
+    doc = np_xml_parse_file(tmp, path, c->o->max_article_size, &err);
+    if (!doc) {
+        record_error(c, path, err);
+    } else if (!(root = xmlDocGetRootElement(doc)) ||
+               strcmp((const char *)root->name, "section") != 0) {
+        record_error(c, path, np_xml_msg(tmp, path, root, "the root element must be <section>"));
+    } else {
+        xmlChar *lang = xmlGetProp(root, BAD_CAST "lang");
+        if (lang) {
+            sec->lang = apr_pstrdup(p, (const char *)lang);
+            xmlFree(lang);
+        }
+        if ((v = child_text(p, root, "title")) && *v)
+            sec->title = v;
+        sec->description = child_text(p, root, "description");
+        if ((v = child_text(tmp, root, "order")) && *v)
+            sec->order = atoi(v);
+        if ((v = child_text(tmp, root, "page-size")) && atoi(v) > 0)
+            sec->page_size = atoi(v);
+    }
+    apr_pool_destroy(tmp);
+}
+
+/* A symlink is followed only when it resolves inside the content folder. */
+static int inside_root(scan_ctx *c, const char *path)
+{
+    char *real = realpath(path, NULL);
+    size_t n = strlen(c->root_real);
+    int ok = real && strncmp(real, c->root_real, n) == 0 && (real[n] == '/' || real[n] == '\0');
+    free(real);
+    return ok;
+}
+
+static int cmp_entry_date(const void *a, const void *b)
+{
+    const np_entry *x = *(np_entry *const *)a, *y = *(np_entry *const *)b;
+    if (x->a->published.t != y->a->published.t)
+        return x->a->published.t > y->a->published.t ? -1 : 1;
+    return strcmp(x->a->path, y->a->path);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmp_section(const void *a, const void *b)
+{
+    const np_section *x = *(np_section *const *)a, *y = *(np_section *const *)b;
+    if (x->order != y->order)
+        return x->order < y->order ? -1 : 1;
+    return strcmp(x->title, y->title);
+}
+
+static void load_article(scan_ctx *c, np_section *sec, const char *path, const char *slug,
+                         const apr_finfo_t *fi, apr_array_header_t *own)
+{
+    np_article_opts ao;
+    const char *err = NULL;
+    np_article *a;
+    np_entry *e;
+
+    ao.max_size = c->o->max_article_size;
+    ao.tz = c->o->tz;
+    ao.with_body = 0;
+    a = np_article_load(c->s->pool, path, slug, &ao, &err);
+    if (!a) {
+        record_error(c, path, err ? err : path);
+        return;
+    }
+    e = apr_pcalloc(c->s->pool, sizeof(*e));
+    e->a = a;
+    e->section = sec;
+    e->lang = a->lang ? a->lang : sec->lang;
+    e->mtime = fi->mtime;
+    e->size = fi->size;
+    APR_ARRAY_PUSH(own, np_entry *) = e;
+    APR_ARRAY_PUSH(c->all, np_entry *) = e;
+    apr_hash_set(c->s->by_path, a->path, APR_HASH_KEY_STRING, e);
+    if (!apr_hash_get(c->s->by_slug, a->slug, APR_HASH_KEY_STRING))
+        apr_hash_set(c->s->by_slug, a->slug, APR_HASH_KEY_STRING, e);
+}
+
+/* Scans one folder; returns the section, or NULL when the folder holds no section file and no
+ * articles anywhere below (a media folder, say). */
+static np_section *scan_dir(scan_ctx *c, np_section *parent, const char *dir, const char *name)
+{
+    apr_pool_t *p = c->s->pool;
+    np_section *sec = apr_pcalloc(p, sizeof(*sec));
+    apr_array_header_t *kids = apr_array_make(p, 4, sizeof(np_section *));
+    apr_array_header_t *own = apr_array_make(p, 8, sizeof(np_entry *));
+    apr_array_header_t *names = apr_array_make(p, 16, sizeof(const char *));
+    apr_dir_t *d;
+    apr_finfo_t fi;
+    apr_pool_t *tmp;
+    int i, has_meta;
+
+    sec->name = name;
+    sec->dir = dir;
+    sec->parent = parent;
+    sec->depth = parent ? parent->depth + 1 : 0;
+    sec->path = !parent ? "" : *parent->path ? apr_pstrcat(p, parent->path, "/", name, NULL) : name;
+    sec->lang = parent ? parent->lang : c->o->lang;
+    sec->order = NP_ORDER_NONE;
+    sec->title = parent ? np_section_title_from_name(p, name) : "";
+    if (apr_stat(&fi, dir, APR_FINFO_MTIME, p) == APR_SUCCESS)
+        sec->mtime = fi.mtime;
+    load_section_meta(c, sec);
+    has_meta = apr_stat(&fi, apr_pstrcat(p, dir, "/_section.xml", NULL), APR_FINFO_TYPE, p) ==
+               APR_SUCCESS;
+
+    apr_pool_create(&tmp, p);
+    if (apr_dir_open(&d, dir, tmp) != APR_SUCCESS) {
+        record_error(c, dir, apr_psprintf(tmp, "%s:0:0: cannot read the folder", dir));
+        apr_pool_destroy(tmp);
+        return parent ? NULL : sec;
+    }
+    while (apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d) == APR_SUCCESS)
+        if (fi.name[0] != '.' && fi.name[0] != '_')
+            APR_ARRAY_PUSH(names, const char *) = apr_pstrdup(tmp, fi.name);
+    apr_dir_close(d);
+    /* Stable order, so two servers with the same files build the same snapshot. */
+    qsort(names->elts, names->nelts, sizeof(const char *), cmp_name);
+    for (i = 0; i < names->nelts; i++) {
+        const char *n = APR_ARRAY_IDX(names, i, const char *);
+        const char *path = apr_pstrcat(p, dir, "/", n, NULL);
+        apr_size_t len = strlen(n);
+        int is_xml = len > 4 && strcmp(n + len - 4, ".xml") == 0;
+        if (apr_stat(&fi, path, APR_FINFO_LINK | APR_FINFO_TYPE, tmp) != APR_SUCCESS)
+            continue;
+        if (fi.filetype == APR_LNK) {
+            if (!inside_root(c, path)) {
+                np_log(c->o->log, NP_LOG_WARNING,
+                       "%s: symlink leads outside the content folder; not followed", path);
+                continue;
+            }
+            if (apr_stat(&fi, path, APR_FINFO_TYPE, tmp) != APR_SUCCESS)
+                continue;
+        }
+        if (fi.filetype == APR_DIR) {
+            np_section *kid;
+            if (!np_content_name_ok(n)) {
+                np_log(c->o->log, NP_LOG_WARNING,
+                       "%s: folder name is not [A-Za-z0-9][A-Za-z0-9._-]*; skipped", path);
+                continue;
+            }
+            if ((kid = scan_dir(c, sec, path, apr_pstrdup(p, n))))
+                APR_ARRAY_PUSH(kids, np_section *) = kid;
+        } else if (fi.filetype == APR_REG && is_xml) {
+            const char *slug = apr_pstrndup(p, n, len - 4);
+            if (!np_content_name_ok(slug)) {
+                np_log(c->o->log, NP_LOG_WARNING,
+                       "%s: file name is not [A-Za-z0-9][A-Za-z0-9._-]*.xml; skipped", path);
+                continue;
+            }
+            if (apr_stat(&fi, path, APR_FINFO_MTIME | APR_FINFO_SIZE, tmp) == APR_SUCCESS)
+                load_article(c, sec, path, slug, &fi, own);
+        }
+    }
+    apr_pool_destroy(tmp);
+
+    qsort(kids->elts, kids->nelts, sizeof(np_section *), cmp_section);
+    sec->children = (np_section **)kids->elts;
+    sec->nchildren = kids->nelts;
+
+    /* A section lists its own articles and its descendants'. */
+    for (i = 0; i < sec->nchildren; i++) {
+        np_section *k = sec->children[i];
+        int j;
+        for (j = 0; j < k->nentries; j++)
+            APR_ARRAY_PUSH(own, np_entry *) = k->entries[j];
+    }
+    qsort(own->elts, own->nelts, sizeof(np_entry *), cmp_entry_date);
+    sec->entries = (np_entry **)own->elts;
+    sec->nentries = own->nelts;
+
+    if (parent && !has_meta && sec->nentries == 0)
+        return NULL;
+    apr_hash_set(c->s->sections, sec->path, APR_HASH_KEY_STRING, sec);
+    return sec;
+}
+
+static void index_tags(scan_ctx *c)
+{
+    apr_pool_t *p = c->s->pool;
+    int i, j;
+    for (i = 0; i < c->s->nall; i++) {
+        np_entry *e = c->s->all[i];
+        apr_array_header_t *tags = e->a->tags;
+        e->index = i;
+        for (j = 0; tags && j < tags->nelts; j++) {
+            const char *name = APR_ARRAY_IDX(tags, j, const char *);
+            const char *slug = np_tag_slug(p, name);
+            np_tag *t;
+            if (!*slug)
+                continue;
+            t = apr_hash_get(c->s->tags, slug, APR_HASH_KEY_STRING);
+            if (!t) {
+                t = apr_pcalloc(p, sizeof(*t));
+                t->name = name;
+                t->slug = slug;
+                t->entries = apr_palloc(p, sizeof(np_entry *) * (c->s->nall));
+                apr_hash_set(c->s->tags, slug, APR_HASH_KEY_STRING, t);
+            }
+            /* all[] is newest first, so appending keeps tag lists in date order. */
+            if (t->nentries == 0 || t->entries[t->nentries - 1] != e)
+                t->entries[t->nentries++] = e;
+        }
+    }
+}
+
+np_snapshot *np_content_scan(const np_content_opts *opts)
+{
+    apr_pool_t *p;
+    np_snapshot *s;
+    scan_ctx c;
+    char *real;
+
+    if (apr_pool_create_unmanaged_ex(&p, NULL, NULL) != APR_SUCCESS)
+        return NULL;
+    s = apr_pcalloc(p, sizeof(*s));
+    s->pool = p;
+    s->refs = 1;
+    s->built = apr_time_now();
+    s->dir = apr_pstrdup(p, opts->dir);
+    s->sections = apr_hash_make(p);
+    s->tags = apr_hash_make(p);
+    s->by_path = apr_hash_make(p);
+    s->by_slug = apr_hash_make(p);
+    s->errors = apr_array_make(p, 4, sizeof(np_error_rec));
+
+    c.s = s;
+    c.o = opts;
+    c.all = apr_array_make(p, 64, sizeof(np_entry *));
+    real = realpath(opts->dir, NULL);
+    c.root_real = apr_pstrdup(p, real ? real : opts->dir);
+    free(real);
+
+    s->root = scan_dir(&c, NULL, s->dir, "");
+    if (s->root->title[0] == '\0')
+        s->root->title = NULL;
+    qsort(c.all->elts, c.all->nelts, sizeof(np_entry *), cmp_entry_date);
+    s->all = (np_entry **)c.all->elts;
+    s->nall = c.all->nelts;
+    index_tags(&c);
+    s->took = apr_time_now() - s->built;
+    return s;
+}
+
+void np_snapshot_retain(np_snapshot *s)
+{
+    apr_atomic_inc32(&s->refs);
+}
+
+void np_snapshot_release(np_snapshot *s)
+{
+    if (s && apr_atomic_dec32(&s->refs) == 0)
+        apr_pool_destroy(s->pool);
+}
+
+np_section *np_content_section(const np_snapshot *s, const char *path)
+{
+    return apr_hash_get(s->sections, path, APR_HASH_KEY_STRING);
+}
+
+np_tag *np_content_tag(const np_snapshot *s, const char *slug)
+{
+    return apr_hash_get(s->tags, slug, APR_HASH_KEY_STRING);
+}
+
+np_entry *np_content_article_by_slug(const np_snapshot *s, const char *slug, apr_time_t now)
+{
+    np_entry *e = apr_hash_get(s->by_slug, slug, APR_HASH_KEY_STRING);
+    return e && np_article_visible(e->a, now) ? e : NULL;
+}
+
+np_entry *np_content_article(apr_pool_t *p, const np_snapshot *s, const np_section *sec,
+                             const char *slug, apr_time_t now)
+{
+    const char *path = apr_pstrcat(p, sec->dir, "/", slug, ".xml", NULL);
+    np_entry *e = apr_hash_get(s->by_path, path, APR_HASH_KEY_STRING);
+    return e && np_article_visible(e->a, now) ? e : NULL;
+}
+
+int np_content_visible(np_entry *const *list, int n, apr_time_t now, int skip, np_entry **out,
+                       int max)
+{
+    int i, seen = 0, got = 0;
+    for (i = 0; i < n; i++) {
+        if (!np_article_visible(list[i]->a, now))
+            continue;
+        if (seen >= skip && got < max)
+            out[got++] = list[i];
+        seen++;
+    }
+    return seen;
+}
+
+apr_time_t np_content_next_change(np_entry *const *list, int n, apr_time_t now)
+{
+    apr_time_t next = 0;
+    int i;
+    for (i = 0; i < n; i++) {
+        const np_article *a = list[i]->a;
+        if (a->draft)
+            continue;
+        if (a->published.t > now && (!next || a->published.t < next))
+            next = a->published.t;
+        if (a->expires.t > now && (!next || a->expires.t < next))
+            next = a->expires.t;
+    }
+    return next;
+}

@@ -1,0 +1,111 @@
+/* The content tree as an immutable snapshot: sections, article metadata, tags, date order.
+ * A snapshot is built by one thread, then only read; readers hold a reference
+ * (np_snapshot_retain/release) so a newer snapshot can replace it while they finish. */
+#ifndef NP_CONTENT_H
+#define NP_CONTENT_H
+
+#include <apr_pools.h>
+#include <apr_hash.h>
+#include <apr_tables.h>
+
+#include "np_article.h"
+#include "np_log.h"
+
+typedef struct np_section np_section;
+typedef struct np_entry np_entry;
+
+struct np_entry {
+    np_article *a; /* metadata only (body_html NULL) */
+    np_section *section;
+    const char *lang; /* effective: article, section, then site */
+    apr_time_t mtime;
+    apr_off_t size;
+    int index; /* position in the snapshot's date order */
+};
+
+struct np_section {
+    const char *path;  /* "news-and-events/ich-news"; "" for the root */
+    const char *name;  /* folder name; "" for the root */
+    const char *dir;   /* folder on disk */
+    const char *title; /* from _section.xml, else made from the name */
+    const char *description;
+    const char *lang; /* effective: own, parent's, then site */
+    int order;        /* from <order>; sections without one come last */
+    int page_size;    /* 0: the site's */
+    int depth;        /* root 0 */
+    np_section *parent;
+    np_section **children; /* sorted by order, then title */
+    int nchildren;
+    np_entry **entries; /* its own and its descendants' articles, newest first */
+    int nentries;
+    apr_time_t mtime; /* of the folder */
+};
+
+typedef struct {
+    const char *name; /* as first written */
+    const char *slug; /* URL form: lower case, spaces as '-' */
+    np_entry **entries; /* newest first */
+    int nentries;
+} np_tag;
+
+typedef struct np_error_rec {
+    const char *path;
+    const char *message; /* "path:line:col: ..." */
+} np_error_rec;
+
+typedef struct np_snapshot {
+    apr_pool_t *pool;
+    volatile apr_uint32_t refs;
+    const char *dir;
+    np_section *root;
+    apr_hash_t *sections; /* path -> np_section */
+    apr_hash_t *tags;     /* slug -> np_tag */
+    np_entry **all;       /* every article, newest first (by published) */
+    int nall;
+    apr_hash_t *by_path;       /* file path -> np_entry */
+    apr_hash_t *by_slug;       /* slug -> np_entry (the first in path order when not unique) */
+    apr_array_header_t *errors; /* np_error_rec: files that could not be loaded */
+    apr_time_t built;           /* when the scan started */
+    apr_interval_time_t took;   /* how long it took */
+} np_snapshot;
+
+typedef struct {
+    const char *dir;
+    const char *lang; /* NewsPortalLanguage */
+    const np_tz *tz;
+    apr_size_t max_article_size;
+    const np_logger *log;
+} np_content_opts;
+
+/* Scans the tree into a new snapshot with one reference. The snapshot has a pool of its own,
+ * with no parent, so any thread may drop the last reference. Never fails: unreadable parts
+ * are logged, recorded in errors and left out. */
+np_snapshot *np_content_scan(const np_content_opts *opts);
+void np_snapshot_retain(np_snapshot *s);
+/* Drops a reference; the last one destroys the snapshot's pool. */
+void np_snapshot_release(np_snapshot *s);
+
+np_section *np_content_section(const np_snapshot *s, const char *path);
+np_tag *np_content_tag(const np_snapshot *s, const char *slug);
+/* The visible article with this slug anywhere, or NULL. */
+np_entry *np_content_article_by_slug(const np_snapshot *s, const char *slug, apr_time_t now);
+/* The visible article with this slug in exactly this section, or NULL. */
+np_entry *np_content_article(apr_pool_t *p, const np_snapshot *s, const np_section *sec,
+                             const char *slug, apr_time_t now);
+
+/* The URL form of a tag: lower-cased ASCII, runs of spaces/underscores as '-'. */
+const char *np_tag_slug(apr_pool_t *p, const char *name);
+/* A title made from a folder name: "news-and-events" -> "News and events". */
+const char *np_section_title_from_name(apr_pool_t *p, const char *name);
+/* Slugs and section folder names: [A-Za-z0-9][A-Za-z0-9._-]*. */
+int np_content_name_ok(const char *name);
+
+/* The visible entries of list (newest first) at now: fills out (up to max) skipping the first
+ * `skip` visible ones; returns how many were visible in total. */
+int np_content_visible(np_entry *const *list, int n, apr_time_t now, int skip, np_entry **out,
+                       int max);
+
+/* The next instant after now at which an article in list appears or disappears, or 0. */
+apr_time_t np_content_next_change(np_entry *const *list, int n, apr_time_t now);
+
+#endif

@@ -1,0 +1,450 @@
+/* View data builders. Everything here is derived from the snapshot and the configuration;
+ * links come from the route table only, so a changed pattern changes every link. */
+#include "np_view.h"
+
+#include <string.h>
+#include <apr_strings.h>
+
+#include "np_buf.h"
+#include "np_labels.h"
+#include "np_qr.h"
+
+const char *np_view_url(const np_view *v, np_route_kind kind, const np_route_params *params)
+{
+    const char *u = np_routes_url(v->conf->routes, kind, params, v->p);
+    return u ? apr_pstrcat(v->p, v->req->mount, u, NULL) : NULL;
+}
+
+const char *np_view_section_url(const np_view *v, const np_section *sec, int page)
+{
+    np_route_params rp;
+    memset(&rp, 0, sizeof(rp));
+    rp.page = page > 1 ? page : 0;
+    if (!sec->parent)
+        return np_view_url(v, NP_ROUTE_HOME, &rp);
+    rp.section = sec->path;
+    return np_view_url(v, NP_ROUTE_SECTION, &rp);
+}
+
+const char *np_view_article_url(const np_view *v, const np_entry *e)
+{
+    np_route_params rp;
+    np_date_fields f;
+    memset(&rp, 0, sizeof(rp));
+    rp.section = e->section->path;
+    rp.slug = e->a->slug;
+    np_date_split(e->a->published.t, v->conf->tz, &f);
+    rp.yyyy = f.year;
+    rp.mm = f.month;
+    rp.dd = f.day;
+    return np_view_url(v, NP_ROUTE_ARTICLE, &rp);
+}
+
+const char *np_view_tag_url(const np_view *v, const char *tag, int page)
+{
+    np_route_params rp;
+    memset(&rp, 0, sizeof(rp));
+    rp.tag = np_tag_slug(v->p, tag);
+    rp.page = page > 1 ? page : 0;
+    return np_view_url(v, NP_ROUTE_TAG, &rp);
+}
+
+const char *np_view_absolute(const np_view *v, const char *url)
+{
+    return url ? apr_pstrcat(v->p, v->base, url, NULL) : NULL;
+}
+
+static np_value *link_value(const np_view *v, const char *title, const char *url)
+{
+    np_value *m = np_value_map(v->p);
+    np_map_str(v->p, m, "title", title);
+    np_map_str(v->p, m, "url", url);
+    return m;
+}
+
+static np_value *nav_sections(const np_view *v, const np_section *current)
+{
+    np_value *list = np_value_list(v->p);
+    const np_section *root = v->snap->root, *top = current;
+    int i;
+    while (top && top->parent && top->parent->parent)
+        top = top->parent;
+    for (i = 0; i < root->nchildren; i++) {
+        const np_section *s = root->children[i];
+        np_value *m = link_value(v, s->title, np_view_section_url(v, s, 0));
+        np_map_bool(v->p, m, "current", s == top);
+        np_list_push(v->p, list, m);
+    }
+    return list;
+}
+
+static void json_str(np_buf *b, const char *s)
+{
+    np_buf_putc(b, '"');
+    np_buf_json(b, s, strlen(s));
+    np_buf_putc(b, '"');
+}
+
+static void json_kv(np_buf *b, const char *key, const char *val, int comma)
+{
+    if (!val)
+        return;
+    if (comma)
+        np_buf_putc(b, ',');
+    json_str(b, key);
+    np_buf_putc(b, ':');
+    json_str(b, val);
+}
+
+/* Copies a finished buffer into the pool and frees it. */
+static const char *buf_to_pool(apr_pool_t *p, np_buf *b)
+{
+    const char *s = apr_pstrmemdup(p, b->data ? b->data : "", b->len);
+    np_buf_free(b);
+    return s;
+}
+
+np_value *np_view_page(const np_view *v, const char *kind, const char *lang, const char *title,
+                       const char *url, const char *description, const np_section *sec,
+                       int sec_is_ancestor, const char *extra_jsonld)
+{
+    apr_pool_t *p = v->p;
+    const np_site_conf *c = v->conf;
+    np_value *root = np_value_map(p), *site = np_value_map(p), *page = np_value_map(p);
+    np_value *crumbs = np_value_list(p), *cur = np_value_map(p);
+    const np_section *chain[64];
+    const char *home_title = c->home_label ? c->home_label : np_label(lang, "home");
+    const char *home_url = np_view_section_url(v, v->snap->root, 0);
+    int n = 0, i, pos = 1;
+    np_buf ld;
+
+    np_map_str(p, site, "name", c->site_name);
+    np_map_str(p, site, "base_url", v->base);
+    np_map_str(p, site, "language", c->language);
+    np_map_str(p, site, "home_url", home_url);
+    np_map_set(p, site, "sections", nav_sections(v, sec));
+    np_map_set(p, root, "site", site);
+
+    np_map_str(p, page, "title", title);
+    np_map_str(p, page, "url", url);
+    np_map_str(p, page, "canonical_url", np_view_absolute(v, url));
+    np_map_str(p, page, "kind", kind);
+    np_map_str(p, page, "lang", lang);
+    np_map_str(p, page, "description", description);
+    np_map_set(p, root, "page", page);
+    np_map_set(p, root, "labels", np_labels_value(p, lang, c->home_label));
+
+    /* Ancestors from the home page down: the root, then sec's chain (sec itself only when it
+     * is an ancestor of the page rather than the page). */
+    if (sec) {
+        const np_section *s = sec_is_ancestor ? sec : sec->parent;
+        for (; s && s->parent && n < (int)(sizeof(chain) / sizeof(chain[0])); s = s->parent)
+            chain[n++] = s;
+    }
+    if (strcmp(kind, "home") != 0)
+        np_list_push(p, crumbs, link_value(v, home_title, home_url));
+    for (i = n - 1; i >= 0; i--)
+        np_list_push(p, crumbs, link_value(v, chain[i]->title, np_view_section_url(v, chain[i], 0)));
+    for (i = 0; i < crumbs->u.list.n; i++) {
+        np_map_bool(p, crumbs->u.list.items[i], "first", i == 0);
+        np_map_bool(p, crumbs->u.list.items[i], "last", i == crumbs->u.list.n - 1);
+    }
+    np_map_set(p, root, "breadcrumb", crumbs);
+    np_map_str(p, cur, "title", strcmp(kind, "home") == 0 ? home_title : title);
+    np_map_set(p, root, "breadcrumb_current", cur);
+
+    /* BreadcrumbList matching the visible breadcrumb, the current page last. */
+    np_buf_init(&ld, 1024);
+    np_buf_puts(&ld, "{\"@context\":\"https://schema.org\",\"@graph\":[{\"@type\":"
+                     "\"BreadcrumbList\",\"itemListElement\":[");
+    for (i = 0; i < crumbs->u.list.n; i++) {
+        const np_value *it = crumbs->u.list.items[i];
+        np_buf_printf(&ld, "%s{\"@type\":\"ListItem\",\"position\":%d", i ? "," : "", pos++);
+        json_kv(&ld, "name", np_map_get(it, "title")->u.str.s, 1);
+        json_kv(&ld, "item", np_view_absolute(v, np_map_get(it, "url")->u.str.s), 1);
+        np_buf_putc(&ld, '}');
+    }
+    np_buf_printf(&ld, "%s{\"@type\":\"ListItem\",\"position\":%d", i ? "," : "", pos);
+    json_kv(&ld, "name", np_map_get(cur, "title")->u.str.s, 1);
+    json_kv(&ld, "item", np_view_absolute(v, url), 1);
+    np_buf_puts(&ld, "}]}");
+    if (extra_jsonld) {
+        np_buf_putc(&ld, ',');
+        np_buf_puts(&ld, extra_jsonld);
+    }
+    np_buf_puts(&ld, "]}");
+    np_map_str(p, root, "jsonld", buf_to_pool(p, &ld));
+    return root;
+}
+
+np_value *np_view_date(const np_view *v, const np_date *d, const char *lang)
+{
+    np_value *m;
+    if (!d->t)
+        return NULL;
+    m = np_value_map(v->p);
+    np_map_str(v->p, m, "iso", np_date_iso(v->p, d->t, v->conf->tz));
+    np_map_str(v->p, m, "date", np_date_ymd(v->p, d->t, v->conf->tz));
+    np_map_str(v->p, m, "display", np_date_display(v->p, d->t, v->conf->tz, lang));
+    return m;
+}
+
+static void set_date(const np_view *v, np_value *m, const char *key, const np_date *d,
+                     const char *lang)
+{
+    np_value *dv = np_view_date(v, d, lang);
+    if (dv)
+        np_map_set(v->p, m, key, dv);
+}
+
+static np_value *image_value(const np_view *v, const np_image *im)
+{
+    np_value *m = np_value_map(v->p);
+    np_map_str(v->p, m, "src", im->src);
+    np_map_str(v->p, m, "alt", im->alt ? im->alt : "");
+    np_map_str(v->p, m, "caption", im->caption);
+    np_map_str(v->p, m, "credit", im->credit);
+    if (im->width > 0)
+        np_map_int(v->p, m, "width", im->width);
+    if (im->height > 0)
+        np_map_int(v->p, m, "height", im->height);
+    return m;
+}
+
+static np_value *names_value(const np_view *v, const apr_array_header_t *names)
+{
+    np_value *list = np_value_list(v->p);
+    int i;
+    for (i = 0; names && i < names->nelts; i++) {
+        np_value *m = np_value_map(v->p);
+        np_map_str(v->p, m, "name", APR_ARRAY_IDX(names, i, const char *));
+        np_list_push(v->p, list, m);
+    }
+    return list;
+}
+
+np_value *np_view_entry(const np_view *v, const np_entry *e, const char *lang)
+{
+    const np_article *a = e->a;
+    np_value *m = np_value_map(v->p);
+    np_map_str(v->p, m, "title", a->title);
+    np_map_str(v->p, m, "url", np_view_article_url(v, e));
+    np_map_str(v->p, m, "summary", a->summary);
+    set_date(v, m, "published", &a->published, lang);
+    set_date(v, m, "updated", &a->updated, lang);
+    np_map_set(v->p, m, "section",
+               link_value(v, e->section->title ? e->section->title : v->conf->site_name,
+                          np_view_section_url(v, e->section, 0)));
+    if (a->image)
+        np_map_set(v->p, m, "image", image_value(v, a->image));
+    if (a->authors && a->authors->nelts)
+        np_map_set(v->p, m, "authors", names_value(v, a->authors));
+    return m;
+}
+
+np_value *np_view_entries(const np_view *v, np_entry *const *list, int n, const char *lang)
+{
+    np_value *l = np_value_list(v->p);
+    int i;
+    for (i = 0; i < n; i++)
+        np_list_push(v->p, l, np_view_entry(v, list[i], lang));
+    return l;
+}
+
+static const char *share_url(const np_view *v, const char *name, const char *url,
+                             const char *title)
+{
+    np_buf b;
+    np_buf_init(&b, 256);
+    if (strcmp(name, "weibo") == 0)
+        np_buf_puts(&b, "https://service.weibo.com/share/share.php?url=");
+    else if (strcmp(name, "x") == 0)
+        np_buf_puts(&b, "https://x.com/intent/tweet?url=");
+    else if (strcmp(name, "facebook") == 0)
+        np_buf_puts(&b, "https://www.facebook.com/sharer/sharer.php?u=");
+    else if (strcmp(name, "linkedin") == 0)
+        np_buf_puts(&b, "https://www.linkedin.com/sharing/share-offsite/?url=");
+    else if (strcmp(name, "email") == 0) {
+        np_buf_puts(&b, "mailto:?subject=");
+        np_buf_url(&b, title, strlen(title));
+        np_buf_puts(&b, "&body=");
+        np_buf_url(&b, url, strlen(url));
+        return buf_to_pool(v->p, &b);
+    }
+    np_buf_url(&b, url, strlen(url));
+    if (strcmp(name, "weibo") == 0 || strcmp(name, "x") == 0) {
+        np_buf_puts(&b, strcmp(name, "x") == 0 ? "&text=" : "&title=");
+        np_buf_url(&b, title, strlen(title));
+    }
+    return buf_to_pool(v->p, &b);
+}
+
+static np_value *share_value(const np_view *v, const char *url, const char *title,
+                             const char *lang)
+{
+    np_value *list = np_value_list(v->p);
+    int i;
+    for (i = 0; i < v->conf->share->nelts; i++) {
+        const char *name = APR_ARRAY_IDX(v->conf->share, i, const char *);
+        np_value *m = np_value_map(v->p);
+        np_map_str(v->p, m, "name", name);
+        np_map_str(v->p, m, "label", np_share_label(lang, name));
+        if (strcmp(name, "weixin") == 0) {
+            const char *svg = np_qr_svg(v->p, url);
+            if (!svg)
+                continue;
+            np_map_str(v->p, m, "qr_svg", svg);
+        } else {
+            np_map_str(v->p, m, "url", share_url(v, name, url, title));
+        }
+        np_list_push(v->p, list, m);
+    }
+    return list;
+}
+
+/* The visible neighbours of e in its section's date order. */
+static void neighbours(const np_view *v, const np_entry *e, const np_entry **older,
+                       const np_entry **newer)
+{
+    const np_section *s = e->section;
+    int i, found = 0;
+    *older = *newer = NULL;
+    for (i = 0; i < s->nentries; i++) {
+        const np_entry *x = s->entries[i];
+        if (x == e) {
+            found = 1;
+            continue;
+        }
+        if (!np_article_visible(x->a, v->now))
+            continue;
+        if (!found)
+            *newer = x;
+        else {
+            *older = x;
+            break;
+        }
+    }
+}
+
+np_value *np_view_article(const np_view *v, const np_entry *e, const np_article *a,
+                          const char *lang)
+{
+    apr_pool_t *p = v->p;
+    np_value *m = np_value_map(p), *tags = np_value_list(p), *rel = np_value_list(p);
+    const char *url = np_view_article_url(v, e);
+    const np_entry *older, *newer;
+    int i;
+
+    np_map_str(p, m, "id", a->id);
+    np_map_str(p, m, "slug", a->slug);
+    np_map_str(p, m, "lang", lang);
+    np_map_str(p, m, "url", url);
+    np_map_str(p, m, "title", a->title);
+    np_map_str(p, m, "subtitle", a->subtitle);
+    np_map_str(p, m, "summary", a->summary);
+    if (a->source) {
+        np_value *src = np_value_map(p);
+        np_map_str(p, src, "name", a->source);
+        np_map_str(p, src, "url", a->source_href);
+        np_map_set(p, m, "source", src);
+    }
+    if (a->authors && a->authors->nelts)
+        np_map_set(p, m, "authors", names_value(v, a->authors));
+    set_date(v, m, "published", &a->published, lang);
+    set_date(v, m, "updated", &a->updated, lang);
+    for (i = 0; a->tags && i < a->tags->nelts; i++) {
+        const char *t = APR_ARRAY_IDX(a->tags, i, const char *);
+        np_value *tm = np_value_map(p);
+        np_map_str(p, tm, "name", t);
+        np_map_str(p, tm, "url", np_view_tag_url(v, t, 0));
+        np_list_push(p, tags, tm);
+    }
+    if (tags->u.list.n)
+        np_map_set(p, m, "tags", tags);
+    if (a->image)
+        np_map_set(p, m, "image", image_value(v, a->image));
+    np_map_set(p, m, "body", np_value_strn(p, a->body_html ? a->body_html : "", a->body_len));
+    for (i = 0; a->related && i < a->related->nelts; i++) {
+        const np_link *l = &APR_ARRAY_IDX(a->related, i, np_link);
+        np_value *lm = np_value_map(p);
+        np_map_str(p, lm, "url", l->href);
+        np_map_str(p, lm, "title", l->title && *l->title ? l->title : l->href);
+        np_list_push(p, rel, lm);
+    }
+    if (rel->u.list.n)
+        np_map_set(p, m, "related", rel);
+    np_map_set(p, m, "section",
+               link_value(v, e->section->title ? e->section->title : v->conf->site_name,
+                          np_view_section_url(v, e->section, 0)));
+    np_map_set(p, m, "share", share_value(v, np_view_absolute(v, url), a->title, lang));
+    neighbours(v, e, &older, &newer);
+    if (older)
+        np_map_set(p, m, "prev", link_value(v, older->a->title, np_view_article_url(v, older)));
+    if (newer)
+        np_map_set(p, m, "next", link_value(v, newer->a->title, np_view_article_url(v, newer)));
+    return m;
+}
+
+const char *np_view_article_jsonld(const np_view *v, const np_entry *e, const np_article *a)
+{
+    np_buf b;
+    const char *url = np_view_absolute(v, np_view_article_url(v, e));
+    int i;
+    np_buf_init(&b, 1024);
+    np_buf_puts(&b, "{\"@type\":\"NewsArticle\"");
+    json_kv(&b, "headline", a->title, 1);
+    json_kv(&b, "description", a->summary, 1);
+    json_kv(&b, "inLanguage", e->lang, 1);
+    json_kv(&b, "datePublished", np_date_iso(v->p, a->published.t, v->conf->tz), 1);
+    json_kv(&b, "dateModified",
+            np_date_iso(v->p, a->updated.t ? a->updated.t : a->published.t, v->conf->tz), 1);
+    if (a->authors && a->authors->nelts) {
+        np_buf_puts(&b, ",\"author\":[");
+        for (i = 0; i < a->authors->nelts; i++) {
+            np_buf_puts(&b, i ? ",{\"@type\":\"Person\"" : "{\"@type\":\"Person\"");
+            json_kv(&b, "name", APR_ARRAY_IDX(a->authors, i, const char *), 1);
+            np_buf_putc(&b, '}');
+        }
+        np_buf_putc(&b, ']');
+    }
+    if (a->image && a->image->src) {
+        const char *src = a->image->src;
+        if (src[0] == '/')
+            src = np_view_absolute(v, src);
+        np_buf_puts(&b, ",\"image\":[");
+        json_str(&b, src);
+        np_buf_putc(&b, ']');
+    }
+    np_buf_puts(&b, ",\"publisher\":{\"@type\":\"Organization\"");
+    json_kv(&b, "name", v->conf->site_name, 1);
+    json_kv(&b, "url", v->base, 1);
+    np_buf_puts(&b, "},\"mainEntityOfPage\":{\"@type\":\"WebPage\"");
+    json_kv(&b, "@id", url, 1);
+    np_buf_puts(&b, "}}");
+    return buf_to_pool(v->p, &b);
+}
+
+np_value *np_view_pagination(const np_view *v, int page, int pages,
+                             const char *(*url_for)(const np_view *, const void *, int),
+                             const void *baton)
+{
+    apr_pool_t *p = v->p;
+    np_value *m = np_value_map(p), *items = np_value_list(p);
+    int i;
+    np_map_int(p, m, "page", page);
+    np_map_int(p, m, "pages", pages);
+    np_map_bool(p, m, "multiple", pages > 1);
+    if (page > 1)
+        np_map_str(p, m, "prev_url", url_for(v, baton, page - 1));
+    if (page < pages)
+        np_map_str(p, m, "next_url", url_for(v, baton, page + 1));
+    for (i = 1; i <= pages; i++) {
+        np_value *it = np_value_map(p);
+        np_map_int(p, it, "number", i);
+        np_map_str(p, it, "url", url_for(v, baton, i));
+        np_map_bool(p, it, "current", i == page);
+        np_list_push(p, items, it);
+    }
+    np_map_set(p, m, "items", items);
+    return m;
+}

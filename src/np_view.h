@@ -1,0 +1,50 @@
+/* View data: the value trees templates render (docs/templates.md lists every key).
+ * Builds from an immutable snapshot into the request pool; reads nothing from disk. */
+#ifndef NP_VIEW_H
+#define NP_VIEW_H
+
+#include "np_content.h"
+#include "np_page.h"
+#include "np_route.h"
+#include "np_site.h"
+#include "np_value.h"
+
+typedef struct {
+    apr_pool_t *p;
+    const np_site_conf *conf;
+    const np_snapshot *snap;
+    const np_request *req;
+    const char *base; /* NewsPortalBaseURL or the request's origin */
+    apr_time_t now;
+} np_view;
+
+/* Links, from the route table (mount point included); NULL when no route can express one. */
+const char *np_view_url(const np_view *v, np_route_kind kind, const np_route_params *params);
+const char *np_view_section_url(const np_view *v, const np_section *sec, int page);
+const char *np_view_article_url(const np_view *v, const np_entry *e);
+const char *np_view_tag_url(const np_view *v, const char *tag, int page);
+/* base + url */
+const char *np_view_absolute(const np_view *v, const char *url);
+
+/* The map every page has: site, page, labels, breadcrumb (ancestors of sec, sec itself
+ * included when sec_is_ancestor), breadcrumb_current, jsonld (a BreadcrumbList; extra, when
+ * given, is one more JSON-LD object added to the graph). */
+np_value *np_view_page(const np_view *v, const char *kind, const char *lang, const char *title,
+                       const char *url, const char *description, const np_section *sec,
+                       int sec_is_ancestor, const char *extra_jsonld);
+
+np_value *np_view_date(const np_view *v, const np_date *d, const char *lang);
+/* One list item of an article: title, url, summary, dates, section, image, authors. */
+np_value *np_view_entry(const np_view *v, const np_entry *e, const char *lang);
+np_value *np_view_entries(const np_view *v, np_entry *const *list, int n, const char *lang);
+/* The `article` map of an article page; a is the fully loaded article (with body). */
+np_value *np_view_article(const np_view *v, const np_entry *e, const np_article *a,
+                          const char *lang);
+/* NewsArticle JSON-LD object for a (no script escaping needed by the caller). */
+const char *np_view_article_jsonld(const np_view *v, const np_entry *e, const np_article *a);
+/* pagination map; url_for(page) gives each page's link. */
+np_value *np_view_pagination(const np_view *v, int page, int pages,
+                             const char *(*url_for)(const np_view *, const void *, int),
+                             const void *baton);
+
+#endif
