@@ -33,6 +33,10 @@ static const label_row labels[] = {
      "您访问的页面不存在或已不再提供。"},
     {"no_articles", "No articles yet.", "暂无文章。"},
     {"tag_title", "Tag", "标签"},
+    {"colon", ": ", "："},
+    {"list_sep", ", ", "、"},
+    {"scan_qr", "Scan with Weixin to share this article.", "用微信扫一扫，分享本文。"},
+    {"feeds", "Feeds", "订阅"},
 };
 
 static const label_row shares[] = {

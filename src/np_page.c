@@ -186,6 +186,7 @@ static int serve_section(page_ctx *c, const np_route_match *m, const np_section 
             np_list_push(p, subs, k);
         }
         np_map_set(p, sm, "subsections", subs);
+        np_map_bool(p, sm, "has_subsections", subs->u.list.n > 0);
         np_map_set(p, root, "section", sm);
         return render(c, 200, tpl_name(m, "section"), root);
     }

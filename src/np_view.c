@@ -201,6 +201,10 @@ static np_value *image_value(const np_view *v, const np_image *im)
 {
     np_value *m = np_value_map(v->p);
     np_map_str(v->p, m, "src", im->src);
+    if (im->src)
+        np_map_str(v->p, m, "absolute_src",
+                   im->src[0] == '/' && im->src[1] != '/' ? np_view_absolute(v, im->src)
+                                                          : im->src);
     np_map_str(v->p, m, "alt", im->alt ? im->alt : "");
     np_map_str(v->p, m, "caption", im->caption);
     np_map_str(v->p, m, "credit", im->credit);
@@ -361,6 +365,8 @@ np_value *np_view_article(const np_view *v, const np_entry *e, const np_article 
     }
     if (tags->u.list.n)
         np_map_set(p, m, "tags", tags);
+    np_map_bool(p, m, "has_tags", tags->u.list.n > 0);
+    np_map_bool(p, m, "has_authors", a->authors && a->authors->nelts > 0);
     if (a->image)
         np_map_set(p, m, "image", image_value(v, a->image));
     np_map_set(p, m, "body", np_value_strn(p, a->body_html ? a->body_html : "", a->body_len));
@@ -373,10 +379,15 @@ np_value *np_view_article(const np_view *v, const np_entry *e, const np_article 
     }
     if (rel->u.list.n)
         np_map_set(p, m, "related", rel);
+    np_map_bool(p, m, "has_related", rel->u.list.n > 0);
     np_map_set(p, m, "section",
                link_value(v, e->section->title ? e->section->title : v->conf->site_name,
                           np_view_section_url(v, e->section, 0)));
-    np_map_set(p, m, "share", share_value(v, np_view_absolute(v, url), a->title, lang));
+    {
+        np_value *share = share_value(v, np_view_absolute(v, url), a->title, lang);
+        np_map_set(p, m, "share", share);
+        np_map_bool(p, m, "has_share", share->u.list.n > 0);
+    }
     neighbours(v, e, &older, &newer);
     if (older)
         np_map_set(p, m, "prev", link_value(v, older->a->title, np_view_article_url(v, older)));
