@@ -116,10 +116,11 @@ install: $(MODULE)
 	install -m 644 conf/newsportal.load $(DESTDIR)/etc/apache2/mods-available/newsportal.load
 	install -m 644 conf/newsportal.conf $(DESTDIR)/etc/apache2/mods-available/newsportal.conf
 
+# Further targets, one file per area (fuzzing, sanitizers, benchmarks, ...).
+-include mk/*.mk
+
 bench-template: $(BENCH_TPL)
 	$(BENCH_TPL)
-
-bench: bench-template
 
 format:
 	clang-format -i mod_newsportal.c src/*.c src/*.h tests/*.c tests/*.h
