@@ -19,8 +19,7 @@
 typedef struct np_cli_command np_cli_command;
 
 /* argv[0] is the command's name; returns the exit status. */
-typedef int np_cli_run(const np_cli_command *cmd, apr_pool_t *p, int argc,
-                       const char *const *argv);
+typedef int np_cli_run(const np_cli_command *cmd, apr_pool_t *p, int argc, const char *const *argv);
 
 struct np_cli_command {
     const char *name;
@@ -29,7 +28,7 @@ struct np_cli_command {
     np_cli_run *run;
 };
 
-static const char *const level_names[] = {"emerg", "alert", "crit",   "error",
+static const char *const level_names[] = {"emerg",   "alert",  "crit", "error",
                                           "warning", "notice", "info", "debug"};
 
 static void cli_log(void *baton, int level, const char *msg)
@@ -67,8 +66,7 @@ static int cmd_usage(const np_cli_command *cmd, const char *problem)
     return EXIT_USAGE;
 }
 
-static int cmd_template(const np_cli_command *cmd, apr_pool_t *p, int argc,
-                        const char *const *argv)
+static int cmd_template(const np_cli_command *cmd, apr_pool_t *p, int argc, const char *const *argv)
 {
     const char *file = NULL, *data_file = NULL, *dir = NULL, *base, *slash, *dot;
     const np_tpl *tpl = NULL;
@@ -86,8 +84,7 @@ static int cmd_template(const np_cli_command *cmd, apr_pool_t *p, int argc,
         else if (strcmp(argv[i], "--partials") == 0 && i + 1 < argc)
             dir = argv[++i];
         else if (argv[i][0] == '-' && argv[i][1])
-            return cmd_usage(cmd, apr_psprintf(p, "unknown option or missing value: %s",
-                                                        argv[i]));
+            return cmd_usage(cmd, apr_psprintf(p, "unknown option or missing value: %s", argv[i]));
         else if (!file)
             file = argv[i];
         else

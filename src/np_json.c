@@ -40,23 +40,23 @@ np_value *np_json_value(apr_pool_t *p, const struct json_t *j)
     switch (json_typeof(j)) {
     case JSON_OBJECT:
         v = np_value_map(p);
-        json_object_foreach (jj, key, item) {
+        json_object_foreach(jj, key, item)
+        {
             apr_size_t klen = strlen(key);
             np_map_setn(p, v, apr_pstrmemdup(p, key, klen), klen, np_json_value(p, item));
         }
         return v;
     case JSON_ARRAY:
         v = np_value_list(p);
-        json_array_foreach (jj, i, item)
-            np_list_push(p, v, np_json_value(p, item));
+        json_array_foreach(jj, i, item) np_list_push(p, v, np_json_value(p, item));
         return v;
     case JSON_STRING:
         return np_value_strn(p, apr_pstrmemdup(p, json_string_value(j), json_string_length(j)),
                              json_string_length(j));
     case JSON_INTEGER:
         /* not np_value_int: apr_psprintf has no "%lld" */
-        return np_value_str(p, apr_psprintf(p, "%" APR_INT64_T_FMT,
-                                            (apr_int64_t)json_integer_value(j)));
+        return np_value_str(
+            p, apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)json_integer_value(j)));
     case JSON_REAL:
         return real_value(p, json_real_value(j));
     case JSON_TRUE:

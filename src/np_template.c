@@ -18,13 +18,13 @@
 
 enum {
     OP_TEXT,
-    OP_VAR,      /* {{name}}: escaped */
-    OP_RAW,      /* {{{name}}}, {{&name}} */
-    OP_SECTION,  /* body is [i+1, end], end being the OP_END */
+    OP_VAR,     /* {{name}}: escaped */
+    OP_RAW,     /* {{{name}}}, {{&name}} */
+    OP_SECTION, /* body is [i+1, end], end being the OP_END */
     OP_INVERTED,
     OP_END,
     OP_PARTIAL,
-    OP_PARENT,   /* its body holds only its argument blocks */
+    OP_PARENT, /* its body holds only its argument blocks */
     OP_BLOCK
 };
 
@@ -94,7 +94,19 @@ static void error_clear(np_tpl_error *err)
 
 /* ---- compiling: tokens ---- */
 
-enum { K_TEXT, K_VAR, K_RAW, K_SECTION, K_INVERTED, K_CLOSE, K_PARTIAL, K_PARENT, K_BLOCK, K_COMMENT, K_DELIM };
+enum {
+    K_TEXT,
+    K_VAR,
+    K_RAW,
+    K_SECTION,
+    K_INVERTED,
+    K_CLOSE,
+    K_PARTIAL,
+    K_PARENT,
+    K_BLOCK,
+    K_COMMENT,
+    K_DELIM
+};
 
 typedef struct {
     unsigned char kind;
@@ -119,6 +131,13 @@ typedef struct {
     const char *src, *end;
     tpl_tok *toks;
     int n, cap;
+    int *open; /* tokens of the tags open at this point */
+    int depth, open_cap;
+    const char *otag, *ctag; /* current delimiters */
+    apr_size_t olen, clen;
+    const char *close_raw, *close_delim; /* "}" and "=" before ctag */
+    const char *col_at;                  /* the last place column() counted to, and its column */
+    int col;
     np_tpl_error *err;
 } tpl_cc;
 
@@ -132,12 +151,21 @@ static int is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-static int column(const char *line_start, const char *at)
+/* Column of at (UTF-8 characters), counting on from the last call on the same line so that a
+ * long one-line template stays linear. */
+static int column(tpl_cc *cc, const char *line_start, const char *at)
 {
+    const char *p = line_start;
     int col = 1;
-    for (; line_start < at; line_start++)
-        if (((unsigned char)*line_start & 0xC0) != 0x80)
+    if (cc->col_at >= line_start && cc->col_at <= at) {
+        p = cc->col_at;
+        col = cc->col;
+    }
+    for (; p < at; p++)
+        if (((unsigned char)*p & 0xC0) != 0x80)
             col++;
+    cc->col_at = at;
+    cc->col = col;
     return col;
 }
 
@@ -164,6 +192,7 @@ static void trim(const char **s, apr_size_t *len)
         (*len)--;
 }
 
+/* Appends a token owned by the innermost open tag; returns its index. */
 static int tok_push(tpl_cc *cc, int kind, const char *s, apr_size_t len, int line, int col)
 {
     tpl_tok *t;
@@ -180,10 +209,24 @@ static int tok_push(tpl_cc *cc, int kind, const char *s, apr_size_t len, int lin
     t->kind = (unsigned char)kind;
     t->s = s;
     t->len = len;
-    t->lead = t->match = t->owner = -1;
+    t->lead = t->match = -1;
+    t->owner = cc->depth ? cc->open[cc->depth - 1] : -1;
     t->line = line;
     t->col = col;
     return cc->n++;
+}
+
+static void open_push(tpl_cc *cc, int k)
+{
+    if (cc->depth == cc->open_cap) {
+        int cap = cc->open_cap ? cc->open_cap * 2 : 16;
+        int *open = apr_palloc(cc->tmp, cap * sizeof(int));
+        if (cc->depth)
+            memcpy(open, cc->open, cc->depth * sizeof(int));
+        cc->open = open;
+        cc->open_cap = cap;
+    }
+    cc->open[cc->depth++] = k;
 }
 
 static const char *kind_name(int kind)
@@ -205,27 +248,135 @@ static int is_open(int kind)
     return kind == K_SECTION || kind == K_INVERTED || kind == K_PARENT || kind == K_BLOCK;
 }
 
+static int sigil_kind(char c)
+{
+    switch (c) {
+    case '#':
+        return K_SECTION;
+    case '^':
+        return K_INVERTED;
+    case '/':
+        return K_CLOSE;
+    case '>':
+        return K_PARTIAL;
+    case '<':
+        return K_PARENT;
+    case '$':
+        return K_BLOCK;
+    case '!':
+        return K_COMMENT;
+    case '&':
+    case '{':
+        return K_RAW;
+    case '=':
+        return K_DELIM;
+    default:
+        return K_VAR;
+    }
+}
+
+static void set_delimiters(tpl_cc *cc, const char *o, apr_size_t olen, const char *c,
+                           apr_size_t clen)
+{
+    const char *ctag = apr_pstrmemdup(cc->tmp, c, clen);
+    cc->otag = o;
+    cc->olen = olen;
+    cc->ctag = c;
+    cc->clen = clen;
+    cc->close_raw = apr_pstrcat(cc->tmp, "}", ctag, NULL);
+    cc->close_delim = apr_pstrcat(cc->tmp, "=", ctag, NULL);
+}
+
+/* "{{/name}}" in the delimiters in force, for messages. */
+static const char *close_tag(tpl_cc *cc, const tpl_tok *open)
+{
+    return apr_psprintf(cc->tmp, "%.*s/%s%.*s%.*s", (int)cc->olen, cc->otag, open->dyn ? "*" : "",
+                        (int)open->len, open->s, (int)cc->clen, cc->ctag);
+}
+
+/* {{=OPEN CLOSE=}}: two delimiters without '=' or whitespace. */
+static int change_delimiters(tpl_cc *cc, const char *name, apr_size_t len, const char *tag,
+                             apr_size_t tag_len, int line, int col)
+{
+    const char *end = name + len, *oe = name, *c, *ce;
+    while (oe < end && !is_space(*oe))
+        oe++;
+    for (c = oe; c < end && is_space(*c); c++)
+        ;
+    for (ce = c; ce < end && !is_space(*ce); ce++)
+        ;
+    if (oe == name || ce == c || ce != end || memchr(name, '=', (apr_size_t)(oe - name)) ||
+        memchr(c, '=', (apr_size_t)(ce - c))) {
+        tpl_error(cc->err, cc->file, line, col,
+                  "bad delimiter change '%.*s': expected two delimiters without '=' separated by "
+                  "whitespace, as in '{{=<%% %%>=}}'",
+                  (int)tag_len, tag);
+        return 0;
+    }
+    set_delimiters(cc, name, (apr_size_t)(oe - name), c, (apr_size_t)(ce - c));
+    return 1;
+}
+
+/* Checks a name: one word, not empty. */
+static int check_name(tpl_cc *cc, const tpl_tok *t, const char *tag, apr_size_t tag_len)
+{
+    apr_size_t i;
+    if (t->len == 0) {
+        tpl_error(cc->err, cc->file, t->line, t->col, "empty tag '%.*s': expected a name",
+                  (int)tag_len, tag);
+        return 0;
+    }
+    for (i = 0; i < t->len; i++)
+        if (is_space(t->s[i])) {
+            tpl_error(cc->err, cc->file, t->line, t->col,
+                      "tag name '%.*s' contains whitespace: expected one name", (int)t->len, t->s);
+            return 0;
+        }
+    return 1;
+}
+
+/* Pairs close tag k with the innermost open tag. */
+static int close_open_tag(tpl_cc *cc, int k, const char *tag, apr_size_t tag_len)
+{
+    tpl_tok *t = &cc->toks[k], *o;
+    if (cc->depth == 0) {
+        tpl_error(cc->err, cc->file, t->line, t->col, "'%.*s' closes nothing: no section is open",
+                  (int)tag_len, tag);
+        return 0;
+    }
+    o = &cc->toks[cc->open[cc->depth - 1]];
+    if (o->dyn != t->dyn || o->len != t->len || memcmp(o->s, t->s, t->len) != 0) {
+        tpl_error(cc->err, cc->file, t->line, t->col,
+                  "'%.*s' does not close %s '%s%.*s' opened at %d:%d: expected '%s'", (int)tag_len,
+                  tag, kind_name(o->kind), o->dyn ? "*" : "", (int)o->len, o->s, o->line, o->col,
+                  close_tag(cc, o));
+        return 0;
+    }
+    t->match = cc->open[cc->depth - 1];
+    t->owner = o->owner;
+    o->match = k;
+    cc->depth--;
+    return 1;
+}
+
 /* Splits the source into text (one token per line at most) and tags, following delimiter
- * changes and matching open and close tags. */
+ * changes and pairing open and close tags. */
 static int tokenize(tpl_cc *cc)
 {
-    const char *otag = "{{", *ctag = "}}", *close_raw = "}}}", *close_delim = "=}}";
-    apr_size_t olen = 2, clen = 2;
     const char *p = cc->src, *end = cc->end, *line_start = p;
-    int line = 1, depth = 0;
-    int *open = NULL, open_cap = 0;
+    int line = 1;
 
+    set_delimiters(cc, "{{", 2, "}}", 2);
     while (p < end) {
-        const char *q = find(p, end, otag, olen), *c, *close, *closing, *name, *x;
-        apr_size_t closing_len, name_len;
-        int kind, k, tline, tcol;
+        const char *q = find(p, end, cc->otag, cc->olen), *c, *close, *closing, *name, *x;
+        apr_size_t closing_len, len;
+        int kind, k, col;
         if (!q)
             q = end;
         while (p < q) {
             const char *nl = memchr(p, '\n', (apr_size_t)(q - p));
             const char *stop = nl ? nl + 1 : q;
-            k = tok_push(cc, K_TEXT, p, (apr_size_t)(stop - p), line, column(line_start, p));
-            cc->toks[k].owner = depth ? open[depth - 1] : -1;
+            tok_push(cc, K_TEXT, p, (apr_size_t)(stop - p), line, column(cc, line_start, p));
             if (nl) {
                 line++;
                 line_start = stop;
@@ -235,169 +386,65 @@ static int tokenize(tpl_cc *cc)
         if (q == end)
             break;
 
-        tline = line;
-        tcol = column(line_start, q);
-        c = q + olen;
-        kind = K_VAR;
-        closing = ctag;
-        closing_len = clen;
-        if (c < end) {
-            switch (*c) {
-            case '#':
-                kind = K_SECTION;
-                break;
-            case '^':
-                kind = K_INVERTED;
-                break;
-            case '/':
-                kind = K_CLOSE;
-                break;
-            case '>':
-                kind = K_PARTIAL;
-                break;
-            case '<':
-                kind = K_PARENT;
-                break;
-            case '$':
-                kind = K_BLOCK;
-                break;
-            case '!':
-                kind = K_COMMENT;
-                break;
-            case '&':
-                kind = K_RAW;
-                break;
-            case '{':
-                kind = K_RAW;
-                closing = close_raw;
-                closing_len = clen + 1;
-                break;
-            case '=':
-                kind = K_DELIM;
-                closing = close_delim;
-                closing_len = clen + 1;
-                break;
-            }
-            if (kind != K_VAR)
-                c++;
+        col = column(cc, line_start, q);
+        c = q + cc->olen;
+        kind = c < end ? sigil_kind(*c) : K_VAR;
+        closing = cc->ctag;
+        closing_len = cc->clen;
+        if (kind == K_DELIM || (kind == K_RAW && *c == '{')) { /* "=}}" and "}}}" */
+            closing = kind == K_DELIM ? cc->close_delim : cc->close_raw;
+            closing_len++;
         }
+        if (kind != K_VAR)
+            c++;
         close = find(c, end, closing, closing_len);
         if (!close) {
-            const char *snip_end = c;
-            while (snip_end < end && snip_end - q < 24 && *snip_end != '\n')
-                snip_end++;
-            tpl_error(cc->err, cc->file, tline, tcol, "tag '%.*s' is never closed: expected '%.*s'",
-                      (int)(snip_end - q), q, (int)closing_len, closing);
+            const char *snip = c;
+            while (snip < end && snip - q < 24 && *snip != '\n')
+                snip++;
+            tpl_error(cc->err, cc->file, line, col, "tag '%.*s' is never closed: expected '%.*s'",
+                      (int)(snip - q), q, (int)closing_len, closing);
             return 0;
         }
         p = close + closing_len;
-        for (x = q; x < p; x++)
+
+        name = c;
+        len = (apr_size_t)(close - c);
+        if (kind != K_COMMENT)
+            trim(&name, &len);
+        if (kind == K_DELIM && !change_delimiters(cc, name, len, q, (apr_size_t)(p - q), line, col))
+            return 0;
+        k = tok_push(cc, kind, name, len, line, col);
+        for (x = q; x < p; x++) /* comments may span lines */
             if (*x == '\n') {
                 line++;
                 line_start = x + 1;
             }
-
-        if (kind == K_COMMENT) {
-            tok_push(cc, K_COMMENT, c, (apr_size_t)(close - c), tline, tcol);
+        if (kind == K_COMMENT || kind == K_DELIM)
             continue;
-        }
-        name = c;
-        name_len = (apr_size_t)(close - c);
-        trim(&name, &name_len);
-        if (kind == K_DELIM) {
-            const char *o = name, *oe = name, *ce, *ne = name + name_len;
-            while (oe < ne && !is_space(*oe))
-                oe++;
-            c = oe;
-            while (c < ne && is_space(*c))
-                c++;
-            ce = c;
-            while (ce < ne && !is_space(*ce))
-                ce++;
-            if (oe == o || ce == c || ce != ne || memchr(o, '=', (apr_size_t)(oe - o)) ||
-                memchr(c, '=', (apr_size_t)(ce - c))) {
-                tpl_error(cc->err, cc->file, tline, tcol,
-                          "bad delimiter change '%.*s': expected two delimiters without '=' "
-                          "separated by whitespace, as in '{{=<%% %%>=}}'",
-                          (int)(p - q), q);
-                return 0;
-            }
-            otag = o;
-            olen = (apr_size_t)(oe - o);
-            ctag = c;
-            clen = (apr_size_t)(ce - c);
-            close_raw = apr_pstrcat(cc->tmp, "}", apr_pstrmemdup(cc->tmp, ctag, clen), NULL);
-            close_delim = apr_pstrcat(cc->tmp, "=", apr_pstrmemdup(cc->tmp, ctag, clen), NULL);
-            tok_push(cc, K_DELIM, name, name_len, tline, tcol);
-            continue;
-        }
 
-        k = tok_push(cc, kind, name, name_len, tline, tcol);
         /* a dynamic name; a close tag has one only when it closes a dynamic parent */
-        if (name_len && name[0] == '*' &&
+        if (len && name[0] == '*' &&
             (kind == K_PARTIAL || kind == K_PARENT ||
-             (kind == K_CLOSE && depth && cc->toks[open[depth - 1]].dyn))) {
-            name++;
-            name_len--;
-            trim(&name, &name_len);
-            cc->toks[k].dyn = 1;
-            cc->toks[k].s = name;
-            cc->toks[k].len = name_len;
+             (kind == K_CLOSE && cc->depth && cc->toks[cc->open[cc->depth - 1]].dyn))) {
+            tpl_tok *t = &cc->toks[k];
+            t->dyn = 1;
+            t->s++;
+            t->len--;
+            trim(&t->s, &t->len);
         }
-        if (name_len == 0) {
-            tpl_error(cc->err, cc->file, tline, tcol, "empty tag '%.*s': expected a name",
-                      (int)(p - q), q);
+        if (!check_name(cc, &cc->toks[k], q, (apr_size_t)(p - q)))
             return 0;
-        }
-        for (x = name; x < name + name_len; x++)
-            if (is_space(*x)) {
-                tpl_error(cc->err, cc->file, tline, tcol,
-                          "tag name '%.*s' contains whitespace: expected one name",
-                          (int)name_len, name);
-                return 0;
-            }
-        if (kind == K_CLOSE) {
-            const tpl_tok *o;
-            if (depth == 0) {
-                tpl_error(cc->err, cc->file, tline, tcol,
-                          "'%.*s' closes nothing: no section is open", (int)(p - q), q);
-                return 0;
-            }
-            o = &cc->toks[open[depth - 1]];
-            if (o->dyn != cc->toks[k].dyn || o->len != name_len ||
-                memcmp(o->s, name, name_len) != 0) {
-                tpl_error(cc->err, cc->file, tline, tcol,
-                          "'%.*s' does not close %s '%s%.*s' opened at %d:%d: expected "
-                          "'%.*s/%s%.*s%.*s'",
-                          (int)(p - q), q, kind_name(o->kind), o->dyn ? "*" : "", (int)o->len,
-                          o->s, o->line, o->col, (int)olen, otag, o->dyn ? "*" : "",
-                          (int)o->len, o->s, (int)clen, ctag);
-                return 0;
-            }
-            cc->toks[k].match = open[depth - 1];
-            cc->toks[k].owner = o->owner;
-            cc->toks[open[depth - 1]].match = k;
-            depth--;
-        } else if (is_open(kind)) {
-            cc->toks[k].owner = depth ? open[depth - 1] : -1;
-            if (depth == open_cap) {
-                int cap = open_cap ? open_cap * 2 : 16, *o = apr_palloc(cc->tmp, cap * sizeof(int));
-                if (depth)
-                    memcpy(o, open, depth * sizeof(int));
-                open = o;
-                open_cap = cap;
-            }
-            open[depth++] = k;
-        } else {
-            cc->toks[k].owner = depth ? open[depth - 1] : -1;
-        }
+        if (kind == K_CLOSE && !close_open_tag(cc, k, q, (apr_size_t)(p - q)))
+            return 0;
+        if (is_open(kind))
+            open_push(cc, k);
     }
-    if (depth) {
-        const tpl_tok *o = &cc->toks[open[depth - 1]];
-        tpl_error(cc->err, cc->file, line, column(line_start, end),
-                  "%s '%s%.*s' opened at %d:%d is never closed: expected '%.*s/%s%.*s%.*s'",
-                  kind_name(o->kind), o->dyn ? "*" : "", (int)o->len, o->s, o->line, o->col,
-                  (int)olen, otag, o->dyn ? "*" : "", (int)o->len, o->s, (int)clen, ctag);
+    if (cc->depth) {
+        const tpl_tok *o = &cc->toks[cc->open[cc->depth - 1]];
+        tpl_error(cc->err, cc->file, line, column(cc, line_start, end),
+                  "%s '%s%.*s' opened at %d:%d is never closed: expected '%s'", kind_name(o->kind),
+                  o->dyn ? "*" : "", (int)o->len, o->s, o->line, o->col, close_tag(cc, o));
         return 0;
     }
     return 1;
@@ -825,8 +872,7 @@ apr_status_t np_tpl_set_load_dir(np_tpl_set *set, const char *dir, const char *e
         char *path;
         if (apr_filepath_merge(&path, dir, fname, APR_FILEPATH_NATIVE, tmp) != APR_SUCCESS)
             path = apr_pstrcat(tmp, dir, "/", fname, NULL);
-        if (!np_tpl_compile_file(set, apr_pstrmemdup(tmp, fname, strlen(fname) - elen), path,
-                                 err))
+        if (!np_tpl_compile_file(set, apr_pstrmemdup(tmp, fname, strlen(fname) - elen), path, err))
             rv = APR_EGENERAL;
     }
     apr_pool_destroy(tmp);
@@ -880,8 +926,8 @@ typedef struct {
 
 /* Bytes np_buf_html replaces (a unit test checks the two agree): runs without them are copied
  * in one go, and np_buf_html only ever sees the byte to replace. */
-static const unsigned char html_special[256] = {['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1,
-                                                ['\''] = 1};
+static const unsigned char html_special[256] = {
+    ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1};
 
 static void put_html(np_buf *out, const char *s, apr_size_t n)
 {
@@ -961,8 +1007,8 @@ static int render_range(tpl_run *run, const np_tpl *tpl, int i, int end, const t
                         const tpl_frame *fr, const tpl_indent *ind, int lead);
 
 /* The template a partial or parent tag names, or NULL (logged) when there is none. */
-static const np_tpl *resolve(tpl_run *run, const np_tpl *tpl, const tpl_ins *in,
-                             const tpl_ctx *cx, const char *what)
+static const np_tpl *resolve(tpl_run *run, const np_tpl *tpl, const tpl_ins *in, const tpl_ctx *cx,
+                             const char *what)
 {
     const char *name = in->s;
     apr_size_t len = in->len;
@@ -970,8 +1016,8 @@ static const np_tpl *resolve(tpl_run *run, const np_tpl *tpl, const tpl_ins *in,
     if (in->flags & F_DYN) {
         const np_value *v = lookup(cx, in);
         if (!v || v->type != NP_STR) {
-            np_log(run->log, NP_LOG_DEBUG, "%s:%d:%d: %s name '*%.*s' is not a string; rendered "
-                   "as empty", tpl->file, in->line, in->col, what, (int)in->len, in->s);
+            np_log(run->log, NP_LOG_DEBUG, "%s:%d:%d: %s name '*%.*s' is not a string; %s",
+                   tpl->file, in->line, in->col, what, (int)in->len, in->s, "rendered as empty");
             return NULL;
         }
         name = v->u.str.s;
@@ -1049,8 +1095,8 @@ static int render_block(tpl_run *run, const np_tpl *tpl, int at, const tpl_ctx *
         ind = &own;
     }
     /* standalone: the argument starts a line; inline: its first line follows the text before */
-    return render_range(run, found->tpl, arg + 1, found->tpl->ins[arg].end + 1, cx, found->up,
-                        ind, (in->flags & F_STANDALONE) ? 1 : -1);
+    return render_range(run, found->tpl, arg + 1, found->tpl->ins[arg].end + 1, cx, found->up, ind,
+                        (in->flags & F_STANDALONE) ? 1 : -1);
 }
 
 static int render_section(tpl_run *run, const np_tpl *tpl, int at, const tpl_ctx *cx,

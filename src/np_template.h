@@ -35,9 +35,10 @@ typedef struct np_tpl_error {
 np_tpl_set *np_tpl_set_create(apr_pool_t *pool);
 
 /* Compiles src (len bytes, copied once into the set's pool) and stores it under name, replacing
- * any template of that name (a theme folder loaded after the default theme overrides it). file
- * names the source in messages. Returns NULL with err filled on a syntax error: unterminated tag,
- * unclosed or mismatched section, bad delimiter change, empty or malformed tag name. */
+ * any template of that name (a theme folder loaded after the default theme overrides it; the
+ * replaced one stays in the pool). file names the source in messages (NULL: name). Returns NULL
+ * with err filled on a syntax error: unterminated tag, unclosed or mismatched section, bad
+ * delimiter change, empty or malformed tag name; the set is then unchanged. */
 const np_tpl *np_tpl_compile(np_tpl_set *set, const char *name, const char *file, const char *src,
                              apr_size_t len, np_tpl_error *err);
 

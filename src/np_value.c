@@ -75,7 +75,7 @@ np_value *np_map_getn(const np_value *map, const char *key, apr_size_t klen)
         return NULL;
     for (i = 0; i < map->u.map.n; i++) {
         const np_member *m = &map->u.map.m[i];
-        if (m->klen == klen && memcmp(m->key, key, klen) == 0)
+        if (m->klen == klen && m->key[0] == key[0] && memcmp(m->key, key, klen) == 0)
             return m->val;
     }
     return NULL;

@@ -38,8 +38,8 @@ static np_value *titled(apr_pool_t *p, const char *title, const char *url)
 /* View data shaped like the module's article page. */
 static np_value *page_data(apr_pool_t *p)
 {
-    static const char *const sections[] = {"News", "Culture", "Science", "Sport", "Opinion",
-                                           "Events"};
+    static const char *const sections[] = {"News",  "Culture", "Science",
+                                           "Sport", "Opinion", "Events"};
     static const char *const shares[][2] = {{"weibo", "Weibo"},
                                             {"x", "X"},
                                             {"facebook", "Facebook"},
@@ -55,8 +55,8 @@ static np_value *page_data(apr_pool_t *p)
     np_map_str(p, site, "year", "2026");
     list = np_map_set(p, site, "sections", np_value_list(p));
     for (i = 0; i < 6; i++) {
-        np_value *s = np_list_push(p, list, titled(p, sections[i],
-                                                 apr_psprintf(p, "/%s/", sections[i])));
+        np_value *s =
+            np_list_push(p, list, titled(p, sections[i], apr_psprintf(p, "/%s/", sections[i])));
         np_map_bool(p, s, "current", i == 0);
     }
     np_map_set(p, root, "site", site);
@@ -110,8 +110,9 @@ static np_value *page_data(apr_pool_t *p)
         np_map_str(p, s, "id", shares[i][0]);
         np_map_str(p, s, "label", shares[i][1]);
         np_map_str(p, s, "url",
-                   apr_psprintf(p, "https://share.example/%s?u=https%%3A%%2F%%2Fnews.example.org"
-                                   "%%2Fnews%%2Fich%%2F2026&t=Sharing%%20of%%20Information",
+                   apr_psprintf(p,
+                                "https://share.example/%s?u=https%%3A%%2F%%2Fnews.example.org"
+                                "%%2Fnews%%2Fich%%2F2026&t=Sharing%%20of%%20Information",
                                 shares[i][0]));
     }
     np_map_set(p, art, "prev", titled(p, "Living heritage in a changing climate", "/news/ich/a1"));
@@ -123,7 +124,7 @@ static np_value *page_data(apr_pool_t *p)
         np_value *r = np_list_push(
             p, list,
             titled(p, apr_psprintf(p, "Related story number %d: what communities say", i + 1),
-                 apr_psprintf(p, "/news/ich/2026/related-story-%d", i + 1)));
+                   apr_psprintf(p, "/news/ich/2026/related-story-%d", i + 1)));
         np_map_set(p, r, "date", date(p, 26 - i));
         np_map_str(p, r, "summary", "A short summary of the story, as shown in listings.");
     }

@@ -61,15 +61,16 @@ static int run_test(apr_pool_t *parent, const char *module, json_t *test)
     apr_pool_create(&p, parent);
     set = np_tpl_set_create(p);
     np_buf_init(&out, 1024);
-    json_object_foreach (partials, pname, pj) {
+    json_object_foreach(partials, pname, pj)
+    {
         if (!np_tpl_compile(set, pname, pname, json_string_value(pj), json_string_length(pj),
                             &err)) {
             printf("FAIL %s: %s: partial does not compile: %s\n", module, name, err.text);
             goto done;
         }
     }
-    tpl = np_tpl_compile(set, MAIN_NAME, "template", json_string_value(tj),
-                         json_string_length(tj), &err);
+    tpl = np_tpl_compile(set, MAIN_NAME, "template", json_string_value(tj), json_string_length(tj),
+                         &err);
     if (!tpl) {
         printf("FAIL %s: %s: does not compile: %s\n", module, name, err.text);
         goto done;
@@ -148,8 +149,7 @@ int main(int argc, const char *const *argv)
             json_decref(root);
             continue;
         }
-        json_array_foreach (tests, k, test)
-            ok += run_test(pool, module, test);
+        json_array_foreach(tests, k, test) ok += run_test(pool, module, test);
         printf("%s: %d/%d passed\n", module, ok, (int)json_array_size(tests));
         passed += ok;
         failed += (int)json_array_size(tests) - ok;
