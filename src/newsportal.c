@@ -7,12 +7,16 @@
 
 #include <apr_general.h>
 #include <apr_pools.h>
+#include <apr_lib.h>
 #include <apr_strings.h>
 
 #include "np_buf.h"
 #include "np_json.h"
 #include "np_log.h"
+#include "np_page.h"
+#include "np_site.h"
 #include "np_template.h"
+#include "np_xml.h"
 
 #define EXIT_USAGE 2
 
@@ -41,12 +45,19 @@ static void cli_log(void *baton, int level, const char *msg)
 static const np_logger cli_logger = {cli_log, NULL, NP_LOG_DEBUG};
 
 static np_cli_run cmd_template;
+static np_cli_run cmd_render;
 
 static const np_cli_command commands[] = {
     {"template", "FILE [--data JSON_FILE] [--partials DIR]",
      "render the Mustache template FILE to stdout with the data in JSON_FILE; partials and\n"
      "      parents are NAME.mustache in DIR (default: FILE's folder)",
      cmd_template},
+    {"render", "CONTENT_DIR URL_PATH [--templates DIR] [--site-name TEXT] [--base-url URL]\n"
+               "      [--language TAG] [--time-zone ZONE]",
+     "print the page the module would serve for URL_PATH (below the mount point, e.g.\n"
+     "      /news-and-events/) with the same routes and templates; the status goes to stderr\n"
+     "      and is the exit status's reason: 0 for 200, 1 otherwise",
+     cmd_render},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -125,6 +136,97 @@ static int cmd_template(const np_cli_command *cmd, apr_pool_t *p, int argc, cons
     }
     np_buf_free(&out);
     return rc;
+}
+
+/* %XX decoding, as httpd does before a handler sees the path; NULL for a bad escape or NUL. */
+static char *url_decode(apr_pool_t *p, const char *s)
+{
+    char *out = apr_palloc(p, strlen(s) + 1), *o = out;
+    for (; *s; s++) {
+        if (*s == '%') {
+            int hi, lo;
+            if (!apr_isxdigit(s[1]) || !apr_isxdigit(s[2]))
+                return NULL;
+            hi = apr_isdigit(s[1]) ? s[1] - '0' : (apr_tolower(s[1]) - 'a' + 10);
+            lo = apr_isdigit(s[2]) ? s[2] - '0' : (apr_tolower(s[2]) - 'a' + 10);
+            if (!(*o++ = (char)(hi * 16 + lo)))
+                return NULL;
+            s += 2;
+        } else {
+            *o++ = *s;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static int cmd_render(const np_cli_command *cmd, apr_pool_t *p, int argc, const char *const *argv)
+{
+    np_site_conf c;
+    np_request req;
+    np_response resp;
+    np_site *site;
+    const char *dir = NULL, *url = NULL, *err = NULL;
+    char *path, *q;
+    int i;
+
+    memset(&c, 0, sizeof(c));
+    c.page_size = c.feed_full = c.check_interval = c.max_age = c.stale_on_error = c.cache = -1;
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] == '-' && a[1] == '-') {
+            const char *v = i + 1 < argc ? argv[++i] : NULL;
+            if (!v)
+                return cmd_usage(cmd, apr_psprintf(p, "%s needs a value", a));
+            if (strcmp(a, "--templates") == 0)
+                c.templates_dir = v;
+            else if (strcmp(a, "--site-name") == 0)
+                c.site_name = v;
+            else if (strcmp(a, "--base-url") == 0)
+                c.base_url = v;
+            else if (strcmp(a, "--language") == 0)
+                c.language = v;
+            else if (strcmp(a, "--time-zone") == 0) {
+                if (!(c.tz = np_tz_load(p, v, &err)))
+                    return cmd_usage(cmd, apr_psprintf(p, "unknown time zone '%s': %s", v, err));
+                c.tz_name = v;
+            } else
+                return cmd_usage(cmd, apr_psprintf(p, "unknown option %s", a));
+        } else if (!dir) {
+            dir = a;
+        } else if (!url) {
+            url = a;
+        } else {
+            return cmd_usage(cmd, "too many arguments");
+        }
+    }
+    if (!dir || !url)
+        return cmd_usage(cmd, "CONTENT_DIR and URL_PATH are required");
+    c.content_dir = dir;
+    np_site_conf_defaults(p, &c);
+    np_xml_init();
+
+    path = apr_pstrdup(p, url);
+    if ((q = strchr(path, '?')))
+        *q++ = '\0';
+    memset(&req, 0, sizeof(req));
+    req.mount = "";
+    req.query = q;
+    req.origin = "http://localhost";
+    req.now = apr_time_now();
+    if (path[0] != '/' || !(req.path = url_decode(p, path))) {
+        fprintf(stderr, "newsportal render: 400 Bad Request: %s\n", url);
+        return 1;
+    }
+    site = np_site_create(p, &c, &cli_logger);
+    np_page_serve(site, &c, &req, &resp, p, &cli_logger);
+    fwrite(resp.body, 1, resp.len, stdout);
+    if (resp.status == 301)
+        fprintf(stderr, "newsportal render: 301 Moved Permanently: Location: %s\n",
+                resp.location);
+    else if (resp.status != 200)
+        fprintf(stderr, "newsportal render: %d\n", resp.status);
+    return resp.status == 200 ? 0 : 1;
 }
 
 int main(int argc, const char *const *argv)

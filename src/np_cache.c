@@ -1,0 +1,218 @@
+/* Page cache: an apr_hash on a private pool for lookup, a doubly linked list for LRU order. */
+#include "np_cache.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <apr_atomic.h>
+#include <apr_hash.h>
+#include <apr_thread_mutex.h>
+
+struct np_cache {
+    apr_pool_t *pool;
+    apr_thread_mutex_t *lock;
+    apr_hash_t *table;
+    np_cache_entry *head, *tail; /* most and least recently used */
+    apr_size_t bytes, max_bytes;
+    apr_uint64_t hits, misses, evictions;
+};
+
+apr_uint64_t np_hash(apr_uint64_t h, const void *data, apr_size_t len)
+{
+    const unsigned char *p = data;
+    apr_size_t i;
+    for (i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+apr_uint64_t np_hash_str(apr_uint64_t h, const char *s)
+{
+    if (!s)
+        return np_hash(h, "\xff\xfe", 2);
+    return np_hash(h, s, strlen(s) + 1);
+}
+
+apr_uint64_t np_hash_u64(apr_uint64_t h, apr_uint64_t v)
+{
+    unsigned char b[8];
+    int i;
+    for (i = 0; i < 8; i++)
+        b[i] = (unsigned char)(v >> (8 * i));
+    return np_hash(h, b, 8);
+}
+
+np_cache *np_cache_create(apr_size_t max_bytes)
+{
+    np_cache *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    if (apr_pool_create_unmanaged_ex(&c->pool, NULL, NULL) != APR_SUCCESS) {
+        free(c);
+        return NULL;
+    }
+    if (apr_thread_mutex_create(&c->lock, APR_THREAD_MUTEX_DEFAULT, c->pool) != APR_SUCCESS) {
+        apr_pool_destroy(c->pool);
+        free(c);
+        return NULL;
+    }
+    c->table = apr_hash_make(c->pool);
+    c->max_bytes = max_bytes;
+    return c;
+}
+
+void np_cache_destroy(np_cache *c)
+{
+    np_cache_entry *e, *next;
+    if (!c)
+        return;
+    for (e = c->head; e; e = next) {
+        next = e->lru_next;
+        np_cache_release(e);
+    }
+    apr_pool_destroy(c->pool);
+    free(c);
+}
+
+np_cache_entry *np_cache_entry_make(const char *key, apr_size_t klen, apr_size_t len)
+{
+    /* One block: header, body, then key, so the body's address gives back the header. */
+    np_cache_entry *e = malloc(sizeof(*e) + len + 1 + klen + 1);
+    char *k;
+    if (!e)
+        return NULL;
+    memset(e, 0, sizeof(*e));
+    e->refs = 1;
+    e->body = (char *)(e + 1);
+    e->body[len] = '\0';
+    e->len = len;
+    k = e->body + len + 1;
+    memcpy(k, key, klen);
+    k[klen] = '\0';
+    e->key = k;
+    e->klen = klen;
+    return e;
+}
+
+np_cache_entry *np_cache_entry_of(const char *body)
+{
+    return (np_cache_entry *)(void *)(body - sizeof(np_cache_entry));
+}
+
+void np_cache_retain(np_cache_entry *e)
+{
+    apr_atomic_inc32(&e->refs);
+}
+
+void np_cache_release(np_cache_entry *e)
+{
+    if (e && apr_atomic_dec32(&e->refs) == 0)
+        free(e);
+}
+
+static apr_size_t entry_bytes(const np_cache_entry *e)
+{
+    return sizeof(*e) + e->klen + e->len;
+}
+
+static void unlink_lru(np_cache *c, np_cache_entry *e)
+{
+    if (e->lru_prev)
+        e->lru_prev->lru_next = e->lru_next;
+    else
+        c->head = e->lru_next;
+    if (e->lru_next)
+        e->lru_next->lru_prev = e->lru_prev;
+    else
+        c->tail = e->lru_prev;
+    e->lru_prev = e->lru_next = NULL;
+}
+
+static void push_front(np_cache *c, np_cache_entry *e)
+{
+    e->lru_prev = NULL;
+    e->lru_next = c->head;
+    if (c->head)
+        c->head->lru_prev = e;
+    c->head = e;
+    if (!c->tail)
+        c->tail = e;
+}
+
+/* Under the lock; the caller releases the returned entry after unlocking. */
+static np_cache_entry *drop(np_cache *c, np_cache_entry *e)
+{
+    apr_hash_set(c->table, e->key, e->klen, NULL);
+    unlink_lru(c, e);
+    c->bytes -= entry_bytes(e);
+    return e;
+}
+
+np_cache_entry *np_cache_get(np_cache *c, const char *key, apr_size_t klen)
+{
+    np_cache_entry *e;
+    if (apr_thread_mutex_lock(c->lock) != APR_SUCCESS)
+        return NULL; /* a lock failure is a miss, never a crash */
+    e = apr_hash_get(c->table, key, klen);
+    if (e) {
+        unlink_lru(c, e);
+        push_front(c, e);
+        np_cache_retain(e);
+        c->hits++;
+    } else {
+        c->misses++;
+    }
+    apr_thread_mutex_unlock(c->lock);
+    return e;
+}
+
+void np_cache_put(np_cache *c, np_cache_entry *e)
+{
+    np_cache_entry *old, *victims[64];
+    int nv = 0, i;
+    if (entry_bytes(e) > c->max_bytes / 4)
+        return;
+    np_cache_retain(e);
+    if (apr_thread_mutex_lock(c->lock) != APR_SUCCESS) {
+        np_cache_release(e);
+        return;
+    }
+    if ((old = apr_hash_get(c->table, e->key, e->klen)))
+        victims[nv++] = drop(c, old);
+    apr_hash_set(c->table, e->key, e->klen, e);
+    push_front(c, e);
+    c->bytes += entry_bytes(e);
+    while (c->bytes > c->max_bytes && c->tail && c->tail != e && nv < 64) {
+        victims[nv++] = drop(c, c->tail);
+        c->evictions++;
+    }
+    apr_thread_mutex_unlock(c->lock);
+    for (i = 0; i < nv; i++)
+        np_cache_release(victims[i]);
+}
+
+void np_cache_remove(np_cache *c, const char *key, apr_size_t klen)
+{
+    np_cache_entry *e = NULL;
+    if (apr_thread_mutex_lock(c->lock) != APR_SUCCESS)
+        return;
+    if ((e = apr_hash_get(c->table, key, klen)))
+        drop(c, e);
+    apr_thread_mutex_unlock(c->lock);
+    np_cache_release(e);
+}
+
+void np_cache_get_stats(np_cache *c, np_cache_stats *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (apr_thread_mutex_lock(c->lock) != APR_SUCCESS)
+        return;
+    out->hits = c->hits;
+    out->misses = c->misses;
+    out->evictions = c->evictions;
+    out->entries = apr_hash_count(c->table);
+    out->bytes = c->bytes;
+    out->max_bytes = c->max_bytes;
+    apr_thread_mutex_unlock(c->lock);
+}

@@ -1,0 +1,63 @@
+/* The rendered-page cache: entries are one malloc'd block (header and body) with a reference
+ * count, so a response can send the body straight from the cache while another thread replaces
+ * or evicts the entry. Bounded in bytes, least recently used out first. Thread-safe; the lock
+ * is held only for table operations, never across I/O or rendering. */
+#ifndef NP_CACHE_H
+#define NP_CACHE_H
+
+#include <apr_pools.h>
+#include <apr_time.h>
+
+typedef struct np_cache np_cache;
+typedef struct np_cache_entry np_cache_entry;
+
+struct np_cache_entry {
+    volatile apr_uint32_t refs;
+    np_cache_entry *lru_prev, *lru_next; /* owned by the cache, under its lock */
+    const char *key;
+    apr_size_t klen;
+    apr_uint64_t deps;        /* digest of everything the page depends on */
+    apr_time_t valid_until;   /* next scheduled change affecting the page; 0: none */
+    apr_time_t last_modified; /* newest file behind the page */
+    int stale;                /* rendered from the last good version of a broken file */
+    const char *content_type; /* a static string */
+    char etag[20];            /* "\"" + 16 hex digits + "\"" */
+    apr_size_t len;
+    char *body; /* points into the same block */
+};
+
+/* A cache bounded to max_bytes (bodies and keys). Lives until np_cache_destroy. */
+np_cache *np_cache_create(apr_size_t max_bytes);
+void np_cache_destroy(np_cache *c);
+
+/* A new entry with one reference, holding a copy of key and room for len body bytes. NULL when
+ * memory is short. */
+np_cache_entry *np_cache_entry_make(const char *key, apr_size_t klen, apr_size_t len);
+void np_cache_retain(np_cache_entry *e);
+/* Drops a reference; the last one frees the block. */
+void np_cache_release(np_cache_entry *e);
+/* The entry whose body starts at body (for bucket free functions). */
+np_cache_entry *np_cache_entry_of(const char *body);
+
+/* The entry for key with a reference for the caller, or NULL. Counts a hit or a miss. */
+np_cache_entry *np_cache_get(np_cache *c, const char *key, apr_size_t klen);
+/* Stores e (the cache takes its own reference), replacing an entry of the same key and evicting
+ * the least recently used ones beyond the bound. An entry larger than a quarter of the bound is
+ * not stored. */
+void np_cache_put(np_cache *c, np_cache_entry *e);
+/* Removes the entry for key, if any. */
+void np_cache_remove(np_cache *c, const char *key, apr_size_t klen);
+
+typedef struct {
+    apr_uint64_t hits, misses, evictions;
+    apr_size_t entries, bytes, max_bytes;
+} np_cache_stats;
+void np_cache_get_stats(np_cache *c, np_cache_stats *out);
+
+/* FNV-1a, 64 bits: for change detection and ETags, not for security. */
+#define NP_HASH_INIT 0xcbf29ce484222325ULL
+apr_uint64_t np_hash(apr_uint64_t h, const void *data, apr_size_t len);
+apr_uint64_t np_hash_str(apr_uint64_t h, const char *s); /* NULL hashes differently from "" */
+apr_uint64_t np_hash_u64(apr_uint64_t h, apr_uint64_t v);
+
+#endif

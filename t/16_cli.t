@@ -1,0 +1,56 @@
+# The newsportal command-line tool: render prints what the module serves; template renders one
+# template.
+use strict;
+use warnings FATAL => 'all';
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Apache::Test qw(-withtestmore);
+use Apache::TestRequest qw(GET);
+use File::Temp qw(tempdir);
+use NPTest;
+
+plan tests => 11, need_module('newsportal');
+
+my $vars = Apache::Test::vars();
+(my $tool = $ENV{NP_MODULE} // "$vars->{top_dir}/build/mod_newsportal.so") =~ s{mod_newsportal\.so$}{newsportal};
+my $content = "$vars->{serverroot}/content/site1";
+
+sub run { my $out = `@_ 2>&1`; return ($? >> 8, $out) }
+sub run_stdout { my $out = `@_ 2>/dev/null`; return ($? >> 8, $out) }
+
+my ($rc, $out) = run_stdout($tool, 'render', $content, '/news-and-events/ich-news/sharing-good-practices.html',
+    '--base-url', 'http://news.example.org', '--site-name', "'Test News'", '--time-zone', 'Asia/Shanghai');
+is $rc, 0, 'render exits 0 for a page';
+is_deeply breadcrumb($out), [
+    ['Home', '/'], ['News and Events', '/news-and-events/'], ['ICH News', '/news-and-events/ich-news/'],
+    ['Sharing of Information and Good Practices on Safeguarding', undef],
+], 'the same breadcrumb as the module, at mount point /';
+
+# The module's page at /news differs only by the mount point in links.
+no_redirects();
+my $served = GET('/news/news-and-events/ich-news/sharing-good-practices.html')->content;
+(my $expect = $served) =~ s{(href|src)="/news/}{$1="/}g;
+$expect =~ s{http://news\.example\.org/news/}{http://news.example.org/}g;
+$expect =~ s{%2Fnews%2F}{%2F}g;
+# The QR code draws a different URL; everything else must be the same.
+s{<path d="M[^"]*"}{<path d="QR"}g for $expect, $out;
+is $out, $expect, 'byte for byte what the module serves, but for the mount point';
+
+($rc, $out) = run($tool, 'render', $content, '/no-such-section/');
+is $rc, 1, 'render exits 1 for a 404';
+like $out, qr{newsportal render: 404}, 'and says 404';
+like $out, qr{<h1>Page not found</h1>}, 'printing the error page';
+($rc, $out) = run($tool, 'render', $content, '/news-and-events');
+like $out, qr{301 Moved Permanently: Location: /news-and-events/}, 'a redirect is reported';
+
+my $dir = tempdir(CLEANUP => 1);
+open my $fh, '>', "$dir/page.mustache" or die; print $fh "{{<frame}}{{\$body}}Hello {{name}}{{/body}}{{/frame}}"; close $fh;
+open $fh, '>', "$dir/frame.mustache" or die; print $fh "[{{\$body}}default{{/body}}]"; close $fh;
+open $fh, '>', "$dir/data.json" or die; print $fh '{"name": "<World>"}'; close $fh;
+($rc, $out) = run($tool, 'template', "$dir/page.mustache", '--data', "$dir/data.json");
+is $rc, 0, 'template exits 0';
+is $out, '[Hello &lt;World&gt;]', 'renders with inheritance and escaping';
+open $fh, '>', "$dir/bad.mustache" or die; print $fh "line one\n{{#items}}\n"; close $fh;
+($rc, $out) = run($tool, 'template', "$dir/bad.mustache");
+is $rc, 1, 'a template error exits 1';
+like $out, qr{bad\.mustache:3:1: section 'items' opened at 2:1 is never closed}, 'with file:line:col';
