@@ -55,7 +55,8 @@ deps:
 	fi
 
 $(BUILD)/obj/%.o: src/%.c src/*.h | $(BUILD)/obj
-	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(BUILD)/gen/np_theme_data.c: $(THEME) conf/embed-theme.pl | $(BUILD)/gen
 	perl conf/embed-theme.pl $(THEME) > $@
@@ -64,23 +65,26 @@ $(BUILD)/obj/np_theme_data.o: $(BUILD)/gen/np_theme_data.c src/np_theme.h | $(BU
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(CORE_LIB): $(CORE_OBJ)
-	rm -f $@ && ar rcs $@ $^
+	@echo "  AR      $@"
+	@rm -f $@ && ar rcs $@ $^
 
 $(TOOL): src/newsportal.c $(CORE_LIB)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(CORE_LIB) $(LDLIBS_ALL)
 
 # The module: apxs compiles the glue, the core comes in as a static library.
 $(MODULE): mod_newsportal.c $(CORE_LIB) src/*.h | $(BUILD)
-	ln -sf ../mod_newsportal.c $(BUILD)/mod_newsportal.c
-	cd $(BUILD) && $(APXS) -S CC=$(CC) -c -o mod_newsportal.la \
+	@echo "  APXS    $@"
+	@ln -sf ../mod_newsportal.c $(BUILD)/mod_newsportal.c
+	@cd $(BUILD) && $(APXS) -S CC=$(CC) -c -o mod_newsportal.la \
 	  $(addprefix -Wc$(comma),$(WARN) $(SAN) -I../src $(XML_CFLAGS)) $(addprefix -Wl$(comma),$(SAN)) \
 	  mod_newsportal.c libnewsportal.a $(XML_LIBS) -lqrencode >apxs.log 2>&1 || { cat apxs.log; exit 1; }
-	cp $(BUILD)/.libs/mod_newsportal.so $@
+	@cp $(BUILD)/.libs/mod_newsportal.so $@
 
 comma := ,
 
 $(BUILD)/tests/%: tests/%.c $(CORE_LIB) tests/*.h | $(BUILD)/tests
-	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(CORE_LIB) $(LDLIBS_ALL) -lcmocka -lpthread
+	@echo "  CCLD    $@"
+	@$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(CORE_LIB) $(LDLIBS_ALL) -lcmocka -lpthread
 
 $(BUILD) $(BUILD)/obj $(BUILD)/tests $(BUILD)/gen:
 	mkdir -p $@

@@ -9,9 +9,18 @@
 #include "http_request.h"
 #include "apr_lib.h"
 #include "apr_strings.h"
+#include <unistd.h>
 #include "apr_hash.h"
 #include "apr_thread_mutex.h"
+#include "apr_atomic.h"
+#include "ap_provider.h"
+#include "ap_socache.h"
+#include "ap_mpm.h"
+#include "util_mutex.h"
+#include "mod_status.h"
 
+#include "np_buf.h"
+#include "np_cache.h"
 #include "np_page.h"
 #include "np_site.h"
 #include "np_xml.h"
@@ -22,9 +31,24 @@
 module AP_MODULE_DECLARE_DATA newsportal_module;
 
 
+/* A shared cache tier: one per NewsPortalSharedCache directive. */
+typedef struct np_shared {
+    const char *spec; /* as configured, for messages */
+    const ap_socache_provider_t *provider;
+    ap_socache_instance_t *instance;
+    apr_global_mutex_t *mutex; /* for providers that are not safe across processes */
+    server_rec *s;
+    volatile apr_uint32_t down_until; /* seconds since the epoch: skip the tier until then */
+    struct np_shared *next;
+} np_shared;
+
+static np_shared *np_shared_list; /* every tier configured, for post_config and child_init */
+static const char *const np_mutex_id = "newsportal-shared";
+
 typedef struct {
     np_site_conf c;
     const char *mount; /* the <Location> this config was written in */
+    np_shared *shared;
 } np_dir_conf;
 
 #define UNSET_INT (-1)
@@ -69,6 +93,7 @@ static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     d->c.max_age = MERGE_INT(max_age);
     d->c.stale_on_error = MERGE_INT(stale_on_error);
     d->c.cache = MERGE_INT(cache);
+    d->shared = ad->shared ? ad->shared : bd->shared;
     return d;
 }
 
@@ -165,6 +190,10 @@ static const char *set_number(cmd_parms *cmd, void *dv, const char *arg)
         if ((err = parse_count(cmd, arg, 0, 86400, &v)))
             return err;
         d->c.check_interval = (int)v;
+    } else if (strcmp(name, "NewsPortalMaxAge") == 0) {
+        if ((err = parse_count(cmd, arg, 0, 31536000, &v)))
+            return err;
+        d->c.max_age = (int)v;
     }
     return NULL;
 }
@@ -186,7 +215,10 @@ static const char *set_size(cmd_parms *cmd, void *dv, const char *arg)
                             "%s: expected a size in bytes of at least 1024, with an optional K, M "
                             "or G suffix (e.g. 4M), got '%s'",
                             cmd->cmd->name, arg);
-    d->c.max_article_size = (apr_size_t)v;
+    if (strcmp(cmd->cmd->name, "NewsPortalCacheSize") == 0)
+        d->c.cache_size = (apr_size_t)v;
+    else
+        d->c.max_article_size = (apr_size_t)v;
     return NULL;
 }
 
@@ -208,6 +240,59 @@ static const char *set_share(cmd_parms *cmd, void *dv, const char *arg)
                         "NewsPortalShare: unknown action '%s'; expected weixin, weibo, x, "
                         "facebook, linkedin, email or none",
                         arg);
+}
+
+static const char *set_flag(cmd_parms *cmd, void *dv, int on)
+{
+    np_dir_conf *d = dv;
+    if (strcmp(cmd->cmd->name, "NewsPortalCache") == 0)
+        d->c.cache = on;
+    else
+        d->c.stale_on_error = on;
+    return NULL;
+}
+
+static const char *set_feed_content(cmd_parms *cmd, void *dv, const char *arg)
+{
+    np_dir_conf *d = dv;
+    if (strcasecmp(arg, "full") == 0)
+        d->c.feed_full = 1;
+    else if (strcasecmp(arg, "summary") == 0)
+        d->c.feed_full = 0;
+    else
+        return apr_psprintf(cmd->pool, "NewsPortalFeedContent: expected full or summary, got '%s'",
+                            arg);
+    return NULL;
+}
+
+/* PROVIDER[:ARGS], looked up now so configtest names a provider that is not loaded. */
+static const char *set_shared(cmd_parms *cmd, void *dv, const char *arg)
+{
+    np_dir_conf *d = dv;
+    np_shared *sh;
+    const char *colon = strchr(arg, ':'), *err;
+    const char *name = colon ? apr_pstrndup(cmd->pool, arg, colon - arg) : arg;
+    if (strcasecmp(arg, "none") == 0) {
+        d->shared = NULL;
+        return NULL;
+    }
+    sh = apr_pcalloc(cmd->pool, sizeof(*sh));
+    sh->spec = arg;
+    sh->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name, AP_SOCACHE_PROVIDER_VERSION);
+    if (!sh->provider)
+        return apr_psprintf(cmd->pool,
+                            "NewsPortalSharedCache: unknown socache provider '%s'. Maybe you need "
+                            "to load mod_socache_%s? (expected shmcb, memcache:HOST:PORT or "
+                            "redis:HOST:PORT)",
+                            name, name);
+    if ((err = sh->provider->create(&sh->instance, colon ? colon + 1 : NULL, cmd->temp_pool,
+                                    cmd->pool)))
+        return apr_psprintf(cmd->pool, "NewsPortalSharedCache %s: %s", arg, err);
+    sh->s = cmd->server;
+    sh->next = np_shared_list;
+    np_shared_list = sh;
+    d->shared = sh;
+    return NULL;
 }
 
 static const command_rec np_cmds[] = {
@@ -236,6 +321,21 @@ static const command_rec np_cmds[] = {
                   "every request)"),
     AP_INIT_TAKE1("NewsPortalMaxArticleSize", set_size, NULL, ACCESS_CONF | RSRC_CONF,
                   "NewsPortalMaxArticleSize BYTES: larger article files are refused (e.g. 4M)"),
+    AP_INIT_FLAG("NewsPortalCache", set_flag, NULL, ACCESS_CONF | RSRC_CONF,
+                 "NewsPortalCache On|Off: keep rendered pages in memory (default On)"),
+    AP_INIT_TAKE1("NewsPortalCacheSize", set_size, NULL, ACCESS_CONF | RSRC_CONF,
+                  "NewsPortalCacheSize BYTES: memory bound of a site's page cache per process "
+                  "(e.g. 64M)"),
+    AP_INIT_TAKE1("NewsPortalSharedCache", set_shared, NULL, ACCESS_CONF | RSRC_CONF,
+                  "NewsPortalSharedCache PROVIDER[:ARGS]: a page cache shared between servers: "
+                  "shmcb, memcache:HOST:PORT or redis:HOST:PORT"),
+    AP_INIT_TAKE1("NewsPortalMaxAge", set_number, NULL, ACCESS_CONF | RSRC_CONF,
+                  "NewsPortalMaxAge SECONDS: Cache-Control max-age of pages (default 60)"),
+    AP_INIT_FLAG("NewsPortalStaleOnError", set_flag, NULL, ACCESS_CONF | RSRC_CONF,
+                 "NewsPortalStaleOnError On|Off: serve the last good version of an article whose "
+                 "file broke (default On)"),
+    AP_INIT_TAKE1("NewsPortalFeedContent", set_feed_content, NULL, ACCESS_CONF | RSRC_CONF,
+                  "NewsPortalFeedContent full|summary: what feeds carry (default full)"),
     AP_INIT_ITERATE("NewsPortalShare", set_share, NULL, ACCESS_CONF | RSRC_CONF,
                     "NewsPortalShare NAME...: share actions in order (weixin weibo x facebook "
                     "linkedin email), or none"),
@@ -321,6 +421,98 @@ static int max_log_level(request_rec *r)
     return level;
 }
 
+/* ---- the shared tier: socache behind np_shared_tier ---- */
+
+#define NP_SHARED_MAX (512 * 1024) /* pages larger than this are not shared */
+#define NP_SHARED_BACKOFF 10       /* seconds to leave a failing tier alone */
+
+typedef struct {
+    np_shared *sh;
+    request_rec *r;
+} shared_baton;
+
+static int shared_usable(np_shared *sh)
+{
+    return apr_atomic_read32(&sh->down_until) <= (apr_uint32_t)apr_time_sec(apr_time_now());
+}
+
+/* A failing tier is skipped for a while, with one warning, so no request stalls on it. */
+static void shared_failed(np_shared *sh, request_rec *r, apr_status_t rv, const char *what)
+{
+    apr_uint32_t until = (apr_uint32_t)apr_time_sec(apr_time_now()) + NP_SHARED_BACKOFF;
+    apr_uint32_t was = apr_atomic_read32(&sh->down_until);
+    if (apr_atomic_cas32(&sh->down_until, until, was) == was)
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r,
+                      NPLOGNO(0010) "shared cache %s: %s failed; rendering locally, and not "
+                                    "asking it again for %d seconds",
+                      sh->spec, what, NP_SHARED_BACKOFF);
+}
+
+static void shared_key(const char *key, apr_size_t klen, unsigned char out[33])
+{
+    /* socache keys are short: two 64-bit hashes of the full key. */
+    apr_uint64_t a = np_hash(NP_HASH_INIT, key, klen);
+    apr_uint64_t b = np_hash(0x84222325cbf29ce4ULL, key, klen);
+    apr_snprintf((char *)out, 33, "%016" APR_UINT64_T_HEX_FMT "%016" APR_UINT64_T_HEX_FMT, a, b);
+}
+
+static int shared_get(void *baton, const char *key, apr_size_t klen, char **data, apr_size_t *len,
+                      apr_pool_t *p)
+{
+    shared_baton *b = baton;
+    np_shared *sh = b->sh;
+    unsigned char id[33];
+    unsigned int dlen = NP_SHARED_MAX;
+    unsigned char *buf;
+    apr_status_t rv;
+    if (!shared_usable(sh))
+        return 0;
+    shared_key(key, klen, id);
+    buf = apr_palloc(p, dlen);
+    if (sh->mutex && apr_global_mutex_lock(sh->mutex) != APR_SUCCESS)
+        return 0;
+    rv = sh->provider->retrieve(sh->instance, b->r->server, id, 32, buf, &dlen, p);
+    if (sh->mutex)
+        apr_global_mutex_unlock(sh->mutex);
+    if (rv == APR_NOTFOUND || APR_STATUS_IS_ENOENT(rv) || rv == APR_ENOSPC)
+        return 0;
+    if (rv != APR_SUCCESS) {
+        shared_failed(sh, b->r, rv, "retrieve");
+        return 0;
+    }
+    *data = (char *)buf;
+    *len = dlen;
+    return 1;
+}
+
+static void shared_put(void *baton, const char *key, apr_size_t klen, const char *data,
+                       apr_size_t len, apr_time_t expiry, apr_pool_t *p)
+{
+    shared_baton *b = baton;
+    np_shared *sh = b->sh;
+    unsigned char id[33];
+    apr_status_t rv;
+    if (!shared_usable(sh) || len > NP_SHARED_MAX)
+        return;
+    shared_key(key, klen, id);
+    /* No scheduled change: keep it a day; the dependency digest tells stale from fresh. */
+    if (!expiry)
+        expiry = apr_time_now() + apr_time_from_sec(86400);
+    if (sh->mutex && apr_global_mutex_lock(sh->mutex) != APR_SUCCESS)
+        return;
+    rv = sh->provider->store(sh->instance, b->r->server, id, 32, expiry, (unsigned char *)data,
+                             (unsigned int)len, p);
+    if (sh->mutex)
+        apr_global_mutex_unlock(sh->mutex);
+    if (rv != APR_SUCCESS)
+        shared_failed(sh, b->r, rv, "store");
+}
+
+static void release_entry(void *body)
+{
+    np_cache_release(np_cache_entry_of(body));
+}
+
 static int np_handler(request_rec *r)
 {
     np_dir_conf *d;
@@ -328,9 +520,13 @@ static int np_handler(request_rec *r)
     np_logger log = {log_to_request, r, APLOG_ERR};
     np_request req;
     np_response resp;
+    np_shared_tier tier;
+    shared_baton sb;
     np_site *site;
     apr_size_t mlen;
     apr_bucket_brigade *bb;
+    apr_bucket *e;
+    int rv;
 
     if (!r->handler || strcmp(r->handler, "newsportal") != 0)
         return DECLINED;
@@ -362,16 +558,26 @@ static int np_handler(request_rec *r)
         mlen--;
     req.mount = apr_pstrndup(r->pool, req.mount, mlen);
     if (mlen && strncmp(r->uri, req.mount, mlen) == 0 && (r->uri[mlen] == '/' || !r->uri[mlen]))
-        req.path = r->uri[mlen] ? r->uri + mlen : "";
+        req.path = r->uri[mlen] ? r->uri + mlen : "/";
     else {
         req.path = r->uri;
         req.mount = "";
     }
     req.query = r->args;
-    req.origin = ap_construct_url(r->pool, "", r);
-    if (*req.origin && req.origin[strlen(req.origin) - 1] == '/')
-        req.origin = apr_pstrndup(r->pool, req.origin, strlen(req.origin) - 1);
+    if (!c.base_url) {
+        req.origin = ap_construct_url(r->pool, "", r);
+        if (*req.origin && req.origin[strlen(req.origin) - 1] == '/')
+            req.origin = apr_pstrndup(r->pool, req.origin, strlen(req.origin) - 1);
+    }
     req.now = r->request_time;
+    if (d->shared && c.cache) {
+        sb.sh = d->shared;
+        sb.r = r;
+        tier.baton = &sb;
+        tier.get = shared_get;
+        tier.put = shared_put;
+        req.shared = &tier;
+    }
 
     np_page_serve(site, &c, &req, &resp, r->pool, &log);
 
@@ -381,41 +587,255 @@ static int np_handler(request_rec *r)
     }
     r->status = resp.status;
     ap_set_content_type(r, resp.content_type);
-    if (resp.last_modified) {
-        ap_update_mtime(r, resp.last_modified);
-        ap_set_last_modified(r);
+    if (resp.cache_state)
+        apr_table_setn(r->headers_out, "X-NewsPortal-Cache", resp.cache_state);
+    if (resp.status == HTTP_OK) {
+        apr_time_t until = resp.expires_at;
+        apr_int64_t max_age = c.max_age;
+        if (until && until > r->request_time) {
+            apr_int64_t left = apr_time_sec(until - r->request_time + APR_USEC_PER_SEC - 1);
+            if (left < max_age)
+                max_age = left;
+        }
+        apr_table_setn(r->headers_out, "Cache-Control",
+                       apr_psprintf(r->pool, "max-age=%" APR_INT64_T_FMT, max_age));
+        if (resp.etag)
+            apr_table_setn(r->headers_out, "ETag", resp.etag);
+        if (resp.last_modified) {
+            ap_update_mtime(r, resp.last_modified);
+            ap_set_last_modified(r);
+        }
+        /* RFC 9110 precedence: If-None-Match over If-Modified-Since. */
+        if ((rv = ap_meets_conditions(r)) != OK) {
+            np_cache_release(resp.entry);
+            r->status = HTTP_OK;
+            return rv;
+        }
+    } else {
+        apr_table_setn(r->headers_out, "Cache-Control", "no-cache");
     }
     ap_set_content_length(r, resp.len);
-    if (r->header_only)
+    if (r->header_only || !resp.entry) {
+        np_cache_release(resp.entry);
         return OK;
+    }
+    /* The page goes out as one bucket straight from the cache entry; its reference is dropped
+     * when the bucket is destroyed. */
     bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
-    APR_BRIGADE_INSERT_TAIL(
-        bb, apr_bucket_pool_create(resp.body, resp.len, r->pool, r->connection->bucket_alloc));
+    e = apr_bucket_heap_create(resp.entry->body, resp.len, release_entry,
+                               r->connection->bucket_alloc);
+    APR_BRIGADE_INSERT_TAIL(bb, e);
     APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(r->connection->bucket_alloc));
     return ap_pass_brigade(r->output_filters, bb) == APR_SUCCESS ? OK : AP_FILTER_ERROR;
 }
 
+/* ---- status ---- */
+
+typedef struct {
+    request_rec *r;
+    int json, n;
+} status_ctx;
+
+static void status_site(status_ctx *sc, const char *key, np_site *site)
+{
+    request_rec *r = sc->r;
+    np_site_stats st;
+    np_cache_stats cs, bs;
+    const np_site_conf *conf = np_site_conf_of(site);
+    np_cache *cache = np_site_cache(site);
+    apr_int64_t age;
+    int i;
+    np_site_get_stats(site, r->pool, &st);
+    memset(&cs, 0, sizeof(cs));
+    if (cache)
+        np_cache_get_stats(cache, &cs);
+    np_cache_get_stats(np_site_body_cache(site), &bs);
+    age = apr_time_sec(apr_time_now() - st.built);
+    if (sc->json) {
+        ap_rprintf(r,
+                   "%s{\"content\":\"%s\",\"articles\":%d,\"sections\":%d,\"snapshot_age\":%" APR_INT64_T_FMT
+                   ",\"refresh_ms\":%.3f,\"refreshes\":%d,\"last_refresh_parsed\":%d,"
+                   "\"last_refresh_reused\":%d,\"page_cache\":{\"enabled\":%s,\"entries\":%" APR_SIZE_T_FMT
+                   ",\"bytes\":%" APR_SIZE_T_FMT ",\"max_bytes\":%" APR_SIZE_T_FMT ",\"hits\":%" APR_UINT64_T_FMT
+                   ",\"misses\":%" APR_UINT64_T_FMT ",\"hit_ratio\":%.4f},\"article_cache\":{\"entries\":%" APR_SIZE_T_FMT
+                   ",\"bytes\":%" APR_SIZE_T_FMT ",\"hits\":%" APR_UINT64_T_FMT ",\"misses\":%" APR_UINT64_T_FMT
+                   "},\"errors\":[",
+                   sc->n++ ? "," : "", ap_escape_html(r->pool, conf->content_dir), st.articles,
+                   st.sections, age, st.took / 1000.0, st.refreshes, st.parsed, st.reused,
+                   cache ? "true" : "false", cs.entries, cs.bytes, cs.max_bytes, cs.hits, cs.misses,
+                   cs.hits + cs.misses ? (double)cs.hits / (double)(cs.hits + cs.misses) : 0.0,
+                   bs.entries, bs.bytes, bs.hits, bs.misses);
+        for (i = 0; i < st.recent_errors->nelts; i++) {
+            np_buf b;
+            const char *m = APR_ARRAY_IDX(st.recent_errors, i, np_error_rec).message;
+            np_buf_init(&b, 256);
+            np_buf_json(&b, m, strlen(m));
+            ap_rprintf(r, "%s\"%s\"", i ? "," : "", np_buf_cstr(&b));
+            np_buf_free(&b);
+        }
+        ap_rputs("]}", r);
+        return;
+    }
+    ap_rprintf(r, "<h2>%s</h2>\n<table>\n", ap_escape_html(r->pool, conf->content_dir));
+    ap_rprintf(r, "<tr><th>Articles</th><td>%d</td></tr><tr><th>Sections</th><td>%d</td></tr>\n",
+               st.articles, st.sections);
+    ap_rprintf(r,
+               "<tr><th>Last refresh</th><td>%" APR_INT64_T_FMT " s ago, took %.1f ms (%d files "
+               "read, %d reused; %d snapshots built)</td></tr>\n",
+               age, st.took / 1000.0, st.parsed, st.reused, st.refreshes);
+    if (cache)
+        ap_rprintf(r,
+                   "<tr><th>Page cache</th><td>%" APR_SIZE_T_FMT " pages, %" APR_SIZE_T_FMT
+                   " of %" APR_SIZE_T_FMT " bytes, %" APR_UINT64_T_FMT " hits, %" APR_UINT64_T_FMT
+                   " misses (%.1f%% hits)</td></tr>\n",
+                   cs.entries, cs.bytes, cs.max_bytes, cs.hits, cs.misses,
+                   cs.hits + cs.misses ? 100.0 * cs.hits / (cs.hits + cs.misses) : 0.0);
+    else
+        ap_rputs("<tr><th>Page cache</th><td>off</td></tr>\n", r);
+    ap_rprintf(r,
+               "<tr><th>Article cache</th><td>%" APR_SIZE_T_FMT " bodies, %" APR_SIZE_T_FMT
+               " bytes, %" APR_UINT64_T_FMT " hits, %" APR_UINT64_T_FMT " misses</td></tr>\n",
+               bs.entries, bs.bytes, bs.hits, bs.misses);
+    ap_rprintf(r, "<tr><th>Parse errors</th><td>%d</td></tr>\n</table>\n", st.errors);
+    if (st.recent_errors->nelts) {
+        ap_rputs("<ul class=\"errors\">\n", r);
+        for (i = 0; i < st.recent_errors->nelts; i++)
+            ap_rprintf(r, "<li>%s</li>\n",
+                       ap_escape_html(r->pool,
+                                      APR_ARRAY_IDX(st.recent_errors, i, np_error_rec).message));
+        ap_rputs("</ul>\n", r);
+    }
+    (void)key;
+}
+
+static void status_all(status_ctx *sc)
+{
+    apr_hash_index_t *hi;
+    apr_array_header_t *sites = apr_array_make(sc->r->pool, 4, sizeof(np_site *));
+    int i;
+    if (!np_sites)
+        return;
+    if (sites_lock() != APR_SUCCESS)
+        return;
+    for (hi = apr_hash_first(sc->r->pool, np_sites); hi; hi = apr_hash_next(hi))
+        APR_ARRAY_PUSH(sites, np_site *) = apr_hash_this_val(hi);
+    sites_unlock();
+    for (i = 0; i < sites->nelts; i++)
+        status_site(sc, NULL, APR_ARRAY_IDX(sites, i, np_site *));
+}
+
+static int np_status_handler(request_rec *r)
+{
+    status_ctx sc;
+    if (!r->handler || strcmp(r->handler, "newsportal-status") != 0)
+        return DECLINED;
+    if (r->method_number != M_GET) {
+        ap_allow_standard_methods(r, REPLACE_ALLOW, M_GET, -1);
+        return HTTP_METHOD_NOT_ALLOWED;
+    }
+    sc.r = r;
+    sc.n = 0;
+    sc.json = r->args && strcmp(r->args, "json") == 0;
+    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    if (sc.json) {
+        ap_set_content_type(r, "application/json");
+        if (r->header_only)
+            return OK;
+        ap_rprintf(r, "{\"pid\":%" APR_PID_T_FMT ",\"sites\":[", getpid());
+        status_all(&sc);
+        ap_rputs("]}\n", r);
+        return OK;
+    }
+    ap_set_content_type(r, "text/html; charset=utf-8");
+    if (r->header_only)
+        return OK;
+    ap_rprintf(r, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>News "
+                  "portal status</title></head><body>\n<h1>News portal status</h1>\n<p>Process "
+                  "%" APR_PID_T_FMT ". Figures are this process's; each child keeps its own.</p>\n",
+               getpid());
+    status_all(&sc);
+    ap_rputs("</body></html>\n", r);
+    return OK;
+}
+
+/* The same figures in mod_status's server-status page. */
+static int np_status_hook(request_rec *r, int flags)
+{
+    status_ctx sc;
+    sc.r = r;
+    sc.n = 0;
+    sc.json = 0;
+    if (flags & AP_STATUS_SHORT)
+        return OK;
+    ap_rputs("<hr>\n<h1>mod_newsportal</h1>\n", r);
+    status_all(&sc);
+    return OK;
+}
+
+static apr_status_t shared_destroy(void *data)
+{
+    np_shared *sh = data;
+    sh->provider->destroy(sh->instance, sh->s);
+    return APR_SUCCESS;
+}
+
+static int np_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+{
+    np_shared_list = NULL;
+    return ap_mutex_register(pconf, np_mutex_id, NULL, APR_LOCK_DEFAULT, 0) == APR_SUCCESS
+               ? OK
+               : 500;
+}
+
 static int np_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
+    static const struct ap_socache_hints hints = {64, 32 * 1024, 86400 * APR_USEC_PER_SEC};
+    np_shared *sh;
     np_xml_init();
     np_default_routes = np_routes_default(pconf);
+    for (sh = np_shared_list; sh; sh = sh->next) {
+        apr_status_t rv;
+        if (sh->provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
+            rv = ap_global_mutex_create(&sh->mutex, NULL, np_mutex_id, NULL, s, pconf, 0);
+            if (rv != APR_SUCCESS) {
+                ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
+                             NPLOGNO(0011) "cannot create the mutex for NewsPortalSharedCache %s",
+                             sh->spec);
+                return HTTP_INTERNAL_SERVER_ERROR;
+            }
+        }
+        rv = sh->provider->init(sh->instance, "newsportal", &hints, sh->s, pconf);
+        if (rv != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
+                         NPLOGNO(0012) "cannot initialise NewsPortalSharedCache %s", sh->spec);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+        apr_pool_cleanup_register(pconf, sh, shared_destroy, apr_pool_cleanup_null);
+    }
     return OK;
 }
 
 static void np_child_init(apr_pool_t *pchild, server_rec *s)
 {
+    np_shared *sh;
     np_sites_pool = pchild;
     np_sites = apr_hash_make(pchild);
     if (apr_thread_mutex_create(&np_sites_lock, APR_THREAD_MUTEX_DEFAULT, pchild) != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, NPLOGNO(0002) "cannot create a thread mutex");
         np_sites_lock = NULL;
     }
+    for (sh = np_shared_list; sh; sh = sh->next)
+        if (sh->mutex)
+            apr_global_mutex_child_init(&sh->mutex, apr_global_mutex_lockfile(sh->mutex), pchild);
 }
 
 static void np_register_hooks(apr_pool_t *p)
 {
+    ap_hook_pre_config(np_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(np_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(np_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(np_status_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    APR_OPTIONAL_HOOK(ap, status_hook, np_status_hook, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(np_handler, NULL, NULL, APR_HOOK_MIDDLE);
 }
 

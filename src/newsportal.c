@@ -221,6 +221,7 @@ static int cmd_render(const np_cli_command *cmd, apr_pool_t *p, int argc, const 
     site = np_site_create(p, &c, &cli_logger);
     np_page_serve(site, &c, &req, &resp, p, &cli_logger);
     fwrite(resp.body, 1, resp.len, stdout);
+    np_cache_release(resp.entry);
     if (resp.status == 301)
         fprintf(stderr, "newsportal render: 301 Moved Permanently: Location: %s\n",
                 resp.location);

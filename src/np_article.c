@@ -12,19 +12,14 @@
 #include <libxml/tree.h>
 
 #include "np_buf.h"
+#include "np_formats.h"
 #include "np_sanitize.h"
 #include "np_xml.h"
 
 #define SUMMARY_CHARS 200
 
-typedef struct {
-    apr_pool_t *p;   /* the article's pool: everything kept is allocated here */
-    apr_pool_t *tmp; /* the document's pool, destroyed before returning */
-    const char *path;
-    const np_tz *tz;
-    const char *err;
-    xmlNode *body; /* set by the mapper */
-} load_ctx;
+/* Shared with the mappers of the other formats (np_formats.h). */
+typedef np_format_ctx load_ctx;
 
 /* Sets the error, "path:line:col: message" at node, and returns -1. */
 static int fail(load_ctx *cx, const xmlNode *at, const char *fmt, ...)
@@ -120,6 +115,40 @@ static void push_str(apr_array_header_t *arr, const char *s)
     APR_ARRAY_PUSH(arr, const char *) = s;
 }
 
+int np_article_fail(load_ctx *cx, const xmlNode *at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cx->err = np_xml_vmsg(cx->p, cx->path, at, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+const char *np_article_text(load_ctx *cx, const xmlNode *el)
+{
+    return text_of(cx, el);
+}
+
+const char *np_article_attr(load_ctx *cx, const xmlNode *el, const char *name)
+{
+    return attr_of(cx, el, name);
+}
+
+int np_article_date(load_ctx *cx, const xmlNode *at, const char *what, const char *s, np_date *out)
+{
+    if (np_date_parse(s ? s : "", cx->tz, out) != 0)
+        return fail(cx, at,
+                    "bad date in %s: \"%s\" (expected ISO 8601, e.g. 2026-11-27T10:00:00+08:00 "
+                    "or 20261127T100000+0800)",
+                    what, s ? s : "");
+    return 0;
+}
+
+void np_article_push(apr_array_header_t *arr, const char *s)
+{
+    push_str(arr, s);
+}
+
 /* The native format, SPEC 3.2. */
 static int map_native(load_ctx *cx, xmlNode *root, np_article *a)
 {
@@ -194,13 +223,16 @@ static int map_native(load_ctx *cx, xmlNode *root, np_article *a)
 
 typedef int (*format_map)(load_ctx *cx, xmlNode *root, np_article *a);
 
-/* One mapper per root element. NITF (<nitf>) and NewsML-G2 (<newsItem>, <newsMessage>) mappers
- * go here: each fills the fields it has and points cx->body at the body markup. */
+/* One mapper per root element: each fills the fields it has and points cx->body at the body
+ * markup. The newsroom mappers check the root's namespace themselves. */
 static const struct {
     const char *root, *format;
     format_map map;
 } formats[] = {
     {"article", "article", map_native},
+    {"nitf", "nitf", np_nitf_map},
+    {"newsItem", "newsml", np_newsml_map},
+    {"newsMessage", "newsml", np_newsml_map},
 };
 
 /* The text of the first paragraph under n that has any, or NULL. */

@@ -9,6 +9,7 @@
 #include <apr_lib.h>
 #include <apr_strings.h>
 
+#include "np_cache.h"
 #include "np_sanitize.h"
 #include "np_xml.h"
 
@@ -19,6 +20,8 @@ typedef struct {
     const np_content_opts *o;
     const char *root_real; /* realpath of the content folder, for symlink checks */
     apr_array_header_t *all;
+    const np_snapshot *prev; /* NULL: read everything */
+    apr_hash_t *changed;     /* folders to read again when prev is given */
 } scan_ctx;
 
 int np_content_name_ok(const char *name)
@@ -131,11 +134,6 @@ static int cmp_entry_date(const void *a, const void *b)
     return strcmp(x->a->path, y->a->path);
 }
 
-static int cmp_name(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static int cmp_section(const void *a, const void *b)
 {
     const np_section *x = *(np_section *const *)a, *y = *(np_section *const *)b;
@@ -144,48 +142,168 @@ static int cmp_section(const void *a, const void *b)
     return strcmp(x->title, y->title);
 }
 
+static const char *sdup(apr_pool_t *p, const char *s)
+{
+    return s ? apr_pstrdup(p, s) : NULL;
+}
+
+static apr_array_header_t *dup_strings(apr_pool_t *p, const apr_array_header_t *a)
+{
+    apr_array_header_t *out;
+    int i;
+    if (!a)
+        return NULL;
+    out = apr_array_make(p, a->nelts ? a->nelts : 1, sizeof(const char *));
+    for (i = 0; i < a->nelts; i++)
+        APR_ARRAY_PUSH(out, const char *) = apr_pstrdup(p, APR_ARRAY_IDX(a, i, const char *));
+    return out;
+}
+
+/* A deep copy of article metadata into another snapshot's pool. */
+static np_article *article_copy(apr_pool_t *p, const np_article *a)
+{
+    np_article *c = apr_pmemdup(p, a, sizeof(*a));
+    int i;
+    c->path = sdup(p, a->path);
+    c->slug = sdup(p, a->slug);
+    c->id = sdup(p, a->id);
+    c->lang = sdup(p, a->lang);
+    c->title = sdup(p, a->title);
+    c->subtitle = sdup(p, a->subtitle);
+    c->summary = sdup(p, a->summary);
+    c->source = sdup(p, a->source);
+    c->source_href = sdup(p, a->source_href);
+    c->authors = dup_strings(p, a->authors);
+    c->tags = dup_strings(p, a->tags);
+    if (a->related) {
+        c->related = apr_array_make(p, a->related->nelts ? a->related->nelts : 1, sizeof(np_link));
+        for (i = 0; i < a->related->nelts; i++) {
+            np_link *l = apr_array_push(c->related);
+            l->href = sdup(p, APR_ARRAY_IDX(a->related, i, np_link).href);
+            l->title = sdup(p, APR_ARRAY_IDX(a->related, i, np_link).title);
+        }
+    }
+    if (a->image) {
+        c->image = apr_pmemdup(p, a->image, sizeof(*a->image));
+        c->image->src = sdup(p, a->image->src);
+        c->image->alt = sdup(p, a->image->alt);
+        c->image->caption = sdup(p, a->image->caption);
+        c->image->credit = sdup(p, a->image->credit);
+    }
+    c->body_html = NULL;
+    c->body_len = 0;
+    return c;
+}
+
+static apr_uint64_t entry_digest(const char *path, apr_time_t mtime, apr_off_t size)
+{
+    apr_uint64_t h = np_hash_str(NP_HASH_INIT, path);
+    h = np_hash_u64(h, (apr_uint64_t)mtime);
+    return np_hash_u64(h, (apr_uint64_t)size);
+}
+
+static np_entry *add_entry(scan_ctx *c, np_section *sec, np_article *a, apr_time_t mtime,
+                           apr_off_t size, apr_array_header_t *own)
+{
+    np_entry *e = apr_pcalloc(c->s->pool, sizeof(*e));
+    e->a = a;
+    e->section = sec;
+    e->lang = a->lang ? a->lang : sec->lang;
+    e->mtime = mtime;
+    e->size = size;
+    e->digest = entry_digest(a->path, mtime, size);
+    APR_ARRAY_PUSH(own, np_entry *) = e;
+    APR_ARRAY_PUSH(c->all, np_entry *) = e;
+    apr_hash_set(c->s->by_path, a->path, APR_HASH_KEY_STRING, e);
+    if (!apr_hash_get(c->s->by_slug, a->slug, APR_HASH_KEY_STRING))
+        apr_hash_set(c->s->by_slug, a->slug, APR_HASH_KEY_STRING, e);
+    return e;
+}
+
+static void note_file(scan_ctx *c, const char *path, apr_time_t mtime, apr_off_t size)
+{
+    np_file_state *f = apr_array_push(c->s->files);
+    f->path = path;
+    f->mtime = mtime;
+    f->size = size;
+}
+
 static void load_article(scan_ctx *c, np_section *sec, const char *path, const char *slug,
                          const apr_finfo_t *fi, apr_array_header_t *own)
 {
     np_article_opts ao;
     const char *err = NULL;
     np_article *a;
-    np_entry *e;
+    np_entry *old = c->prev ? apr_hash_get(c->prev->by_path, path, APR_HASH_KEY_STRING) : NULL;
 
+    note_file(c, path, fi->mtime, fi->size);
+    if (old && old->mtime == fi->mtime && old->size == fi->size) {
+        np_entry *e = add_entry(c, sec, article_copy(c->s->pool, old->a), old->mtime, old->size,
+                                own);
+        e->stale = old->stale;
+        c->s->reused++;
+        return;
+    }
     ao.max_size = c->o->max_article_size;
     ao.tz = c->o->tz;
     ao.with_body = 0;
+    c->s->parsed++;
     a = np_article_load(c->s->pool, path, slug, &ao, &err);
     if (!a) {
         record_error(c, path, err ? err : path);
+        if (old && c->o->stale_on_error) {
+            /* The last good version stays, marked stale, until the file is fixed. */
+            np_entry *e = add_entry(c, sec, article_copy(c->s->pool, old->a), old->mtime,
+                                    old->size, own);
+            e->stale = 1;
+        }
         return;
     }
-    e = apr_pcalloc(c->s->pool, sizeof(*e));
-    e->a = a;
-    e->section = sec;
-    e->lang = a->lang ? a->lang : sec->lang;
-    e->mtime = fi->mtime;
-    e->size = fi->size;
-    APR_ARRAY_PUSH(own, np_entry *) = e;
-    APR_ARRAY_PUSH(c->all, np_entry *) = e;
-    apr_hash_set(c->s->by_path, a->path, APR_HASH_KEY_STRING, e);
-    if (!apr_hash_get(c->s->by_slug, a->slug, APR_HASH_KEY_STRING))
-        apr_hash_set(c->s->by_slug, a->slug, APR_HASH_KEY_STRING, e);
+    add_entry(c, sec, a, fi->mtime, fi->size, own);
+}
+
+typedef struct {
+    const char *name;
+    apr_filetype_e type;
+} dirent_rec;
+
+static int cmp_dirent(const void *a, const void *b)
+{
+    return strcmp(((const dirent_rec *)a)->name, ((const dirent_rec *)b)->name);
+}
+
+/* The section metadata of an unchanged folder, copied from the previous snapshot. */
+static int reuse_section_meta(scan_ctx *c, np_section *sec, const np_section *old)
+{
+    apr_pool_t *p = c->s->pool;
+    if (!old)
+        return 0;
+    sec->title = sdup(p, old->title);
+    sec->description = sdup(p, old->description);
+    sec->lang = sdup(p, old->lang);
+    sec->order = old->order;
+    sec->page_size = old->page_size;
+    sec->meta_mtime = old->meta_mtime;
+    return 1;
 }
 
 /* Scans one folder; returns the section, or NULL when the folder holds no section file and no
- * articles anywhere below (a media folder, say). */
+ * articles anywhere below (a media folder, say). A folder that has not changed since prev is
+ * listed but none of its known files is opened again. */
 static np_section *scan_dir(scan_ctx *c, np_section *parent, const char *dir, const char *name)
 {
     apr_pool_t *p = c->s->pool;
     np_section *sec = apr_pcalloc(p, sizeof(*sec));
     apr_array_header_t *kids = apr_array_make(p, 4, sizeof(np_section *));
     apr_array_header_t *own = apr_array_make(p, 8, sizeof(np_entry *));
-    apr_array_header_t *names = apr_array_make(p, 16, sizeof(const char *));
+    apr_array_header_t *names;
+    const np_folder *oldf = c->prev ? apr_hash_get(c->prev->folders, dir, APR_HASH_KEY_STRING)
+                                    : NULL;
+    np_folder *f = apr_pcalloc(p, sizeof(*f));
     apr_dir_t *d;
     apr_finfo_t fi;
     apr_pool_t *tmp;
-    int i, has_meta;
+    int i, has_meta, all;
 
     sec->name = name;
     sec->dir = dir;
@@ -197,9 +315,25 @@ static np_section *scan_dir(scan_ctx *c, np_section *parent, const char *dir, co
     sec->title = parent ? np_section_title_from_name(p, name) : "";
     if (apr_stat(&fi, dir, APR_FINFO_MTIME, p) == APR_SUCCESS)
         sec->mtime = fi.mtime;
-    load_section_meta(c, sec);
-    has_meta = apr_stat(&fi, apr_pstrcat(p, dir, "/_section.xml", NULL), APR_FINFO_TYPE, p) ==
-               APR_SUCCESS;
+    f->dir = dir;
+    f->mtime = sec->mtime;
+    apr_hash_set(c->s->folders, dir, APR_HASH_KEY_STRING, f);
+    all = !c->prev || !oldf || oldf->mtime != sec->mtime ||
+          apr_hash_get(c->changed, dir, APR_HASH_KEY_STRING);
+
+    {
+        const char *meta = apr_pstrcat(p, dir, "/_section.xml", NULL);
+        has_meta = apr_stat(&fi, meta, APR_FINFO_TYPE | APR_FINFO_MTIME | APR_FINFO_SIZE, p) ==
+                       APR_SUCCESS &&
+                   fi.filetype == APR_REG;
+        if (has_meta)
+            note_file(c, meta, fi.mtime, fi.size);
+        if (all || !reuse_section_meta(c, sec, np_content_section(c->prev, sec->path))) {
+            if (has_meta)
+                sec->meta_mtime = fi.mtime;
+            load_section_meta(c, sec);
+        }
+    }
 
     apr_pool_create(&tmp, p);
     if (apr_dir_open(&d, dir, tmp) != APR_SUCCESS) {
@@ -207,20 +341,35 @@ static np_section *scan_dir(scan_ctx *c, np_section *parent, const char *dir, co
         apr_pool_destroy(tmp);
         return parent ? NULL : sec;
     }
-    while (apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d) == APR_SUCCESS)
-        if (fi.name[0] != '.' && fi.name[0] != '_')
-            APR_ARRAY_PUSH(names, const char *) = apr_pstrdup(tmp, fi.name);
+    names = apr_array_make(tmp, 16, sizeof(dirent_rec));
+    while (apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d) == APR_SUCCESS ||
+           fi.valid & APR_FINFO_NAME) {
+        dirent_rec *r;
+        if (!fi.name || fi.name[0] == '.' || fi.name[0] == '_')
+            goto next;
+        r = apr_array_push(names);
+        r->name = apr_pstrdup(tmp, fi.name);
+        r->type = (fi.valid & APR_FINFO_TYPE) ? fi.filetype : APR_UNKFILE;
+    next:
+        fi.valid = 0;
+        fi.name = NULL;
+    }
     apr_dir_close(d);
     /* Stable order, so two servers with the same files build the same snapshot. */
-    qsort(names->elts, names->nelts, sizeof(const char *), cmp_name);
+    qsort(names->elts, names->nelts, sizeof(dirent_rec), cmp_dirent);
     for (i = 0; i < names->nelts; i++) {
-        const char *n = APR_ARRAY_IDX(names, i, const char *);
+        const dirent_rec *r = &APR_ARRAY_IDX(names, i, dirent_rec);
+        const char *n = r->name;
         const char *path = apr_pstrcat(p, dir, "/", n, NULL);
         apr_size_t len = strlen(n);
         int is_xml = len > 4 && strcmp(n + len - 4, ".xml") == 0;
-        if (apr_stat(&fi, path, APR_FINFO_LINK | APR_FINFO_TYPE, tmp) != APR_SUCCESS)
-            continue;
-        if (fi.filetype == APR_LNK) {
+        apr_filetype_e type = r->type;
+        if (type == APR_UNKFILE || type == APR_LNK) {
+            if (apr_stat(&fi, path, APR_FINFO_LINK | APR_FINFO_TYPE, tmp) != APR_SUCCESS)
+                continue;
+            type = fi.filetype;
+        }
+        if (type == APR_LNK) {
             if (!inside_root(c, path)) {
                 np_log(c->o->log, NP_LOG_WARNING,
                        "%s: symlink leads outside the content folder; not followed", path);
@@ -228,8 +377,9 @@ static np_section *scan_dir(scan_ctx *c, np_section *parent, const char *dir, co
             }
             if (apr_stat(&fi, path, APR_FINFO_TYPE, tmp) != APR_SUCCESS)
                 continue;
+            type = fi.filetype;
         }
-        if (fi.filetype == APR_DIR) {
+        if (type == APR_DIR) {
             np_section *kid;
             if (!np_content_name_ok(n)) {
                 np_log(c->o->log, NP_LOG_WARNING,
@@ -238,33 +388,60 @@ static np_section *scan_dir(scan_ctx *c, np_section *parent, const char *dir, co
             }
             if ((kid = scan_dir(c, sec, path, apr_pstrdup(p, n))))
                 APR_ARRAY_PUSH(kids, np_section *) = kid;
-        } else if (fi.filetype == APR_REG && is_xml) {
+        } else if (type == APR_REG && is_xml) {
             const char *slug = apr_pstrndup(p, n, len - 4);
+            np_entry *old;
             if (!np_content_name_ok(slug)) {
                 np_log(c->o->log, NP_LOG_WARNING,
                        "%s: file name is not [A-Za-z0-9][A-Za-z0-9._-]*.xml; skipped", path);
                 continue;
             }
-            if (apr_stat(&fi, path, APR_FINFO_MTIME | APR_FINFO_SIZE, tmp) == APR_SUCCESS)
+            old = !all ? apr_hash_get(c->prev->by_path, path, APR_HASH_KEY_STRING) : NULL;
+            if (old) {
+                /* Unchanged folder: the rolling file check vouches for its files. */
+                fi.mtime = old->mtime;
+                fi.size = old->size;
                 load_article(c, sec, path, slug, &fi, own);
+            } else if (apr_stat(&fi, path, APR_FINFO_MTIME | APR_FINFO_SIZE, tmp) == APR_SUCCESS) {
+                load_article(c, sec, path, slug, &fi, own);
+            }
         }
     }
     apr_pool_destroy(tmp);
 
+    sec->own = (np_entry **)own->elts;
+    sec->nown = own->nelts;
     qsort(kids->elts, kids->nelts, sizeof(np_section *), cmp_section);
     sec->children = (np_section **)kids->elts;
     sec->nchildren = kids->nelts;
 
     /* A section lists its own articles and its descendants'. */
-    for (i = 0; i < sec->nchildren; i++) {
-        np_section *k = sec->children[i];
-        int j;
-        for (j = 0; j < k->nentries; j++)
-            APR_ARRAY_PUSH(own, np_entry *) = k->entries[j];
+    {
+        apr_array_header_t *list = apr_array_make(p, own->nelts + 1, sizeof(np_entry *));
+        apr_uint64_t h = NP_HASH_INIT;
+        for (i = 0; i < own->nelts; i++)
+            APR_ARRAY_PUSH(list, np_entry *) = APR_ARRAY_IDX(own, i, np_entry *);
+        for (i = 0; i < sec->nchildren; i++) {
+            np_section *k = sec->children[i];
+            int j;
+            for (j = 0; j < k->nentries; j++)
+                APR_ARRAY_PUSH(list, np_entry *) = k->entries[j];
+        }
+        qsort(list->elts, list->nelts, sizeof(np_entry *), cmp_entry_date);
+        sec->entries = (np_entry **)list->elts;
+        sec->nentries = list->nelts;
+        h = np_hash_str(h, sec->title);
+        h = np_hash_str(h, sec->description);
+        h = np_hash_str(h, sec->lang);
+        h = np_hash_u64(h, (apr_uint64_t)sec->order);
+        h = np_hash_u64(h, (apr_uint64_t)sec->page_size);
+        for (i = 0; i < sec->nentries; i++) {
+            if (sec->entries[i]->section == sec)
+                sec->entries[i]->sec_index = i;
+            h = np_hash_u64(h, sec->entries[i]->digest);
+        }
+        sec->digest = h;
     }
-    qsort(own->elts, own->nelts, sizeof(np_entry *), cmp_entry_date);
-    sec->entries = (np_entry **)own->elts;
-    sec->nentries = own->nelts;
 
     if (parent && !has_meta && sec->nentries == 0)
         return NULL;
@@ -295,13 +472,32 @@ static void index_tags(scan_ctx *c)
                 apr_hash_set(c->s->tags, slug, APR_HASH_KEY_STRING, t);
             }
             /* all[] is newest first, so appending keeps tag lists in date order. */
-            if (t->nentries == 0 || t->entries[t->nentries - 1] != e)
+            if (t->nentries == 0 || t->entries[t->nentries - 1] != e) {
                 t->entries[t->nentries++] = e;
+                t->digest = np_hash_u64(t->digest ? t->digest : NP_HASH_INIT, e->digest);
+            }
         }
     }
 }
 
-np_snapshot *np_content_scan(const np_content_opts *opts)
+static apr_uint64_t nav_digest(const np_snapshot *s)
+{
+    apr_uint64_t h = NP_HASH_INIT;
+    apr_hash_index_t *hi;
+    /* Order-independent: XOR of each section's own hash. */
+    for (hi = apr_hash_first(NULL, s->sections); hi; hi = apr_hash_next(hi)) {
+        const np_section *sec = apr_hash_this_val(hi);
+        apr_uint64_t x = np_hash_str(NP_HASH_INIT, sec->path);
+        x = np_hash_str(x, sec->title);
+        x = np_hash_str(x, sec->lang);
+        x = np_hash_u64(x, (apr_uint64_t)sec->order);
+        h ^= x;
+    }
+    return h;
+}
+
+np_snapshot *np_content_rescan(const np_content_opts *opts, const np_snapshot *prev,
+                               apr_hash_t *changed)
 {
     apr_pool_t *p;
     np_snapshot *s;
@@ -319,24 +515,34 @@ np_snapshot *np_content_scan(const np_content_opts *opts)
     s->tags = apr_hash_make(p);
     s->by_path = apr_hash_make(p);
     s->by_slug = apr_hash_make(p);
+    s->folders = apr_hash_make(p);
+    s->files = apr_array_make(p, 64, sizeof(np_file_state));
     s->errors = apr_array_make(p, 4, sizeof(np_error_rec));
 
     c.s = s;
     c.o = opts;
+    c.prev = prev;
+    c.changed = changed ? changed : apr_hash_make(p);
     c.all = apr_array_make(p, 64, sizeof(np_entry *));
     real = realpath(opts->dir, NULL);
     c.root_real = apr_pstrdup(p, real ? real : opts->dir);
     free(real);
 
     s->root = scan_dir(&c, NULL, s->dir, "");
-    if (s->root->title[0] == '\0')
+    if (s->root->title && !*s->root->title)
         s->root->title = NULL;
     qsort(c.all->elts, c.all->nelts, sizeof(np_entry *), cmp_entry_date);
     s->all = (np_entry **)c.all->elts;
     s->nall = c.all->nelts;
     index_tags(&c);
+    s->nav_digest = nav_digest(s);
     s->took = apr_time_now() - s->built;
     return s;
+}
+
+np_snapshot *np_content_scan(const np_content_opts *opts)
+{
+    return np_content_rescan(opts, NULL, NULL);
 }
 
 void np_snapshot_retain(np_snapshot *s)

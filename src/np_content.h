@@ -20,7 +20,10 @@ struct np_entry {
     const char *lang; /* effective: article, section, then site */
     apr_time_t mtime;
     apr_off_t size;
-    int index; /* position in the snapshot's date order */
+    int index;           /* position in the snapshot's date order */
+    int sec_index;       /* position in its section's entries */
+    int stale;           /* the file is broken now; this is its last good version */
+    apr_uint64_t digest; /* of its path, mtime and size: changes when the file does */
 };
 
 struct np_section {
@@ -38,7 +41,11 @@ struct np_section {
     int nchildren;
     np_entry **entries; /* its own and its descendants' articles, newest first */
     int nentries;
-    apr_time_t mtime; /* of the folder */
+    np_entry **own; /* its own articles, in file name order */
+    int nown;
+    apr_time_t mtime;    /* of the folder */
+    apr_time_t meta_mtime; /* of _section.xml, 0 when none */
+    apr_uint64_t digest; /* of its metadata and every entry in entries */
 };
 
 typedef struct {
@@ -46,7 +53,21 @@ typedef struct {
     const char *slug; /* URL form: lower case, spaces as '-' */
     np_entry **entries; /* newest first */
     int nentries;
+    apr_uint64_t digest; /* of its entries */
 } np_tag;
+
+/* A folder as last scanned, sections or not: change detection compares its mtime. */
+typedef struct {
+    const char *dir;
+    apr_time_t mtime;
+} np_folder;
+
+/* A file the snapshot was built from, for the rolling check of in-place edits. */
+typedef struct {
+    const char *path;
+    apr_time_t mtime;
+    apr_off_t size;
+} np_file_state;
 
 typedef struct np_error_rec {
     const char *path;
@@ -65,6 +86,10 @@ typedef struct np_snapshot {
     apr_hash_t *by_path;       /* file path -> np_entry */
     apr_hash_t *by_slug;       /* slug -> np_entry (the first in path order when not unique) */
     apr_array_header_t *errors; /* np_error_rec: files that could not be loaded */
+    apr_hash_t *folders;        /* dir -> np_folder, every folder scanned */
+    apr_array_header_t *files;  /* np_file_state: articles and section files */
+    apr_uint64_t nav_digest;    /* of every section's path, title, order and language */
+    int reused, parsed;         /* articles carried over from the previous snapshot / read */
     apr_time_t built;           /* when the scan started */
     apr_interval_time_t took;   /* how long it took */
 } np_snapshot;
@@ -75,12 +100,17 @@ typedef struct {
     const np_tz *tz;
     apr_size_t max_article_size;
     const np_logger *log;
+    int stale_on_error; /* keep the last good version of a file that became unreadable */
 } np_content_opts;
 
 /* Scans the tree into a new snapshot with one reference. The snapshot has a pool of its own,
  * with no parent, so any thread may drop the last reference. Never fails: unreadable parts
  * are logged, recorded in errors and left out. */
 np_snapshot *np_content_scan(const np_content_opts *opts);
+/* The same, reading only the folders in changed (dir -> anything) and taking everything else
+ * from prev, which it does not keep a reference to. */
+np_snapshot *np_content_rescan(const np_content_opts *opts, const np_snapshot *prev,
+                               apr_hash_t *changed);
 void np_snapshot_retain(np_snapshot *s);
 /* Drops a reference; the last one destroys the snapshot's pool. */
 void np_snapshot_release(np_snapshot *s);

@@ -533,7 +533,7 @@ void np_date_split(apr_time_t t, const np_tz *tz, np_date_fields *out)
     out->hour = (int)(sod / 3600);
     out->minute = (int)(sod / 60 % 60);
     out->second = (int)(sod % 60);
-    out->usec = (int)(t - to_secs(t) * APR_USEC_PER_SEC);
+    out->usec = (int)((t % APR_USEC_PER_SEC + APR_USEC_PER_SEC) % APR_USEC_PER_SEC);
     out->wday = (int)((days % 7 + 11) % 7);
     out->offset = off;
 }

@@ -2,38 +2,149 @@
  * the snapshot, the article file of an article page, and nothing else. */
 #include "np_page.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <apr_strings.h>
 
 #include "np_buf.h"
+#include "np_cache.h"
+#include "np_feed.h"
 #include "np_labels.h"
 #include "np_view.h"
 
 typedef struct {
     np_view v;
     np_site *site;
+    np_theme *theme;
+    np_cache *cache;
     np_response *resp;
     const np_logger *log;
+    const char *key; /* the page cache key: configuration digest and URL */
+    apr_size_t klen;
+    apr_uint64_t deps; /* digest of everything the page depends on; 0: do not cache */
+    int stale;
 } page_ctx;
 
-static void finish(page_ctx *c, int status, np_buf *b)
+static void set_body(page_ctx *c, int status, const char *type, np_buf *b)
 {
-    c->resp->status = status;
-    c->resp->content_type = "text/html; charset=utf-8";
-    c->resp->body = apr_pstrmemdup(c->v.p, b->data ? b->data : "", b->len);
-    c->resp->len = b->len;
+    np_response *r = c->resp;
+    np_cache_entry *e = np_cache_entry_make(c->key, c->klen, b->len);
+    char *tag;
+    if (!e) {
+        np_buf_free(b);
+        r->status = 500;
+        r->content_type = "text/plain";
+        r->body = "";
+        r->len = 0;
+        return;
+    }
+    memcpy(e->body, b->data ? b->data : "", b->len);
     np_buf_free(b);
+    e->deps = c->deps;
+    e->valid_until = r->expires_at;
+    e->last_modified = r->last_modified;
+    e->stale = c->stale;
+    e->content_type = type;
+    tag = e->etag;
+    apr_snprintf(tag, sizeof(e->etag), "\"%016" APR_UINT64_T_HEX_FMT "\"",
+                 np_hash(NP_HASH_INIT, e->body, e->len));
+    r->status = status;
+    r->content_type = type;
+    r->entry = e;
+    r->body = e->body;
+    r->len = e->len;
+    if (status == 200) {
+        r->etag = e->etag;
+        if (c->cache && c->deps) {
+            np_cache_put(c->cache, e);
+            r->cache_state = c->stale ? "stale" : "miss";
+            if (c->v.req->shared) {
+                np_buf s;
+                np_buf_init(&s, e->len + 256);
+                np_buf_printf(&s, "NP1 %016" APR_UINT64_T_HEX_FMT " %" APR_TIME_T_FMT
+                                  " %" APR_TIME_T_FMT " %d %s\n",
+                              e->deps, e->valid_until, e->last_modified, e->stale,
+                              e->content_type);
+                np_buf_append(&s, e->body, e->len);
+                if (!s.failed)
+                    c->v.req->shared->put(c->v.req->shared->baton, c->key, c->klen, s.data, s.len,
+                                          e->valid_until, c->v.p);
+                np_buf_free(&s);
+            }
+        }
+    }
+}
+
+/* The cached page for this request when it is still what would be rendered now. */
+static int from_cache(page_ctx *c)
+{
+    np_response *r = c->resp;
+    np_cache_entry *e;
+    const char *state = "hit";
+    if (!c->cache || !c->deps)
+        return 0;
+    e = np_cache_get(c->cache, c->key, c->klen);
+    if (e && (e->deps != c->deps || (e->valid_until && c->v.now >= e->valid_until))) {
+        np_cache_release(e);
+        e = NULL;
+    }
+    if (!e && c->v.req->shared) {
+        /* "NP1 deps valid_until last_modified stale type\nbody" */
+        char *data, *nl, type[64];
+        apr_size_t len;
+        apr_uint64_t deps;
+        apr_time_t until, lm;
+        int stale;
+        if (c->v.req->shared->get(c->v.req->shared->baton, c->key, c->klen, &data, &len,
+                                  c->v.p) &&
+            (nl = memchr(data, '\n', len < 256 ? len : 256)) &&
+            sscanf(data, "NP1 %16" APR_UINT64_T_HEX_FMT " %" APR_TIME_T_FMT " %" APR_TIME_T_FMT
+                         " %d %63s",
+                   &deps, &until, &lm, &stale, type) == 5 &&
+            deps == c->deps && (!until || c->v.now < until)) {
+            apr_size_t blen = len - (apr_size_t)(nl + 1 - data);
+            if ((e = np_cache_entry_make(c->key, c->klen, blen))) {
+                memcpy(e->body, nl + 1, blen);
+                e->deps = deps;
+                e->valid_until = until;
+                e->last_modified = lm;
+                e->stale = stale;
+                e->content_type = strncmp(type, "application/", 12) == 0 ? c->resp->content_type
+                                                                          : NULL;
+                apr_snprintf(e->etag, sizeof(e->etag), "\"%016" APR_UINT64_T_HEX_FMT "\"",
+                             np_hash(NP_HASH_INIT, e->body, e->len));
+                state = "shared-hit";
+            }
+        }
+        if (e) {
+            if (!e->content_type)
+                e->content_type = "text/html; charset=utf-8";
+            np_cache_put(c->cache, e);
+        }
+    }
+    if (!e)
+        return 0;
+    r->status = 200;
+    r->entry = e;
+    r->body = e->body;
+    r->len = e->len;
+    r->etag = e->etag;
+    r->content_type = e->content_type;
+    r->last_modified = e->last_modified;
+    r->expires_at = e->valid_until;
+    r->cache_state = c->stale ? "stale" : state;
+    return 1;
 }
 
 /* Renders template name with data into the response; a template error is a 500. */
 static int render(page_ctx *c, int status, const char *name, const np_value *data)
 {
-    const np_tpl_set *set = np_site_templates(c->site);
+    const np_tpl_set *set = c->theme->set;
     const np_tpl *t = np_tpl_get(set, name);
     np_tpl_error err;
     np_buf b;
 
-    np_buf_init(&b, 16384);
+    np_buf_init(&b, 32768);
     if (!t) {
         np_log(c->log, NP_LOG_ERR, "template '%s' not found (neither in NewsPortalTemplates nor "
                                    "in the default theme)",
@@ -43,14 +154,15 @@ static int render(page_ctx *c, int status, const char *name, const np_value *dat
     } else if (b.failed) {
         np_log(c->log, NP_LOG_ERR, "out of memory rendering template '%s'", name);
     } else {
-        finish(c, status, &b);
+        set_body(c, status, "text/html; charset=utf-8", &b);
         return status;
     }
     b.len = 0;
     b.failed = 0;
     np_buf_puts(&b, "<!doctype html><meta charset=\"utf-8\"><title>500 Internal Server Error"
                     "</title><h1>Internal Server Error</h1>\n");
-    finish(c, 500, &b);
+    c->deps = 0;
+    set_body(c, 500, "text/html; charset=utf-8", &b);
     return 500;
 }
 
@@ -58,6 +170,9 @@ static int not_found(page_ctx *c)
 {
     const char *lang = c->v.conf->language;
     np_value *root, *err;
+    c->deps = 0; /* error pages are not cached */
+    c->resp->last_modified = 0;
+    c->resp->expires_at = 0;
     root = np_view_page(&c->v, "error", lang, np_label(lang, "not_found"),
                         apr_pstrcat(c->v.p, c->v.req->mount, c->v.req->path, NULL), NULL, NULL,
                         0, NULL);
@@ -91,6 +206,16 @@ static void touch(page_ctx *c, apr_time_t mtime)
         c->resp->last_modified = mtime;
 }
 
+/* The digest of what every page shares: the theme and the section tree (navigation and
+ * breadcrumbs), with kind-specific parts added by the caller. */
+static apr_uint64_t deps_base(page_ctx *c, int kind, int page)
+{
+    apr_uint64_t h = np_hash_u64(NP_HASH_INIT, c->theme->digest);
+    h = np_hash_u64(h, c->v.snap->nav_digest);
+    h = np_hash_u64(h, (apr_uint64_t)kind);
+    return np_hash_u64(h, (apr_uint64_t)page);
+}
+
 /* Listing pages: visible entries of list for page (1-based) of size; 0 when past the end. */
 typedef struct {
     np_entry **items;
@@ -99,6 +224,7 @@ typedef struct {
 
 static int slice(page_ctx *c, np_entry *const *list, int n, int page, int size, page_slice *out)
 {
+    int i;
     out->items = apr_palloc(c->v.p, sizeof(np_entry *) * (size + 1));
     out->total = np_content_visible(list, n, c->v.now, (page - 1) * size, out->items, size);
     out->pages = out->total ? (out->total + size - 1) / size : 1;
@@ -107,7 +233,7 @@ static int slice(page_ctx *c, np_entry *const *list, int n, int page, int size, 
         out->n = size;
     if (out->n < 0)
         out->n = 0;
-    for (int i = 0; i < out->n; i++)
+    for (i = 0; i < out->n; i++)
         touch(c, out->items[i]->mtime);
     return page <= out->pages;
 }
@@ -141,6 +267,11 @@ static int serve_section(page_ctx *c, const np_route_match *m, const np_section 
 
     if (m->v.page == 1)
         return redirect(c, np_view_section_url(&c->v, sec, 0));
+    c->deps = np_hash_u64(deps_base(c, m->kind, page), sec->digest);
+    if (home) /* the per-section blocks of the home page read the top-level sections */
+        c->deps = np_hash_u64(c->deps, 1);
+    if (from_cache(c))
+        return 200;
     if (!slice(c, sec->entries, sec->nentries, page, size, &sl))
         return not_found(c);
     touch(c, sec->mtime);
@@ -151,8 +282,8 @@ static int serve_section(page_ctx *c, const np_route_match *m, const np_section 
                         NULL);
     list = np_view_entries(&c->v, sl.items, sl.n, lang);
     np_map_set(p, root, "articles", list);
-    np_map_set(p, root, "pagination", np_view_pagination(&c->v, page, sl.pages,
-                                                         section_page_url, sec));
+    np_map_set(p, root, "pagination",
+               np_view_pagination(&c->v, page, sl.pages, section_page_url, sec));
     if (home) {
         np_value *per = np_value_list(p);
         int i;
@@ -205,6 +336,9 @@ static int serve_tag(page_ctx *c, const np_route_match *m)
         return not_found(c);
     if (m->v.page == 1 || strcmp(slug, m->v.tag) != 0)
         return redirect(c, np_view_tag_url(&c->v, tag->name, m->v.page > 1 ? m->v.page : 0));
+    c->deps = np_hash_u64(deps_base(c, m->kind, page), tag->digest);
+    if (from_cache(c))
+        return 200;
     if (!slice(c, tag->entries, tag->nentries, page, c->v.conf->page_size, &sl) || !sl.total)
         return not_found(c);
     expires(c, tag->entries, tag->nentries);
@@ -222,14 +356,74 @@ static int serve_tag(page_ctx *c, const np_route_match *m)
     return render(c, 200, tpl_name(m, "tag"), root);
 }
 
+/* The visible neighbours of e in its section's date order, from its position outwards. */
+static void neighbours(page_ctx *c, const np_entry *e, const np_entry **older,
+                       const np_entry **newer)
+{
+    const np_section *s = e->section;
+    int i;
+    *older = *newer = NULL;
+    for (i = e->sec_index - 1; i >= 0; i--)
+        if (np_article_visible(s->entries[i]->a, c->v.now)) {
+            *newer = s->entries[i];
+            break;
+        }
+    for (i = e->sec_index + 1; i < s->nentries; i++)
+        if (np_article_visible(s->entries[i]->a, c->v.now)) {
+            *older = s->entries[i];
+            break;
+        }
+}
+
+/* The article with its body: parsed from its file (cached by path when the page cache is on),
+ * or, for a file that broke, the last good body this process saw. */
+static np_article *load_body(page_ctx *c, const np_entry *e)
+{
+    np_cache *bodies = np_site_body_cache(c->site);
+    const char *path = e->a->path;
+    apr_size_t plen = strlen(path);
+    np_cache_entry *be = NULL;
+    np_article *a = apr_pmemdup(c->v.p, e->a, sizeof(*e->a));
+    np_article *full;
+    np_article_opts ao;
+    const char *err = NULL;
+
+    if (bodies && (c->cache || e->stale) && (be = np_cache_get(bodies, path, plen)) &&
+        (be->deps == e->digest || e->stale)) {
+        a->body_html = apr_pstrmemdup(c->v.p, be->body, be->len);
+        a->body_len = be->len;
+        np_cache_release(be);
+        return a;
+    }
+    np_cache_release(be);
+    if (e->stale)
+        return NULL;
+    ao.max_size = c->v.conf->max_article_size;
+    ao.tz = c->v.conf->tz;
+    ao.with_body = 1;
+    if (!(full = np_article_load(c->v.p, path, e->a->slug, &ao, &err))) {
+        np_log(c->log, NP_LOG_ERR, "%s", err ? err : path);
+        return NULL;
+    }
+    a->body_html = full->body_html;
+    a->body_len = full->body_len;
+    if (bodies && (be = np_cache_entry_make(path, plen, full->body_len))) {
+        memcpy(be->body, full->body_html, full->body_len);
+        be->deps = e->digest;
+        np_cache_put(bodies, be);
+        np_cache_release(be);
+    }
+    return a;
+}
+
 static int serve_article(page_ctx *c, const np_route_match *m)
 {
     apr_pool_t *p = c->v.p;
     const np_section *sec = NULL;
+    const np_entry *older, *newer;
     np_entry *e;
     np_article *a;
-    np_article_opts ao;
-    const char *err = NULL, *url;
+    const char *url;
     np_value *root;
 
     if (m->v.section && *m->v.section) {
@@ -245,22 +439,59 @@ static int serve_article(page_ctx *c, const np_route_match *m)
     if (url && strcmp(url, apr_pstrcat(p, c->v.req->mount, c->v.req->path, NULL)) != 0)
         return redirect(c, url); /* a date or section in the URL that is not the article's */
 
-    ao.max_size = c->v.conf->max_article_size;
-    ao.tz = c->v.conf->tz;
-    ao.with_body = 1;
-    if (!(a = np_article_load(p, e->a->path, e->a->slug, &ao, &err))) {
-        np_log(c->log, NP_LOG_ERR, "%s", err ? err : e->a->path);
-        return not_found(c);
-    }
-    if (!np_article_visible(a, c->v.now))
+    c->stale = e->stale;
+    neighbours(c, e, &older, &newer);
+    c->deps = np_hash_u64(deps_base(c, m->kind, 0), e->digest);
+    c->deps = np_hash_u64(c->deps, older ? older->digest : 0);
+    c->deps = np_hash_u64(c->deps, newer ? newer->digest : 0);
+    if (from_cache(c))
+        return 200;
+    if (!(a = load_body(c, e)))
         return not_found(c);
     touch(c, e->mtime);
-    if (a->expires.t > c->v.now)
-        c->resp->expires_at = a->expires.t;
+    expires(c, e->section->entries, e->section->nentries); /* itself and its neighbours */
     root = np_view_page(&c->v, "article", e->lang, a->title, url, a->summary, e->section, 1,
                         np_view_article_jsonld(&c->v, e, a));
     np_map_set(p, root, "article", np_view_article(&c->v, e, a, e->lang));
     return render(c, 200, tpl_name(m, "article"), root);
+}
+
+static int serve_feed(page_ctx *c, const np_route_match *m)
+{
+    np_feed_req rq;
+    np_feed_meta meta;
+    np_buf b;
+    apr_uint64_t scope;
+    int rc;
+
+    memset(&rq, 0, sizeof(rq));
+    rq.kind = m->kind;
+    rq.page = m->v.page;
+    if (m->v.tag) {
+        if (!(rq.tag = np_content_tag(c->v.snap, np_tag_slug(c->v.p, m->v.tag))))
+            return not_found(c);
+        scope = rq.tag->digest;
+    } else if (m->v.section && *m->v.section) {
+        if (!(rq.section = np_content_section(c->v.snap, m->v.section)))
+            return not_found(c);
+        scope = rq.section->digest;
+    } else {
+        scope = c->v.snap->root->digest;
+    }
+    c->deps = np_hash_u64(deps_base(c, m->kind, m->v.page), scope);
+    if (from_cache(c))
+        return 200;
+    np_buf_init(&b, 65536);
+    memset(&meta, 0, sizeof(meta));
+    rc = np_feed_render(&c->v, &rq, &b, &meta, c->log);
+    if (rc != NP_FEED_OK) {
+        np_buf_free(&b);
+        return not_found(c);
+    }
+    c->resp->last_modified = meta.last_modified;
+    c->resp->expires_at = meta.next_change;
+    set_body(c, 200, meta.content_type, &b);
+    return 200;
 }
 
 /* Does a listing match name something that exists (for the trailing-slash redirect)? */
@@ -278,26 +509,49 @@ static int names_something(page_ctx *c, const np_route_match *m)
     }
 }
 
+/* The cache key: everything of the configuration that shapes pages, and the URL. */
+static void make_key(page_ctx *c)
+{
+    const np_site_conf *k = c->v.conf;
+    apr_uint64_t h = np_hash_str(NP_HASH_INIT, np_site_key(c->v.p, k));
+    int i;
+    h = np_hash_str(h, k->site_name);
+    h = np_hash_str(h, c->v.base);
+    h = np_hash_str(h, k->home_label);
+    h = np_hash_u64(h, (apr_uint64_t)k->page_size);
+    h = np_hash_u64(h, (apr_uint64_t)k->feed_full);
+    for (i = 0; k->share && i < k->share->nelts; i++)
+        h = np_hash_str(h, APR_ARRAY_IDX(k->share, i, const char *));
+    for (i = 0; i < np_routes_count(k->routes); i++)
+        h = np_hash_str(h, np_routes_pattern(k->routes, i));
+    c->key = apr_psprintf(c->v.p, "%016" APR_UINT64_T_HEX_FMT "|%s%s", h, c->v.req->mount,
+                          c->v.req->path);
+    c->klen = strlen(c->key);
+}
+
 int np_page_serve(np_site *site, const np_site_conf *conf, const np_request *req,
                   np_response *resp, apr_pool_t *p, const np_logger *log)
 {
     page_ctx c;
     np_route_match m;
-    np_snapshot *snap;
+    np_site_view sv;
     int status;
 
     memset(resp, 0, sizeof(*resp));
     memset(&c, 0, sizeof(c));
-    snap = np_site_snapshot(site, req->now, log);
+    np_site_acquire(site, req->now, log, &sv);
     c.v.p = p;
     c.v.conf = conf;
-    c.v.snap = snap;
+    c.v.snap = sv.snap;
     c.v.req = req;
     c.v.base = conf->base_url ? conf->base_url : req->origin;
     c.v.now = req->now;
     c.site = site;
+    c.theme = sv.theme;
+    c.cache = np_site_cache(site);
     c.resp = resp;
     c.log = log;
+    make_key(&c);
 
     if (!np_route_path_valid(req->path, strlen(req->path))) {
         status = not_found(&c);
@@ -312,10 +566,10 @@ int np_page_serve(np_site *site, const np_site_conf *conf, const np_request *req
     } else {
         switch (m.kind) {
         case NP_ROUTE_HOME:
-            status = serve_section(&c, &m, snap->root);
+            status = serve_section(&c, &m, sv.snap->root);
             break;
         case NP_ROUTE_SECTION: {
-            const np_section *sec = np_content_section(snap, m.v.section);
+            const np_section *sec = np_content_section(sv.snap, m.v.section);
             status = sec ? serve_section(&c, &m, sec) : not_found(&c);
             break;
         }
@@ -325,11 +579,11 @@ int np_page_serve(np_site *site, const np_site_conf *conf, const np_request *req
         case NP_ROUTE_TAG:
             status = serve_tag(&c, &m);
             break;
-        default: /* feeds and sitemaps are not pages of the theme */
-            status = not_found(&c);
+        default:
+            status = serve_feed(&c, &m);
             break;
         }
     }
-    np_snapshot_release(snap);
+    np_site_release(&sv);
     return status;
 }

@@ -6,7 +6,18 @@
 #include <apr_pools.h>
 #include <apr_time.h>
 
+#include "np_cache.h"
 #include "np_site.h"
+
+/* A cache tier shared between servers (memcached, Redis, shmcb through httpd's socache), given
+ * by the glue. get returns 1 with data (from p) or 0; put stores; both must fail fast. */
+typedef struct {
+    void *baton;
+    int (*get)(void *baton, const char *key, apr_size_t klen, char **data, apr_size_t *len,
+               apr_pool_t *p);
+    void (*put)(void *baton, const char *key, apr_size_t klen, const char *data, apr_size_t len,
+                apr_time_t expiry, apr_pool_t *p);
+} np_shared_tier;
 
 typedef struct {
     const char *path;  /* below the mount point, percent-decoded, starting with "/" */
@@ -14,19 +25,24 @@ typedef struct {
     const char *query; /* raw query string or NULL */
     const char *origin; /* "http://host:port" for absolute URLs when no NewsPortalBaseURL */
     apr_time_t now;
+    const np_shared_tier *shared; /* NULL: none */
 } np_request;
 
 typedef struct {
-    int status;               /* 200, 301, 400, 404, 500 */
+    int status;               /* 200, 301, 404, 500 */
     const char *location;     /* for redirects: a path (mount included) */
     const char *content_type; /* "text/html; charset=utf-8" */
-    const char *body;         /* the page; len bytes, allocated from the request pool */
+    const char *body;         /* the page, len bytes: entry's body, or "" */
     apr_size_t len;
+    np_cache_entry *entry;    /* holds the body, with a reference the caller must release */
+    const char *etag;         /* strong, quoted; NULL for redirects and errors */
     apr_time_t last_modified; /* 0 when unknown */
     apr_time_t expires_at;    /* next scheduled change affecting the page, 0 when none */
+    const char *cache_state;  /* "hit", "miss", "shared-hit" or "stale"; NULL when uncached */
 } np_response;
 
-/* Serves req. Always fills resp (an error page for 404/500); returns resp->status. */
+/* Serves req. Always fills resp (an error page for 404/500); returns resp->status. The caller
+ * releases resp->entry (np_cache_release) once the body is sent. */
 int np_page_serve(np_site *site, const np_site_conf *conf, const np_request *req,
                   np_response *resp, apr_pool_t *p, const np_logger *log);
 

@@ -573,8 +573,13 @@ const char *np_routes_url(const np_routes *r, np_route_kind kind, const np_route
         for (i = 0; i < r->list->nelts; i++) {
             const route *rt = &APR_ARRAY_IDX(r->list, i, route);
             if (rt->kind == kind && !(rt->mask & ~given) &&
-                !(given & ~rt->mask & ~kinds[kind].loose))
-                return route_url(rt, &pv, p);
+                !(given & ~rt->mask & ~kinds[kind].loose)) {
+                /* A value's dot beside a literal's ("{slug}.html", slug "x.") makes "..", which
+                 * no path may hold: such a link would never route back. */
+                const char *url = route_url(rt, &pv, p);
+                if (!strstr(url, ".."))
+                    return url;
+            }
         }
     }
     return NULL;

@@ -165,12 +165,14 @@ static int url_check(const char *s, const char **start, apr_size_t *len)
             return 1;
         if (c == ':')
             break;
-        if (n == sizeof(scheme) - 1)
-            return 0; /* longer than any scheme we allow */
-        scheme[n++] = c;
+        if (n < sizeof(scheme) - 1)
+            scheme[n] = c;
+        n++; /* a name longer than any scheme we allow is refused only if a ':' follows */
     }
     if (i == 0)
-        return 1; /* no ':' at all: relative */
+        return 1; /* no ':' before the path: relative */
+    if (n >= sizeof(scheme))
+        return 0;
     scheme[n] = '\0';
     return strcasecmp(scheme, "http") == 0 || strcasecmp(scheme, "https") == 0 ||
            strcasecmp(scheme, "mailto") == 0;

@@ -1,21 +1,30 @@
-/* Site runtime: the current snapshot behind a short lock that guards only a pointer swap, and
- * the compiled theme. A rescan runs in the one thread that found it due, outside the lock. */
+/* Site runtime: the current snapshot and theme behind a short lock that guards only pointer
+ * swaps; change checks and rescans run in the one request that found a check due, outside it. */
 #include "np_site.h"
 
 #include <string.h>
+#include <apr_atomic.h>
 #include <apr_file_info.h>
 #include <apr_strings.h>
 
+#include "np_cache.h"
 #include "np_theme.h"
+
+/* Known files stat'ed per check to catch in-place edits that leave folder mtimes alone. */
+#define NP_ROLLING_FILES 2000
 
 struct np_site {
     apr_pool_t *pool;
     const np_site_conf *conf;
-    apr_thread_mutex_t *lock; /* guards current, next_check, checking */
+    apr_thread_mutex_t *lock; /* guards current, theme, next_check, checking, cursor */
     np_snapshot *current;
+    np_theme *theme;
     apr_time_t next_check;
     int checking;
-    np_tpl_set *tpl;
+    int cursor; /* next file of the rolling check */
+    int refreshes;
+    np_cache *cache;
+    np_cache *bodies;
 };
 
 void np_site_conf_defaults(apr_pool_t *p, np_site_conf *c)
@@ -57,113 +66,284 @@ void np_site_conf_defaults(apr_pool_t *p, np_site_conf *c)
 
 const char *np_site_key(apr_pool_t *p, const np_site_conf *c)
 {
-    return apr_psprintf(p, "%s\n%s\n%s\n%s\n%" APR_SIZE_T_FMT "\n%d", c->content_dir,
-                        c->templates_dir ? c->templates_dir : "", c->tz_name, c->language,
-                        c->max_article_size, c->check_interval);
+    return apr_psprintf(p, "%s\n%s\n%s\n%s\n%" APR_SIZE_T_FMT "\n%d\n%d\n%d\n%" APR_SIZE_T_FMT,
+                        c->content_dir, c->templates_dir ? c->templates_dir : "", c->tz_name,
+                        c->language, c->max_article_size, c->check_interval, c->stale_on_error,
+                        c->cache, c->cache_size);
 }
 
-static np_snapshot *scan(const np_site_conf *c, const np_logger *log)
+static void content_opts(const np_site_conf *c, const np_logger *log, np_content_opts *o)
 {
-    np_content_opts o;
-    o.dir = c->content_dir;
-    o.lang = c->language;
-    o.tz = c->tz;
-    o.max_article_size = c->max_article_size;
-    o.log = log;
-    return np_content_scan(&o);
+    memset(o, 0, sizeof(*o));
+    o->dir = c->content_dir;
+    o->lang = c->language;
+    o->tz = c->tz;
+    o->max_article_size = c->max_article_size;
+    o->log = log;
+    o->stale_on_error = c->stale_on_error;
 }
 
-static np_tpl_set *load_theme(apr_pool_t *p, const np_site_conf *c, const np_logger *log)
+static void theme_release(np_theme *t)
 {
-    np_tpl_set *set = np_tpl_set_create(p);
+    if (t && apr_atomic_dec32(&t->refs) == 0)
+        apr_pool_destroy(t->pool);
+}
+
+/* The default theme, then the operator's folder over it. A file that fails to compile is
+ * logged and left to the default theme's version. */
+static np_theme *theme_load(const np_site_conf *c, const np_logger *log)
+{
+    apr_pool_t *p;
+    np_theme *t;
     const np_theme_file *f;
     np_tpl_error err;
+    apr_uint64_t h = NP_HASH_INIT;
+
+    if (apr_pool_create_unmanaged_ex(&p, NULL, NULL) != APR_SUCCESS)
+        return NULL;
+    t = apr_pcalloc(p, sizeof(*t));
+    t->pool = p;
+    t->refs = 1;
+    t->set = np_tpl_set_create(p);
+    t->files = apr_array_make(p, 8, sizeof(np_file_state));
     for (f = np_theme_default; f->name; f++) {
         const char *file = apr_pstrcat(p, "default-theme/", f->name, ".mustache", NULL);
-        if (!np_tpl_compile(set, f->name, file, f->data, f->len, &err))
+        if (!np_tpl_compile(t->set, f->name, file, f->data, f->len, &err))
             np_log(log, NP_LOG_ERR, "%s", err.text);
+        h = np_hash(np_hash_str(h, f->name), f->data, f->len);
     }
-    if (c->templates_dir &&
-        np_tpl_set_load_dir(set, c->templates_dir, ".mustache", &err) != APR_SUCCESS)
-        np_log(log, NP_LOG_ERR, "%s", err.text);
-    return set;
+    if (c->templates_dir) {
+        apr_dir_t *d;
+        apr_finfo_t fi;
+        apr_array_header_t *names = apr_array_make(p, 8, sizeof(const char *));
+        int i;
+        if (apr_stat(&fi, c->templates_dir, APR_FINFO_MTIME, p) == APR_SUCCESS)
+            t->dir_mtime = fi.mtime;
+        if (apr_dir_open(&d, c->templates_dir, p) == APR_SUCCESS) {
+            while (apr_dir_read(&fi, APR_FINFO_NAME, d) == APR_SUCCESS) {
+                apr_size_t n = strlen(fi.name);
+                if (fi.name[0] != '.' && n > 9 && strcmp(fi.name + n - 9, ".mustache") == 0)
+                    APR_ARRAY_PUSH(names, const char *) = apr_pstrdup(p, fi.name);
+            }
+            apr_dir_close(d);
+        }
+        for (i = 0; i < names->nelts; i++) {
+            const char *n = APR_ARRAY_IDX(names, i, const char *);
+            const char *path = apr_pstrcat(p, c->templates_dir, "/", n, NULL);
+            const char *name = apr_pstrndup(p, n, strlen(n) - 9);
+            np_file_state *fs = apr_array_push(t->files);
+            fs->path = path;
+            if (apr_stat(&fi, path, APR_FINFO_MTIME | APR_FINFO_SIZE, p) == APR_SUCCESS) {
+                fs->mtime = fi.mtime;
+                fs->size = fi.size;
+            }
+            if (!np_tpl_compile_file(t->set, name, path, &err))
+                np_log(log, NP_LOG_ERR, "%s", err.text);
+            h = np_hash_u64(np_hash_str(h, path), (apr_uint64_t)fs->mtime ^ (apr_uint64_t)fs->size);
+        }
+    }
+    t->digest = h;
+    return t;
+}
+
+static int theme_changed(const np_site_conf *c, const np_theme *t, apr_pool_t *p)
+{
+    apr_finfo_t fi;
+    int i;
+    if (!c->templates_dir)
+        return 0;
+    if (apr_stat(&fi, c->templates_dir, APR_FINFO_MTIME, p) != APR_SUCCESS ||
+        fi.mtime != t->dir_mtime)
+        return 1;
+    for (i = 0; i < t->files->nelts; i++) {
+        const np_file_state *f = &APR_ARRAY_IDX(t->files, i, np_file_state);
+        if (apr_stat(&fi, f->path, APR_FINFO_MTIME | APR_FINFO_SIZE, p) != APR_SUCCESS ||
+            fi.mtime != f->mtime || fi.size != f->size)
+            return 1;
+    }
+    return 0;
 }
 
 static apr_status_t site_cleanup(void *data)
 {
     np_site *s = data;
     np_snapshot_release(s->current);
+    theme_release(s->theme);
+    np_cache_destroy(s->cache);
+    np_cache_destroy(s->bodies);
     s->current = NULL;
+    s->theme = NULL;
+    s->cache = NULL;
     return APR_SUCCESS;
 }
 
 np_site *np_site_create(apr_pool_t *p, const np_site_conf *conf, const np_logger *log)
 {
     np_site *s = apr_pcalloc(p, sizeof(*s));
+    np_content_opts o;
     s->pool = p;
     s->conf = conf;
     apr_thread_mutex_create(&s->lock, APR_THREAD_MUTEX_DEFAULT, p);
-    s->current = scan(conf, log);
+    content_opts(conf, log, &o);
+    s->current = np_content_scan(&o);
+    s->theme = theme_load(conf, log);
+    s->refreshes = 1;
     s->next_check = apr_time_now() + apr_time_from_sec(conf->check_interval);
-    s->tpl = load_theme(p, conf, log);
+    if (conf->cache)
+        s->cache = np_cache_create(conf->cache_size);
+    s->bodies = np_cache_create(conf->cache_size / 4 > 65536 ? conf->cache_size / 4 : 65536);
     apr_pool_cleanup_register(p, s, site_cleanup, apr_pool_cleanup_null);
     return s;
 }
 
-/* Has any section folder changed since the snapshot was built? New folders, new and deleted
- * files change their parent folder's mtime. */
-static int folders_changed(const np_snapshot *snap, apr_pool_t *p)
+/* The folders to read again: those whose mtime changed, and those holding a known file whose
+ * mtime or size changed (in-place edits keep the folder's mtime). Returns NULL when nothing
+ * changed. Reads only metadata. */
+static apr_hash_t *find_changes(const np_snapshot *snap, int cursor, apr_pool_t *p)
 {
+    apr_hash_t *changed = apr_hash_make(p);
     apr_hash_index_t *hi;
     apr_finfo_t fi;
-    for (hi = apr_hash_first(p, snap->sections); hi; hi = apr_hash_next(hi)) {
-        const np_section *sec = apr_hash_this_val(hi);
-        if (apr_stat(&fi, sec->dir, APR_FINFO_MTIME, p) != APR_SUCCESS || fi.mtime != sec->mtime)
-            return 1;
+    int i, n = snap->files->nelts;
+
+    for (hi = apr_hash_first(p, snap->folders); hi; hi = apr_hash_next(hi)) {
+        const np_folder *f = apr_hash_this_val(hi);
+        if (apr_stat(&fi, f->dir, APR_FINFO_MTIME, p) != APR_SUCCESS || fi.mtime != f->mtime) {
+            /* A vanished folder shows in its parent's mtime too. */
+            apr_hash_set(changed, f->dir, APR_HASH_KEY_STRING, f);
+        }
     }
-    return 0;
+    for (i = 0; i < n && i < NP_ROLLING_FILES; i++) {
+        const np_file_state *f = &APR_ARRAY_IDX(snap->files, (cursor + i) % n, np_file_state);
+        if (apr_stat(&fi, f->path, APR_FINFO_MTIME | APR_FINFO_SIZE, p) != APR_SUCCESS ||
+            fi.mtime != f->mtime || fi.size != f->size) {
+            const char *slash = strrchr(f->path, '/');
+            const char *dir = apr_pstrndup(p, f->path, slash ? (apr_size_t)(slash - f->path) : 0);
+            apr_hash_set(changed, dir, APR_HASH_KEY_STRING, dir);
+        }
+    }
+    return apr_hash_count(changed) ? changed : NULL;
 }
 
-np_snapshot *np_site_snapshot(np_site *s, apr_time_t now, const np_logger *log)
+void np_site_acquire(np_site *s, apr_time_t now, const np_logger *log, np_site_view *out)
 {
-    np_snapshot *snap, *fresh = NULL, *old = NULL;
-    int mine = 0;
+    np_snapshot *fresh = NULL, *old_snap = NULL;
+    np_theme *fresh_theme = NULL, *old_theme = NULL;
+    int mine = 0, cursor = 0;
 
     apr_thread_mutex_lock(s->lock);
     if (!s->checking && now >= s->next_check) {
         s->checking = mine = 1;
-        s->next_check = now + apr_time_from_sec(s->conf->check_interval);
+        cursor = s->cursor;
     }
-    snap = s->current;
-    np_snapshot_retain(snap);
+    out->snap = s->current;
+    out->theme = s->theme;
+    np_snapshot_retain(out->snap);
+    apr_atomic_inc32(&out->theme->refs);
     apr_thread_mutex_unlock(s->lock);
     if (!mine)
-        return snap;
+        return;
 
     {
         apr_pool_t *tmp;
+        apr_hash_t *changed;
         apr_pool_create_unmanaged_ex(&tmp, NULL, NULL);
-        if (folders_changed(snap, tmp))
-            fresh = scan(s->conf, log);
+        if ((changed = find_changes(out->snap, cursor, tmp))) {
+            np_content_opts o;
+            content_opts(s->conf, log, &o);
+            fresh = np_content_rescan(&o, out->snap, changed);
+        }
+        if (theme_changed(s->conf, out->theme, tmp))
+            fresh_theme = theme_load(s->conf, log);
         apr_pool_destroy(tmp);
     }
+
     apr_thread_mutex_lock(s->lock);
     if (fresh) {
-        old = s->current; /* the site's own reference */
+        old_snap = s->current; /* the site's own reference */
         s->current = fresh;
         np_snapshot_retain(fresh);
+        s->refreshes++;
     }
+    if (fresh_theme) {
+        old_theme = s->theme;
+        s->theme = fresh_theme;
+        apr_atomic_inc32(&fresh_theme->refs);
+    }
+    if (s->current->files->nelts)
+        s->cursor = (cursor + NP_ROLLING_FILES) % s->current->files->nelts;
     s->checking = 0;
+    /* Counted from the end of the check, so a slow scan cannot make checks back to back. */
+    s->next_check = apr_time_now() + apr_time_from_sec(s->conf->check_interval);
     apr_thread_mutex_unlock(s->lock);
-    if (!fresh)
-        return snap;
-    /* The request that waited for the scan serves what it found. */
-    np_snapshot_release(old);
-    np_snapshot_release(snap);
-    return fresh;
+
+    /* The request that did the check serves what it found. */
+    if (fresh) {
+        np_snapshot_release(old_snap);
+        np_snapshot_release(out->snap);
+        out->snap = fresh;
+    }
+    if (fresh_theme) {
+        theme_release(old_theme);
+        theme_release(out->theme);
+        out->theme = fresh_theme;
+    }
 }
 
-const np_tpl_set *np_site_templates(np_site *s)
+void np_site_release(np_site_view *v)
 {
-    return s->tpl;
+    np_snapshot_release(v->snap);
+    theme_release(v->theme);
+    v->snap = NULL;
+    v->theme = NULL;
+}
+
+np_snapshot *np_site_snapshot(np_site *s, apr_time_t now, const np_logger *log)
+{
+    np_site_view v;
+    np_site_acquire(s, now, log, &v);
+    theme_release(v.theme);
+    return v.snap;
+}
+
+np_cache *np_site_cache(np_site *s)
+{
+    return s->cache;
+}
+
+np_cache *np_site_body_cache(np_site *s)
+{
+    return s->bodies;
+}
+
+const np_site_conf *np_site_conf_of(np_site *s)
+{
+    return s->conf;
+}
+
+void np_site_get_stats(np_site *s, apr_pool_t *p, np_site_stats *out)
+{
+    np_snapshot *snap;
+    int i, from;
+    memset(out, 0, sizeof(*out));
+    apr_thread_mutex_lock(s->lock);
+    snap = s->current;
+    np_snapshot_retain(snap);
+    out->refreshes = s->refreshes;
+    apr_thread_mutex_unlock(s->lock);
+    out->articles = snap->nall;
+    out->sections = (int)apr_hash_count(snap->sections);
+    out->errors = snap->errors->nelts;
+    out->built = snap->built;
+    out->took = snap->took;
+    out->reused = snap->reused;
+    out->parsed = snap->parsed;
+    out->recent_errors = apr_array_make(p, 8, sizeof(np_error_rec));
+    from = snap->errors->nelts > 20 ? snap->errors->nelts - 20 : 0;
+    for (i = from; i < snap->errors->nelts; i++) {
+        np_error_rec *e = apr_array_push(out->recent_errors);
+        e->path = apr_pstrdup(p, APR_ARRAY_IDX(snap->errors, i, np_error_rec).path);
+        e->message = apr_pstrdup(p, APR_ARRAY_IDX(snap->errors, i, np_error_rec).message);
+    }
+    np_snapshot_release(snap);
 }

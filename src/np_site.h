@@ -14,6 +14,8 @@
 #include "np_route.h"
 #include "np_template.h"
 
+struct np_cache;
+
 typedef struct np_site_conf {
     const char *content_dir;
     const char *templates_dir; /* NULL: the built-in default theme only */
@@ -42,16 +44,54 @@ const char *np_site_key(apr_pool_t *p, const np_site_conf *c);
 
 typedef struct np_site np_site;
 
+/* Compiled templates with a reference count: a template that changes on disk gives a new
+ * generation; requests keep the one they started with. */
+typedef struct np_theme {
+    apr_pool_t *pool;
+    volatile apr_uint32_t refs;
+    np_tpl_set *set;
+    apr_uint64_t digest;        /* of every template's source */
+    apr_array_header_t *files;  /* np_file_state of NewsPortalTemplates files */
+    apr_time_t dir_mtime;
+} np_theme;
+
+/* What a request works with: a snapshot and a theme, each with a reference. */
+typedef struct {
+    np_snapshot *snap;
+    np_theme *theme;
+} np_site_view;
+
 /* Creates the runtime for conf's content folder and theme, on pool p (which must outlive it).
  * Scans the content and compiles the templates at once. */
 np_site *np_site_create(apr_pool_t *p, const np_site_conf *conf, const np_logger *log);
 
-/* The current snapshot, with a reference the caller must release (np_snapshot_release).
- * Checks the folder for changes when the check interval has passed; requests never wait for a
- * rescan another thread is doing: they get the previous snapshot. */
+/* The current snapshot and theme, with references the caller drops with np_site_release.
+ * When the check interval has passed, this request checks for changes (folder mtimes, a rolling
+ * stat of known files, the template files) and, when something changed, rescans the changed
+ * folders and serves the result; requests in other threads never wait for it: they get the
+ * previous snapshot. */
+void np_site_acquire(np_site *s, apr_time_t now, const np_logger *log, np_site_view *out);
+void np_site_release(np_site_view *v);
+
+/* Convenience for callers that need only the snapshot (with a reference). */
 np_snapshot *np_site_snapshot(np_site *s, apr_time_t now, const np_logger *log);
 
-/* The compiled templates (immutable, owned by the site). */
-const np_tpl_set *np_site_templates(np_site *s);
+/* The rendered-page cache of this site in this process; NULL when NewsPortalCache is Off. */
+struct np_cache *np_site_cache(np_site *s);
+/* Sanitized article bodies by file path (a quarter of the page cache's bound): the parsed-
+ * article cache, and the last good body of a file that broke (NewsPortalStaleOnError). */
+struct np_cache *np_site_body_cache(np_site *s);
+
+/* Figures for the status page. */
+typedef struct {
+    int articles, sections, errors;
+    apr_time_t built;          /* when the current snapshot was built */
+    apr_interval_time_t took;  /* how long that took */
+    int refreshes;             /* snapshots built since start */
+    int reused, parsed;        /* in the last refresh */
+    apr_array_header_t *recent_errors; /* np_error_rec, copied to the caller's pool */
+} np_site_stats;
+void np_site_get_stats(np_site *s, apr_pool_t *p, np_site_stats *out);
+const np_site_conf *np_site_conf_of(np_site *s);
 
 #endif

@@ -261,6 +261,12 @@ static void test_url_function(void **state)
     assert_string_equal(np_sanitize_url(p, "\x01 \t/x"), "/x");
     assert_string_equal(np_sanitize_url(p, "h\tt\rt\np://a/"), "http://a/");
     assert_string_equal(np_sanitize_url(p, "MailTo:a@b"), "MailTo:a@b");
+    /* relative URLs of any length pass; a long name before ':' is still refused */
+    assert_string_equal(np_sanitize_url(p, "other-article.html"), "other-article.html");
+    assert_string_equal(np_sanitize_url(p, "../../features/"), "../../features/");
+    assert_string_equal(np_sanitize_url(p, "longer-name.html?a=b:c"), "longer-name.html?a=b:c");
+    assert_null(np_sanitize_url(p, "javascriptx:alert(1)"));
+    assert_null(np_sanitize_url(p, "verylongscheme:x"));
     assert_string_equal(np_sanitize_url(p, "rel/path.html"), "rel/path.html");
     assert_string_equal(np_sanitize_url(p, "  "), "");
     assert_null(np_sanitize_url(p, NULL));
