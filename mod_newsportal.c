@@ -495,8 +495,9 @@ static void shared_put(void *baton, const char *key, apr_size_t klen, const char
     if (!shared_usable(sh) || len > NP_SHARED_MAX)
         return;
     shared_key(key, klen, id);
-    /* No scheduled change: keep it a day; the dependency digest tells stale from fresh. */
-    if (!expiry)
+    /* At most a day (memcached reads far expiry times as 32-bit values); the dependency
+     * digest tells stale from fresh anyway. */
+    if (!expiry || expiry > apr_time_now() + apr_time_from_sec(86400))
         expiry = apr_time_now() + apr_time_from_sec(86400);
     if (sh->mutex && apr_global_mutex_lock(sh->mutex) != APR_SUCCESS)
         return;

@@ -513,8 +513,14 @@ static int names_something(page_ctx *c, const np_route_match *m)
 static void make_key(page_ctx *c)
 {
     const np_site_conf *k = c->v.conf;
-    apr_uint64_t h = np_hash_str(NP_HASH_INIT, np_site_key(c->v.p, k));
+    apr_uint64_t h = NP_HASH_INIT;
     int i;
+    /* Only what shapes the page: servers sharing a tier share keys whatever their cache
+     * sizes or check intervals. */
+    h = np_hash_str(h, k->content_dir);
+    h = np_hash_str(h, k->templates_dir);
+    h = np_hash_str(h, k->tz_name);
+    h = np_hash_str(h, k->language);
     h = np_hash_str(h, k->site_name);
     h = np_hash_str(h, c->v.base);
     h = np_hash_str(h, k->home_label);

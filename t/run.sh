@@ -1,5 +1,6 @@
 #!/bin/sh
-# Runs the Apache::Test suite against build/mod_newsportal.so in the system's httpd.
+# Runs the Apache::Test suite against build/mod_newsportal.so in the system's httpd, with the
+# memcached and Redis servers the shared-cache tests use (loopback, ports 11311 and 16379).
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
@@ -15,8 +16,32 @@ conf="$build/t-httpd.conf"
     echo "LoadModule newsportal_module $build/mod_newsportal.so"
 } > "$conf"
 export NP_MODULE="$build/mod_newsportal.so"
-# A content folder the tests write into, fresh for every run.
-rm -rf "$top/t/live" && mkdir -p "$top/t/live"
+# Folders the tests write into, fresh for every run.
+rm -rf "$top/t/live" "$top/t/live-templates" && mkdir -p "$top/t/live" "$top/t/live-templates"
+
+run=$(mktemp -d /tmp/newsportal-t.XXXXXX)  # memcached, as nobody, must reach it
+chmod 1777 "$run"
+export NP_MEMCACHED_PIDFILE="$run/memcached.pid"
+stop_servers() {
+    [ -f "$run/memcached.pid" ] && kill "$(cat "$run/memcached.pid")" 2>/dev/null || true
+    [ -f "$run/redis.pid" ] && kill "$(cat "$run/redis.pid")" 2>/dev/null || true
+    rm -rf "$run"
+}
+# Leftovers of an interrupted run hold the ports.
+pkill -f 'memcached .*-p 11311' 2>/dev/null || true
+pkill -f 'redis-server 127.0.0.1:16379' 2>/dev/null || true
+sleep 0.2
+memcached -d -u nobody -l 127.0.0.1 -p 11311 -m 16 -P "$run/memcached.pid" ||
+    echo "t/run.sh: memcached did not start; the shared-cache tests will say so"
+redis-server --bind 127.0.0.1 --port 16379 --save '' --appendonly no --daemonize yes \
+    --pidfile "$run/redis.pid" --dir "$run" >/dev/null ||
+    echo "t/run.sh: redis-server did not start; the shared-cache tests will say so"
+trap stop_servers EXIT INT TERM
+for i in 1 2 3 4 5 6 7 8 9 10; do
+    [ -s "$run/memcached.pid" ] && [ -s "$run/redis.pid" ] && break
+    sleep 0.2
+done
+
 cd "$top/t"
 perl TEST.PL -apxs /usr/bin/apxs -httpd_conf "$conf" -clean >/dev/null 2>&1 || true
-exec perl TEST.PL -apxs /usr/bin/apxs -httpd_conf "$conf" "$@"
+perl TEST.PL -apxs /usr/bin/apxs -httpd_conf "$conf" "$@"
