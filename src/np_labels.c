@@ -1,8 +1,13 @@
 /* Built-in English and Chinese interface words. */
 #include "np_labels.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <apr_file_info.h>
 #include <apr_lib.h>
+#include <apr_strings.h>
+
+#include "np_log.h"
 
 typedef struct {
     const char *key, *en, *zh;
@@ -54,6 +59,20 @@ int np_lang_is_zh(const char *lang)
            (lang[2] == '\0' || lang[2] == '-' || lang[2] == '_');
 }
 
+/* The operator's table for lang: exact tag first, then its primary language ("zh-CN" -> "zh"). */
+static apr_hash_t *operator_table(const np_label_set *set, const char *lang)
+{
+    apr_hash_t *t;
+    const char *dash;
+    if (!set || !lang)
+        return NULL;
+    if ((t = apr_hash_get((apr_hash_t *)set, lang, APR_HASH_KEY_STRING)))
+        return t;
+    if ((dash = strchr(lang, '-')))
+        return apr_hash_get((apr_hash_t *)set, lang, (apr_ssize_t)(dash - lang));
+    return NULL;
+}
+
 static const char *pick(const label_row *rows, size_t n, const char *lang, const char *key)
 {
     size_t i;
@@ -63,24 +82,96 @@ static const char *pick(const label_row *rows, size_t n, const char *lang, const
     return NULL;
 }
 
-const char *np_label(const char *lang, const char *key)
+const char *np_label(const np_label_set *set, const char *lang, const char *key)
 {
-    return pick(labels, sizeof(labels) / sizeof(labels[0]), lang, key);
+    apr_hash_t *t = operator_table(set, lang);
+    const char *v = t ? apr_hash_get(t, key, APR_HASH_KEY_STRING) : NULL;
+    return v ? v : pick(labels, sizeof(labels) / sizeof(labels[0]), lang, key);
 }
 
-const char *np_share_label(const char *lang, const char *name)
+const char *np_share_label(const np_label_set *set, const char *lang, const char *name)
 {
-    return pick(shares, sizeof(shares) / sizeof(shares[0]), lang, name);
+    apr_hash_t *t = operator_table(set, lang);
+    const char *v = NULL;
+    if (t) {
+        char key[64];
+        snprintf(key, sizeof(key), "share_%s", name);
+        v = apr_hash_get(t, key, APR_HASH_KEY_STRING);
+    }
+    return v ? v : pick(shares, sizeof(shares) / sizeof(shares[0]), lang, name);
 }
 
-np_value *np_labels_value(apr_pool_t *p, const char *lang, const char *home_label)
+np_value *np_labels_value(apr_pool_t *p, const np_label_set *set, const char *lang,
+                          const char *home_label)
 {
     np_value *m = np_value_map(p);
+    apr_hash_t *t = operator_table(set, lang);
+    apr_hash_index_t *hi;
     size_t i;
     int zh = np_lang_is_zh(lang);
     for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
         np_map_str(p, m, labels[i].key, zh ? labels[i].zh : labels[i].en);
+    /* Operators may add keys of their own for their templates, too. */
+    for (hi = t ? apr_hash_first(p, t) : NULL; hi; hi = apr_hash_next(hi))
+        np_map_str(p, m, apr_hash_this_key(hi), apr_hash_this_val(hi));
     if (home_label) /* configured explicitly: the operator's word in every language */
         np_map_str(p, m, "home", home_label);
     return m;
+}
+
+static char *trim(char *s)
+{
+    char *e;
+    while (apr_isspace(*s))
+        s++;
+    e = s + strlen(s);
+    while (e > s && apr_isspace(e[-1]))
+        *--e = '\0';
+    return s;
+}
+
+np_label_set *np_labels_load(apr_pool_t *p, const char *dir, const struct np_logger *log)
+{
+    apr_hash_t *set = NULL;
+    apr_dir_t *d;
+    apr_finfo_t fi;
+    if (!dir || apr_dir_open(&d, dir, p) != APR_SUCCESS)
+        return NULL;
+    while (apr_dir_read(&fi, APR_FINFO_NAME, d) == APR_SUCCESS) {
+        apr_size_t n = strlen(fi.name);
+        const char *path, *lang;
+        apr_hash_t *t;
+        FILE *f;
+        char line[2048];
+        int lineno = 0;
+        if (n <= 11 || strncmp(fi.name, "labels-", 7) != 0 || strcmp(fi.name + n - 4, ".txt"))
+            continue;
+        lang = apr_pstrndup(p, fi.name + 7, n - 11);
+        path = apr_pstrcat(p, dir, "/", fi.name, NULL);
+        if (!(f = fopen(path, "r"))) {
+            np_log(log, NP_LOG_ERR, "%s:0: cannot read the labels file", path);
+            continue;
+        }
+        if (!set)
+            set = apr_hash_make(p);
+        t = apr_hash_make(p);
+        apr_hash_set(set, lang, APR_HASH_KEY_STRING, t);
+        while (fgets(line, sizeof(line), f)) {
+            char *eq, *k;
+            lineno++;
+            k = trim(line);
+            if (!*k || *k == '#')
+                continue;
+            if (!(eq = strchr(k, '='))) {
+                np_log(log, NP_LOG_WARNING, "%s:%d: expected 'key = text'", path, lineno);
+                continue;
+            }
+            *eq = '\0';
+            apr_hash_set(t, apr_pstrdup(p, trim(k)), APR_HASH_KEY_STRING,
+                         apr_pstrdup(p, trim(eq + 1)));
+        }
+        fclose(f);
+    }
+    apr_dir_close(d);
+    return set;
 }

@@ -3,16 +3,28 @@
 #define NP_LABELS_H
 
 #include <apr_pools.h>
+#include <apr_hash.h>
 #include "np_value.h"
+
+struct np_logger;
+
+/* Labels an operator gives in NewsPortalTemplates: lang -> (key -> text), read from files
+ * labels-LANG.txt ("key = text" lines, '#' comments). They win over the built-in words, and a
+ * language with a file is a language the site speaks. NULL: none. */
+typedef apr_hash_t np_label_set;
+/* Reads every labels-*.txt in dir into p; problems go to log as "file:line: message". */
+np_label_set *np_labels_load(apr_pool_t *p, const char *dir, const struct np_logger *log);
 
 /* Is lang Chinese ("zh", "zh-CN", "zh-Hans", ...)? */
 int np_lang_is_zh(const char *lang);
-/* A label in lang, English when lang has none. NULL for an unknown key. */
-const char *np_label(const char *lang, const char *key);
+/* A label in lang: the operator's (set may be NULL), else built in, else English. NULL for an
+ * unknown key. */
+const char *np_label(const np_label_set *set, const char *lang, const char *key);
 /* All labels of lang as a map; home_label (NewsPortalHomeLabel, NULL when not configured)
  * replaces "home" in every language. */
-np_value *np_labels_value(apr_pool_t *p, const char *lang, const char *home_label);
-/* "Share to Weibo" / "分享到微博" for a share action name, NULL when unknown. */
-const char *np_share_label(const char *lang, const char *name);
+np_value *np_labels_value(apr_pool_t *p, const np_label_set *set, const char *lang,
+                          const char *home_label);
+/* "Share to Weibo" / "分享到微博" for a share action name (operator key "share_NAME"). */
+const char *np_share_label(const np_label_set *set, const char *lang, const char *name);
 
 #endif

@@ -173,13 +173,13 @@ static int not_found(page_ctx *c)
     c->deps = 0; /* error pages are not cached */
     c->resp->last_modified = 0;
     c->resp->expires_at = 0;
-    root = np_view_page(&c->v, "error", lang, np_label(lang, "not_found"),
+    root = np_view_page(&c->v, "error", lang, np_label(c->v.labels, lang, "not_found"),
                         apr_pstrcat(c->v.p, c->v.req->mount, c->v.req->path, NULL), NULL, NULL,
                         0, NULL);
     err = np_value_map(c->v.p);
     np_map_int(c->v.p, err, "status", 404);
-    np_map_str(c->v.p, err, "title", np_label(lang, "not_found"));
-    np_map_str(c->v.p, err, "message", np_label(lang, "not_found_text"));
+    np_map_str(c->v.p, err, "title", np_label(c->v.labels, lang, "not_found"));
+    np_map_str(c->v.p, err, "message", np_label(c->v.labels, lang, "not_found_text"));
     np_map_set(c->v.p, root, "error", err);
     return render(c, 404, "error", root);
 }
@@ -554,6 +554,7 @@ int np_page_serve(np_site *site, const np_site_conf *conf, const np_request *req
     c.v.now = req->now;
     c.site = site;
     c.theme = sv.theme;
+    c.v.labels = sv.theme->labels;
     c.cache = np_site_cache(site);
     c.resp = resp;
     c.log = log;

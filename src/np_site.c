@@ -8,6 +8,7 @@
 #include <apr_strings.h>
 
 #include "np_cache.h"
+#include "np_labels.h"
 #include "np_theme.h"
 
 /* Known files stat'ed per check to catch in-place edits that leave folder mtimes alone. */
@@ -122,7 +123,9 @@ static np_theme *theme_load(const np_site_conf *c, const np_logger *log)
         if (apr_dir_open(&d, c->templates_dir, p) == APR_SUCCESS) {
             while (apr_dir_read(&fi, APR_FINFO_NAME, d) == APR_SUCCESS) {
                 apr_size_t n = strlen(fi.name);
-                if (fi.name[0] != '.' && n > 9 && strcmp(fi.name + n - 9, ".mustache") == 0)
+                if (fi.name[0] != '.' && ((n > 9 && strcmp(fi.name + n - 9, ".mustache") == 0) ||
+                                          (n > 11 && strncmp(fi.name, "labels-", 7) == 0 &&
+                                           strcmp(fi.name + n - 4, ".txt") == 0)))
                     APR_ARRAY_PUSH(names, const char *) = apr_pstrdup(p, fi.name);
             }
             apr_dir_close(d);
@@ -131,17 +134,19 @@ static np_theme *theme_load(const np_site_conf *c, const np_logger *log)
             const char *n = APR_ARRAY_IDX(names, i, const char *);
             const char *path = apr_pstrcat(p, c->templates_dir, "/", n, NULL);
             const char *name = apr_pstrndup(p, n, strlen(n) - 9);
+            int is_labels = strncmp(n, "labels-", 7) == 0;
             np_file_state *fs = apr_array_push(t->files);
             fs->path = path;
             if (apr_stat(&fi, path, APR_FINFO_MTIME | APR_FINFO_SIZE, p) == APR_SUCCESS) {
                 fs->mtime = fi.mtime;
                 fs->size = fi.size;
             }
-            if (!np_tpl_compile_file(t->set, name, path, &err))
+            if (!is_labels && !np_tpl_compile_file(t->set, name, path, &err))
                 np_log(log, NP_LOG_ERR, "%s", err.text);
             h = np_hash_u64(np_hash_str(h, path), (apr_uint64_t)fs->mtime ^ (apr_uint64_t)fs->size);
         }
     }
+    t->labels = np_labels_load(p, c->templates_dir, log);
     t->digest = h;
     return t;
 }

@@ -52,6 +52,7 @@ typedef struct np_theme {
     np_tpl_set *set;
     apr_uint64_t digest;        /* of every template's source */
     apr_array_header_t *files;  /* np_file_state of NewsPortalTemplates files */
+    apr_hash_t *labels;         /* np_label_set from labels-LANG.txt files, or NULL */
     apr_time_t dir_mtime;
 } np_theme;
 

@@ -9,6 +9,8 @@
 #include "np_labels.h"
 #include "np_qr.h"
 
+static const char *buf_to_pool(apr_pool_t *p, np_buf *b);
+
 const char *np_view_url(const np_view *v, np_route_kind kind, const np_route_params *params)
 {
     const char *u = np_routes_url(v->conf->routes, kind, params, v->p);
@@ -113,7 +115,7 @@ np_value *np_view_page(const np_view *v, const char *kind, const char *lang, con
     np_value *root = np_value_map(p), *site = np_value_map(p), *page = np_value_map(p);
     np_value *crumbs = np_value_list(p), *cur = np_value_map(p);
     const np_section *chain[64];
-    const char *home_title = c->home_label ? c->home_label : np_label(lang, "home");
+    const char *home_title = c->home_label ? c->home_label : np_label(v->labels, lang, "home");
     const char *home_url = np_view_section_url(v, v->snap->root, 0);
     int n = 0, i, pos = 1;
     np_buf ld;
@@ -123,6 +125,20 @@ np_value *np_view_page(const np_view *v, const char *kind, const char *lang, con
     np_map_str(p, site, "language", c->language);
     np_map_str(p, site, "home_url", home_url);
     np_map_set(p, site, "sections", nav_sections(v, sec));
+    {
+        /* Feed links for <link rel="alternate">: the site's, and the section's own when a
+         * route can express it. */
+        np_route_params rp;
+        memset(&rp, 0, sizeof(rp));
+        np_map_str(p, site, "feed_atom", np_view_url(v, NP_ROUTE_FEED, &rp));
+        np_map_str(p, site, "feed_rss", np_view_url(v, NP_ROUTE_RSS, &rp));
+        np_map_str(p, site, "feed_json", np_view_url(v, NP_ROUTE_JSONFEED, &rp));
+        if (sec && sec->parent) {
+            rp.section = sec->path;
+            np_map_str(p, page, "feed_atom", np_view_url(v, NP_ROUTE_FEED, &rp));
+            np_map_str(p, page, "feed_rss", np_view_url(v, NP_ROUTE_RSS, &rp));
+        }
+    }
     np_map_set(p, root, "site", site);
 
     np_map_str(p, page, "title", title);
@@ -132,7 +148,7 @@ np_value *np_view_page(const np_view *v, const char *kind, const char *lang, con
     np_map_str(p, page, "lang", lang);
     np_map_str(p, page, "description", description);
     np_map_set(p, root, "page", page);
-    np_map_set(p, root, "labels", np_labels_value(p, lang, c->home_label));
+    np_map_set(p, root, "labels", np_labels_value(p, v->labels, lang, c->home_label));
 
     /* Ancestors from the home page down: the root, then sec's chain (sec itself only when it
      * is an ancestor of the page rather than the page). */
@@ -177,6 +193,56 @@ np_value *np_view_page(const np_view *v, const char *kind, const char *lang, con
     return root;
 }
 
+/* The operator's date_format label (%d day, %m month, %B month name from the months label,
+ * %Y year) for languages the module has no form of its own for; else the built-in form. */
+static const char *display_date(const np_view *v, apr_time_t t, const char *lang)
+{
+    const char *fmt = np_label(v->labels, lang, "date_format");
+    const char *months = np_label(v->labels, lang, "months");
+    np_date_fields f;
+    np_buf b;
+    const char *c;
+    if (!fmt || !v->labels)
+        return np_date_display(v->p, t, v->conf->tz, lang);
+    np_date_split(t, v->conf->tz, &f);
+    np_buf_init(&b, 64);
+    for (c = fmt; *c; c++) {
+        if (*c != '%' || !c[1]) {
+            np_buf_putc(&b, *c);
+            continue;
+        }
+        switch (*++c) {
+        case 'd':
+            np_buf_printf(&b, "%d", f.day);
+            break;
+        case 'm':
+            np_buf_printf(&b, "%02d", f.month);
+            break;
+        case 'Y':
+            np_buf_printf(&b, "%04d", f.year);
+            break;
+        case 'B': {
+            /* the month-th comma-separated name */
+            const char *s = months ? months : "";
+            int i;
+            for (i = 1; i < f.month && s; i++)
+                if ((s = strchr(s, ',')))
+                    s++;
+            if (s) {
+                const char *e = strchr(s, ',');
+                while (*s == ' ')
+                    s++;
+                np_buf_append(&b, s, e ? (apr_size_t)(e - s) : strlen(s));
+            }
+            break;
+        }
+        default:
+            np_buf_putc(&b, *c);
+        }
+    }
+    return buf_to_pool(v->p, &b);
+}
+
 np_value *np_view_date(const np_view *v, const np_date *d, const char *lang)
 {
     np_value *m;
@@ -185,7 +251,7 @@ np_value *np_view_date(const np_view *v, const np_date *d, const char *lang)
     m = np_value_map(v->p);
     np_map_str(v->p, m, "iso", np_date_iso(v->p, d->t, v->conf->tz));
     np_map_str(v->p, m, "date", np_date_ymd(v->p, d->t, v->conf->tz));
-    np_map_str(v->p, m, "display", np_date_display(v->p, d->t, v->conf->tz, lang));
+    np_map_str(v->p, m, "display", display_date(v, d->t, lang));
     return m;
 }
 
@@ -292,7 +358,7 @@ static np_value *share_value(const np_view *v, const char *url, const char *titl
         const char *name = APR_ARRAY_IDX(v->conf->share, i, const char *);
         np_value *m = np_value_map(v->p);
         np_map_str(v->p, m, "name", name);
-        np_map_str(v->p, m, "label", np_share_label(lang, name));
+        np_map_str(v->p, m, "label", np_share_label(v->labels, lang, name));
         if (strcmp(name, "weixin") == 0) {
             const char *svg = np_qr_svg(v->p, url);
             if (!svg)

@@ -15,6 +15,7 @@ typedef struct {
     const np_snapshot *snap;
     const np_request *req;
     const char *base; /* NewsPortalBaseURL or the request's origin */
+    const apr_hash_t *labels; /* the operator's labels (np_label_set), or NULL */
     apr_time_t now;
 } np_view;
 
