@@ -54,7 +54,7 @@ typedef struct {
 } np_cache_stats;
 void np_cache_get_stats(np_cache *c, np_cache_stats *out);
 
-/* FNV-1a, 64 bits: for change detection and ETags, not for security. */
+/* A 64-bit FNV-1a variant, eight bytes a step: for change detection and ETags, not security. */
 #define NP_HASH_INIT 0xcbf29ce484222325ULL
 apr_uint64_t np_hash(apr_uint64_t h, const void *data, apr_size_t len);
 apr_uint64_t np_hash_str(apr_uint64_t h, const char *s); /* NULL hashes differently from "" */

@@ -9,6 +9,19 @@
 
 #define QUIET 4 /* the quiet zone the QR specification asks for, in modules */
 
+/* Appends a small non-negative number: the path has thousands of them, printf is too slow. */
+static void put_int(np_buf *b, int v)
+{
+    char tmp[12];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v && n < 12);
+    while (n)
+        np_buf_putc(b, tmp[--n]);
+}
+
 const char *np_qr_svg(apr_pool_t *p, const char *text)
 {
     QRcode *qr = QRcode_encodeString8bit(text, 0, QR_ECLEVEL_M);
@@ -33,14 +46,22 @@ const char *np_qr_svg(apr_pool_t *p, const char *text)
             while (x + run < qr->width && (qr->data[y * qr->width + x + run] & 1))
                 run++;
             if (run) {
-                np_buf_printf(&b, "M%d %dh%dv1h-%dz", x + QUIET, y + QUIET, run, run);
+                np_buf_putc(&b, 'M');
+                put_int(&b, x + QUIET);
+                np_buf_putc(&b, ' ');
+                put_int(&b, y + QUIET);
+                np_buf_putc(&b, 'h');
+                put_int(&b, run);
+                np_buf_puts(&b, "v1h-");
+                put_int(&b, run);
+                np_buf_putc(&b, 'z');
                 x += run - 1;
             }
         }
     }
     np_buf_puts(&b, "\" fill=\"#000\"/></svg>");
     QRcode_free(qr);
-    out = apr_pstrmemdup(p, b.data ? b.data : "", b.len);
+    out = b.failed ? NULL : apr_pstrmemdup(p, b.data ? b.data : "", b.len);
     np_buf_free(&b);
-    return b.failed ? NULL : out;
+    return out;
 }

@@ -41,11 +41,10 @@ void np_site_conf_defaults(apr_pool_t *p, np_site_conf *c)
     if (c->page_size <= 0)
         c->page_size = 20;
     if (!c->share) {
-        static const char *const def[] = {"weixin", "weibo", "x", "facebook", "linkedin", "email"};
-        size_t i;
-        c->share = apr_array_make(p, 6, sizeof(const char *));
-        for (i = 0; i < sizeof(def) / sizeof(def[0]); i++)
-            APR_ARRAY_PUSH(c->share, const char *) = def[i];
+        /* Read-only and shared: this runs on every request. */
+        static const char *def[] = {"weixin", "weibo", "x", "facebook", "linkedin", "email"};
+        static apr_array_header_t share = {NULL, sizeof(const char *), 6, 6, (char *)def};
+        c->share = &share;
     }
     if (c->feed_full < 0)
         c->feed_full = 1;

@@ -6,6 +6,7 @@
 #include <apr_strings.h>
 
 #include "np_buf.h"
+#include "np_cache.h"
 #include "np_labels.h"
 #include "np_qr.h"
 
@@ -349,6 +350,29 @@ static const char *share_url(const np_view *v, const char *name, const char *url
     return buf_to_pool(v->p, &b);
 }
 
+/* The QR code of url, drawn once per process and kept beside the article bodies: encoding
+ * costs more than the rest of an article page. */
+static const char *qr_for(const np_view *v, const char *url)
+{
+    np_cache *c = v->qr_cache;
+    const char *key = apr_pstrcat(v->p, "qr|", url, NULL);
+    apr_size_t klen = strlen(key);
+    np_cache_entry *e = c ? np_cache_get(c, key, klen) : NULL;
+    const char *svg;
+    if (e) {
+        svg = apr_pstrmemdup(v->p, e->body, e->len);
+        np_cache_release(e);
+        return svg;
+    }
+    svg = np_qr_svg(v->p, url);
+    if (svg && c && (e = np_cache_entry_make(key, klen, strlen(svg)))) {
+        memcpy(e->body, svg, e->len);
+        np_cache_put(c, e);
+        np_cache_release(e);
+    }
+    return svg;
+}
+
 static np_value *share_value(const np_view *v, const char *url, const char *title,
                              const char *lang)
 {
@@ -360,7 +384,7 @@ static np_value *share_value(const np_view *v, const char *url, const char *titl
         np_map_str(v->p, m, "name", name);
         np_map_str(v->p, m, "label", np_share_label(v->labels, lang, name));
         if (strcmp(name, "weixin") == 0) {
-            const char *svg = np_qr_svg(v->p, url);
+            const char *svg = qr_for(v, url);
             if (!svg)
                 continue;
             np_map_str(v->p, m, "qr_svg", svg);

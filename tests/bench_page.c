@@ -1,0 +1,80 @@
+/* Micro-benchmark of the core request path: np_page_serve on the demo site, page cache on
+ * (cache hits) and off (parse and render), printing ns per request. For `make bench` and for
+ * callgrind: bench_page [CONTENT_DIR] [URL] [SECONDS]. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <apr_general.h>
+#include <apr_strings.h>
+
+#include "np_page.h"
+#include "np_site.h"
+#include "np_xml.h"
+
+static double run(np_site *site, np_site_conf *c, const char *url, double seconds,
+                  const char **state)
+{
+    np_request req;
+    apr_pool_t *p;
+    apr_time_t start = apr_time_now(), end = start + (apr_time_t)(seconds * 1e6);
+    long n = 0;
+    memset(&req, 0, sizeof(req));
+    req.mount = "";
+    req.path = url;
+    req.origin = "http://localhost";
+    apr_pool_create(&p, NULL);
+    do {
+        int i;
+        for (i = 0; i < 200; i++) {
+            np_response resp;
+            req.now = apr_time_now();
+            np_page_serve(site, c, &req, &resp, p, NULL);
+            if (resp.status != 200) {
+                fprintf(stderr, "bench_page: %s answered %d\n", url, resp.status);
+                exit(1);
+            }
+            *state = resp.cache_state ? resp.cache_state : "uncached";
+            np_cache_release(resp.entry);
+            apr_pool_clear(p);
+            n++;
+        }
+    } while (apr_time_now() < end);
+    apr_pool_destroy(p);
+    return (double)(apr_time_now() - start) * 1000.0 / (double)n;
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = argc > 1 ? argv[1] : "conf/demo/content";
+    const char *url = argc > 2 ? argv[2] : "/news-and-events/ich-news/sharing-good-practices.html";
+    double seconds = argc > 3 ? atof(argv[3]) : 2.0;
+    apr_pool_t *pool;
+    np_site_conf on, off;
+    np_site *s_on, *s_off;
+    const char *st_on = "", *st_off = "";
+    double ns_on, ns_off;
+
+    apr_initialize();
+    np_xml_init();
+    apr_pool_create(&pool, NULL);
+    memset(&on, 0, sizeof(on));
+    on.content_dir = dir;
+    on.page_size = on.feed_full = on.check_interval = on.max_age = on.stale_on_error = -1;
+    on.cache = -1;
+    np_site_conf_defaults(pool, &on);
+    off = on;
+    off.cache = 0;
+    s_on = np_site_create(pool, &on, NULL);
+    s_off = np_site_create(pool, &off, NULL);
+    ns_on = run(s_on, &on, url, seconds, &st_on);
+    ns_off = run(s_off, &off, url, seconds, &st_off);
+    printf("core request path, %s\n", url);
+    printf("  page cache on  (%s): %9.0f ns/request  %8.0f requests/s per core\n", st_on, ns_on,
+           1e9 / ns_on);
+    printf("  page cache off (%s): %9.0f ns/request  %8.0f requests/s per core\n", st_off, ns_off,
+           1e9 / ns_off);
+    apr_pool_destroy(pool);
+    apr_terminate();
+    return 0;
+}
