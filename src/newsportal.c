@@ -12,6 +12,7 @@
 
 #include "np_buf.h"
 #include "np_json.h"
+#include "np_lint.h"
 #include "np_log.h"
 #include "np_page.h"
 #include "np_site.h"
@@ -46,6 +47,7 @@ static const np_logger cli_logger = {cli_log, NULL, NP_LOG_DEBUG};
 
 static np_cli_run cmd_template;
 static np_cli_run cmd_render;
+static np_cli_run cmd_lint;
 
 static const np_cli_command commands[] = {
     {"template", "FILE [--data JSON_FILE] [--partials DIR]",
@@ -58,6 +60,11 @@ static const np_cli_command commands[] = {
      "      /news-and-events/) with the same routes and templates; the status goes to stderr\n"
      "      and is the exit status's reason: 0 for 200, 1 otherwise",
      cmd_render},
+    {"lint", "DIR [--strict]",
+     "check every article and _section.xml under DIR with the module's loaders; prints\n"
+     "      file:line:col: error|warning: message, then a summary; exit status 1 on errors\n"
+     "      (--strict: warnings count as errors)",
+     cmd_lint},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -228,6 +235,29 @@ static int cmd_render(const np_cli_command *cmd, apr_pool_t *p, int argc, const 
     else if (resp.status != 200)
         fprintf(stderr, "newsportal render: %d\n", resp.status);
     return resp.status == 200 ? 0 : 1;
+}
+
+static int cmd_lint(const np_cli_command *cmd, apr_pool_t *p, int argc, const char *const *argv)
+{
+    np_lint_opts o;
+    const char *dir = NULL;
+    int i;
+
+    memset(&o, 0, sizeof(o));
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--strict") == 0)
+            o.strict = 1;
+        else if (argv[i][0] == '-' && argv[i][1])
+            return cmd_usage(cmd, apr_psprintf(p, "unknown option %s", argv[i]));
+        else if (!dir)
+            dir = argv[i];
+        else
+            return cmd_usage(cmd, "too many arguments");
+    }
+    if (!dir)
+        return cmd_usage(cmd, "no DIR given");
+    np_xml_init();
+    return np_lint_print(stdout, np_lint_tree(p, dir, &o));
 }
 
 int main(int argc, const char *const *argv)

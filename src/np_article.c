@@ -277,7 +277,7 @@ static const char *excerpt(apr_pool_t *p, const char *text, apr_size_t max)
     return apr_pstrcat(p, apr_pstrmemdup(p, text, cut), "\xE2\x80\xA6", NULL);
 }
 
-static int finish(load_ctx *cx, np_article *a, int with_body)
+static int finish(load_ctx *cx, np_article *a, int with_body, np_sanitize_report *report)
 {
     if (!a->id)
         a->id = a->slug;
@@ -292,7 +292,7 @@ static int finish(load_ctx *cx, np_article *a, int with_body)
         np_buf b;
         apr_size_t start = 0, end;
         np_buf_init(&b, 4096);
-        np_sanitize_html(&b, cx->body, NULL);
+        np_sanitize_html(&b, cx->body, report);
         if (b.failed) {
             np_buf_free(&b);
             return fail(cx, NULL, "out of memory writing the body");
@@ -323,6 +323,13 @@ static const char *slug_from_path(apr_pool_t *p, const char *path)
 np_article *np_article_load(apr_pool_t *p, const char *path, const char *slug,
                             const np_article_opts *opts, const char **err)
 {
+    return np_article_load_report(p, path, slug, opts, NULL, err);
+}
+
+np_article *np_article_load_report(apr_pool_t *p, const char *path, const char *slug,
+                                   const np_article_opts *opts, np_article_report *rep,
+                                   const char **err)
+{
     static const np_article_opts defaults = {0, NULL, 0};
     load_ctx cx = {p, NULL, path, NULL, NULL, NULL};
     np_article *a = NULL;
@@ -334,6 +341,8 @@ np_article *np_article_load(apr_pool_t *p, const char *path, const char *slug,
         opts = &defaults;
     cx.tz = opts->tz ? opts->tz : np_tz_utc();
     *err = NULL;
+    if (rep)
+        rep->line = rep->col = 0;
     if (apr_pool_create(&cx.tmp, p) != APR_SUCCESS) {
         *err = apr_psprintf(p, "%s:0:0: out of memory", path);
         return NULL;
@@ -345,6 +354,8 @@ np_article *np_article_load(apr_pool_t *p, const char *path, const char *slug,
         return NULL;
     }
     root = xmlDocGetRootElement(doc);
+    if (rep)
+        np_xml_pos(root, &rep->line, &rep->col);
     for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
         if (np_xml_is(root, formats[i].root))
             break;
@@ -358,7 +369,8 @@ np_article *np_article_load(apr_pool_t *p, const char *path, const char *slug,
         a->tags = apr_array_make(p, 4, sizeof(const char *));
         a->related = apr_array_make(p, 2, sizeof(np_link));
         a->format = formats[i].format;
-        if (formats[i].map(&cx, root, a) != 0 || finish(&cx, a, opts->with_body) != 0)
+        if (formats[i].map(&cx, root, a) != 0 ||
+            finish(&cx, a, opts->with_body, rep ? rep->sanitize : NULL) != 0)
             a = NULL;
     }
     if (!a)

@@ -8,6 +8,7 @@
 
 #include "np_date.h"
 #include "np_log.h"
+#include "np_sanitize.h"
 
 typedef struct {
     const char *src, *alt, *caption, *credit;
@@ -46,6 +47,18 @@ typedef struct {
  * starts with "path:line:col: " (line/col 0 when not about a place in the file). */
 np_article *np_article_load(apr_pool_t *p, const char *path, const char *slug,
                             const np_article_opts *opts, const char **err);
+
+/* For the linter: what a load found beyond the article. */
+typedef struct {
+    np_sanitize_report *sanitize; /* in: receives what the body's allowlist removed (only when
+                                     opts->with_body); NULL: not recorded */
+    long line, col;               /* out: where the root element starts; 0 when unknown */
+} np_article_report;
+
+/* np_article_load, also filling rep (may be NULL). */
+np_article *np_article_load_report(apr_pool_t *p, const char *path, const char *slug,
+                                   const np_article_opts *opts, np_article_report *rep,
+                                   const char **err);
 
 /* Visible to readers at instant now: not draft, published <= now, not expired. */
 int np_article_visible(const np_article *a, apr_time_t now);

@@ -126,6 +126,17 @@ static int inside_root(scan_ctx *c, const char *path)
     return ok;
 }
 
+/* Does the symlink at path lead to dir or one of its ancestors? Following it would loop. */
+static int leads_up(const char *path, const char *dir)
+{
+    char *to = realpath(path, NULL), *here = realpath(dir, NULL);
+    size_t n = to ? strlen(to) : 0;
+    int up = to && here && strncmp(here, to, n) == 0 && (here[n] == '/' || here[n] == '\0');
+    free(to);
+    free(here);
+    return up;
+}
+
 static int cmp_entry_date(const void *a, const void *b)
 {
     const np_entry *x = *(np_entry *const *)a, *y = *(np_entry *const *)b;
@@ -375,6 +386,11 @@ static np_section *scan_dir(scan_ctx *c, np_section *parent, const char *dir, co
                        "%s: symlink leads outside the content folder; not followed", path);
                 continue;
             }
+            if (leads_up(path, dir)) {
+                np_log(c->o->log, NP_LOG_WARNING,
+                       "%s: symlink leads to a folder that holds it (a loop); not followed", path);
+                continue;
+            }
             if (apr_stat(&fi, path, APR_FINFO_TYPE, tmp) != APR_SUCCESS)
                 continue;
             type = fi.filetype;
@@ -480,6 +496,40 @@ static void index_tags(scan_ctx *c)
     }
 }
 
+static int vis_holds(const np_visibility *vis, apr_time_t now)
+{
+    return vis && vis->at && now >= vis->at && (!vis->until || now < vis->until);
+}
+
+static void vis_compute(np_visibility *vis, np_entry *const *list, int n, apr_time_t now)
+{
+    vis->count = np_content_visible(list, n, now, 0, NULL, 0);
+    vis->until = np_content_next_change(list, n, now);
+    vis->at = now;
+}
+
+int np_content_visible_fast(np_entry *const *list, int n, const np_visibility *vis,
+                            apr_time_t now, int skip, np_entry **out, int max)
+{
+    int i, seen = 0, got = 0;
+    if (!vis_holds(vis, now))
+        return np_content_visible(list, n, now, skip, out, max);
+    for (i = 0; i < n && got < max; i++) {
+        if (!np_article_visible(list[i]->a, now))
+            continue;
+        if (seen >= skip)
+            out[got++] = list[i];
+        seen++;
+    }
+    return vis->count;
+}
+
+apr_time_t np_content_next_change_fast(np_entry *const *list, int n, const np_visibility *vis,
+                                       apr_time_t now)
+{
+    return vis_holds(vis, now) ? vis->until : np_content_next_change(list, n, now);
+}
+
 static apr_uint64_t nav_digest(const np_snapshot *s)
 {
     apr_uint64_t h = NP_HASH_INIT;
@@ -536,6 +586,17 @@ np_snapshot *np_content_rescan(const np_content_opts *opts, const np_snapshot *p
     s->nall = c.all->nelts;
     index_tags(&c);
     s->nav_digest = nav_digest(s);
+    {
+        apr_hash_index_t *hi;
+        for (hi = apr_hash_first(p, s->sections); hi; hi = apr_hash_next(hi)) {
+            np_section *sec = apr_hash_this_val(hi);
+            vis_compute(&sec->vis, sec->entries, sec->nentries, s->built);
+        }
+        for (hi = apr_hash_first(p, s->tags); hi; hi = apr_hash_next(hi)) {
+            np_tag *t = apr_hash_this_val(hi);
+            vis_compute(&t->vis, t->entries, t->nentries, s->built);
+        }
+    }
     s->took = apr_time_now() - s->built;
     return s;
 }
@@ -587,7 +648,7 @@ int np_content_visible(np_entry *const *list, int n, apr_time_t now, int skip, n
     for (i = 0; i < n; i++) {
         if (!np_article_visible(list[i]->a, now))
             continue;
-        if (seen >= skip && got < max)
+        if (out && seen >= skip && got < max)
             out[got++] = list[i];
         seen++;
     }

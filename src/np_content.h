@@ -14,6 +14,13 @@
 typedef struct np_section np_section;
 typedef struct np_entry np_entry;
 
+/* How many entries of a list were visible at the instant `at`, and until when that holds (the
+ * next scheduled change; 0: none). Lets listings of 100,000 articles skip counting them. */
+typedef struct {
+    int count;
+    apr_time_t at, until;
+} np_visibility;
+
 struct np_entry {
     np_article *a; /* metadata only (body_html NULL) */
     np_section *section;
@@ -46,6 +53,7 @@ struct np_section {
     apr_time_t mtime;    /* of the folder */
     apr_time_t meta_mtime; /* of _section.xml, 0 when none */
     apr_uint64_t digest; /* of its metadata and every entry in entries */
+    np_visibility vis;   /* of entries */
 };
 
 typedef struct {
@@ -54,6 +62,7 @@ typedef struct {
     np_entry **entries; /* newest first */
     int nentries;
     apr_uint64_t digest; /* of its entries */
+    np_visibility vis;
 } np_tag;
 
 /* A folder as last scanned, sections or not: change detection compares its mtime. */
@@ -137,5 +146,13 @@ int np_content_visible(np_entry *const *list, int n, apr_time_t now, int skip, n
 
 /* The next instant after now at which an article in list appears or disappears, or 0. */
 apr_time_t np_content_next_change(np_entry *const *list, int n, apr_time_t now);
+
+/* The same two, for a list with precomputed visibility (vis may be NULL): when now lies in the
+ * window vis describes, the count and the next change come from it, and only the entries up to
+ * the page asked for are looked at. */
+int np_content_visible_fast(np_entry *const *list, int n, const np_visibility *vis,
+                            apr_time_t now, int skip, np_entry **out, int max);
+apr_time_t np_content_next_change_fast(np_entry *const *list, int n, const np_visibility *vis,
+                                       apr_time_t now);
 
 #endif

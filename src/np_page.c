@@ -222,11 +222,13 @@ typedef struct {
     int n, total, pages;
 } page_slice;
 
-static int slice(page_ctx *c, np_entry *const *list, int n, int page, int size, page_slice *out)
+static int slice(page_ctx *c, np_entry *const *list, int n, const np_visibility *vis, int page,
+                 int size, page_slice *out)
 {
     int i;
     out->items = apr_palloc(c->v.p, sizeof(np_entry *) * (size + 1));
-    out->total = np_content_visible(list, n, c->v.now, (page - 1) * size, out->items, size);
+    out->total =
+        np_content_visible_fast(list, n, vis, c->v.now, (page - 1) * size, out->items, size);
     out->pages = out->total ? (out->total + size - 1) / size : 1;
     out->n = out->total - (page - 1) * size;
     if (out->n > size)
@@ -238,9 +240,9 @@ static int slice(page_ctx *c, np_entry *const *list, int n, int page, int size, 
     return page <= out->pages;
 }
 
-static void expires(page_ctx *c, np_entry *const *list, int n)
+static void expires(page_ctx *c, np_entry *const *list, int n, const np_visibility *vis)
 {
-    apr_time_t t = np_content_next_change(list, n, c->v.now);
+    apr_time_t t = np_content_next_change_fast(list, n, vis, c->v.now);
     if (t && (!c->resp->expires_at || t < c->resp->expires_at))
         c->resp->expires_at = t;
 }
@@ -272,10 +274,10 @@ static int serve_section(page_ctx *c, const np_route_match *m, const np_section 
         c->deps = np_hash_u64(c->deps, 1);
     if (from_cache(c))
         return 200;
-    if (!slice(c, sec->entries, sec->nentries, page, size, &sl))
+    if (!slice(c, sec->entries, sec->nentries, &sec->vis, page, size, &sl))
         return not_found(c);
     touch(c, sec->mtime);
-    expires(c, sec->entries, sec->nentries);
+    expires(c, sec->entries, sec->nentries, &sec->vis);
     url = np_view_section_url(&c->v, sec, page);
     root = np_view_page(&c->v, home ? "home" : "section", lang,
                         home ? c->v.conf->site_name : sec->title, url, sec->description, sec, 0,
@@ -291,7 +293,7 @@ static int serve_section(page_ctx *c, const np_route_match *m, const np_section 
         for (i = 0; i < sec->nchildren; i++) {
             const np_section *s = sec->children[i];
             np_entry *few[4];
-            int n = np_content_visible(s->entries, s->nentries, c->v.now, 0, few, 4);
+            int n = np_content_visible_fast(s->entries, s->nentries, &s->vis, c->v.now, 0, few, 4);
             np_value *m2;
             if (!n)
                 continue;
@@ -339,9 +341,10 @@ static int serve_tag(page_ctx *c, const np_route_match *m)
     c->deps = np_hash_u64(deps_base(c, m->kind, page), tag->digest);
     if (from_cache(c))
         return 200;
-    if (!slice(c, tag->entries, tag->nentries, page, c->v.conf->page_size, &sl) || !sl.total)
+    if (!slice(c, tag->entries, tag->nentries, &tag->vis, page, c->v.conf->page_size, &sl) ||
+        !sl.total)
         return not_found(c);
-    expires(c, tag->entries, tag->nentries);
+    expires(c, tag->entries, tag->nentries, &tag->vis);
     if (sl.n)
         lang = sl.items[0]->lang;
     root = np_view_page(&c->v, "tag", lang, tag->name, np_view_tag_url(&c->v, tag->name, page),
@@ -449,7 +452,7 @@ static int serve_article(page_ctx *c, const np_route_match *m)
     if (!(a = load_body(c, e)))
         return not_found(c);
     touch(c, e->mtime);
-    expires(c, e->section->entries, e->section->nentries); /* itself and its neighbours */
+    expires(c, e->section->entries, e->section->nentries, &e->section->vis); /* and neighbours */
     root = np_view_page(&c->v, "article", e->lang, a->title, url, a->summary, e->section, 1,
                         np_view_article_jsonld(&c->v, e, a));
     np_map_set(p, root, "article", np_view_article(&c->v, e, a, e->lang));

@@ -1,0 +1,17 @@
+# `make bench`: throughput of the module against static files and mod_include in one private
+# Apache (see bench/run.sh), plus the template micro-benchmark, the core request path and the
+# 100,000-article scale figures. Results: build/bench/results.json.
+# BENCH_SECONDS (default 10), BENCH_ROUNDS (1), BENCH_PORT (first free from 8090), BENCH_PIN (0),
+# BENCH_ARTICLES (100000).
+
+BENCH_ARTICLES ?= 100000
+
+bench: deps bench-template $(MODULE) $(BUILD)/tests/bench_page $(BUILD)/tests/bench_index
+	@sh bench/run.sh
+	@echo
+	@echo "== core request path (no httpd): $(BUILD)/tests/bench_page"
+	@$(BUILD)/tests/bench_page conf/demo/content
+	@echo
+	@echo "== scale: $(BENCH_ARTICLES) articles: $(BUILD)/tests/bench_index"
+	@/usr/bin/time -f "peak resident memory of the whole run: %M KB" \
+	    $(BUILD)/tests/bench_index $(BENCH_ARTICLES)

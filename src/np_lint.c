@@ -1,0 +1,485 @@
+/* The checks of newsportal lint. Each file goes through the module's own loader with its body,
+ * so the allowlist runs and reports what it would remove; the walk mirrors np_content's scan
+ * (names, '.' and '_' files, symlinks) so the linter and the module agree on what is skipped. */
+#include "np_lint.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <apr_file_info.h>
+#include <apr_hash.h>
+#include <apr_strings.h>
+
+#include "np_article.h"
+#include "np_content.h"
+#include "np_sanitize.h"
+#include "np_xml.h"
+
+#define NAME_RULE "[A-Za-z0-9][A-Za-z0-9._-]*"
+/* Longest value quoted in a message, in bytes. */
+#define SHOW_MAX 60
+
+typedef struct {
+    const char *id, *path;
+    long line, col;
+    int given; /* written in the file, not defaulted to the slug */
+} id_rec;
+
+typedef struct {
+    apr_pool_t *p;
+    const np_lint_opts *o;
+    np_lint_result *r;
+    const char *root_real; /* realpath of the tree, for symlink checks */
+    apr_hash_t *walking;   /* realpaths of the folders being walked: symlink loops */
+    apr_array_header_t *ids;
+    int seq;
+} lint_ctx;
+
+static void add(lint_ctx *c, const char *path, long line, long col, np_lint_level level,
+                const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void add(lint_ctx *c, const char *path, long line, long col, np_lint_level level,
+                const char *fmt, ...)
+{
+    np_lint_finding *f = apr_array_push(c->r->findings);
+    va_list ap;
+    if (c->o->strict)
+        level = NP_LINT_ERROR;
+    f->path = path;
+    f->line = line;
+    f->col = col;
+    f->level = level;
+    va_start(ap, fmt);
+    f->message = apr_pvsprintf(c->p, fmt, ap);
+    va_end(ap);
+    f->seq = c->seq++;
+    if (level == NP_LINT_ERROR)
+        c->r->errors++;
+    else
+        c->r->warnings++;
+}
+
+/* An error from the loaders, "path:line:col: text", split into its parts. */
+static void add_loaded(lint_ctx *c, const char *path, const char *msg)
+{
+    size_t n = strlen(path);
+    long line = 0, col = 0;
+    const char *text = msg;
+    char *end;
+    if (strncmp(msg, path, n) == 0 && msg[n] == ':') {
+        const char *s = msg + n + 1;
+        line = strtol(s, &end, 10);
+        if (end > s && *end == ':') {
+            s = end + 1;
+            col = strtol(s, &end, 10);
+            if (end > s && end[0] == ':' && end[1] == ' ')
+                text = end + 2;
+        }
+        if (text == msg)
+            line = col = 0;
+    }
+    add(c, path, line, col, NP_LINT_ERROR, "%s", text);
+}
+
+/* value for a message: quotes and control characters escaped, cut after SHOW_MAX bytes. */
+static const char *show(apr_pool_t *p, const char *value)
+{
+    char *out = apr_palloc(p, SHOW_MAX * 4 + 4), *o = out;
+    const unsigned char *s;
+    for (s = (const unsigned char *)value; *s; s++) {
+        if (o - out >= SHOW_MAX && (*s & 0xC0) != 0x80) {
+            memcpy(o, "...", 3);
+            o += 3;
+            break;
+        }
+        if (*s == '"' || *s == '\\') {
+            *o++ = '\\';
+            *o++ = (char)*s;
+        } else if (*s < 0x20 || *s == 0x7F) {
+            o += apr_snprintf(o, 5, "\\x%02x", *s);
+        } else {
+            *o++ = (char)*s;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+typedef struct {
+    const char *msg;
+    long line;
+    int count;
+} removal;
+
+/* What the allowlist removed, as warnings. A message repeated in one file (agency files put a
+ * class on every paragraph) is given once, at its first place, with a count. */
+static void add_sanitized(lint_ctx *c, const char *path, const np_sanitize_report *rep)
+{
+    apr_pool_t *p = rep->pool;
+    apr_hash_t *seen = apr_hash_make(p);
+    apr_array_header_t *list = apr_array_make(p, rep->items->nelts + 1, sizeof(removal *));
+    removal *r;
+    int i;
+    for (i = 0; i < rep->items->nelts; i++) {
+        const np_sanitize_item *it = &APR_ARRAY_IDX(rep->items, i, np_sanitize_item);
+        const char *msg = "";
+        switch (it->kind) {
+        case NP_SANITIZE_DROPPED:
+            msg = apr_psprintf(p, "<%s> is dropped with its content", it->element);
+            break;
+        case NP_SANITIZE_UNWRAPPED:
+            msg = apr_psprintf(p,
+                               "<%s> is not allowed in the body: its tags are dropped, its "
+                               "text kept",
+                               it->element);
+            break;
+        case NP_SANITIZE_ATTR:
+            msg = apr_psprintf(p, "attribute %s of <%s> is dropped: %s", it->attr, it->element,
+                               strncasecmp(it->attr, "on", 2) == 0 ? "event handlers are never kept"
+                               : strcasecmp(it->attr, "style") == 0 ? "styles are never kept"
+                                                                    : "not in the allowlist");
+            break;
+        case NP_SANITIZE_URL:
+            msg = apr_psprintf(p,
+                               "%s=\"%s\" of <%s> is dropped: only http, https, mailto and "
+                               "relative URLs are allowed",
+                               it->attr, show(p, it->value), it->element);
+            break;
+        }
+        if ((r = apr_hash_get(seen, msg, APR_HASH_KEY_STRING))) {
+            r->count++;
+            continue;
+        }
+        r = apr_pcalloc(p, sizeof(*r));
+        r->msg = msg;
+        r->line = it->line;
+        apr_hash_set(seen, msg, APR_HASH_KEY_STRING, r);
+        APR_ARRAY_PUSH(list, removal *) = r;
+    }
+    for (i = 0; i < list->nelts; i++) {
+        r = APR_ARRAY_IDX(list, i, removal *);
+        if (r->count)
+            add(c, path, r->line, 0, NP_LINT_WARNING, "%s, and %d more time%s in this file", r->msg,
+                r->count, r->count == 1 ? "" : "s");
+        else
+            add(c, path, r->line, 0, NP_LINT_WARNING, "%s", r->msg);
+    }
+}
+
+static void lint_article(lint_ctx *c, const char *path, const char *slug)
+{
+    np_article_opts ao;
+    np_article_report rep;
+    const char *err = NULL;
+    np_article *a;
+    apr_pool_t *fp;
+
+    ao.max_size = c->o->max_size;
+    ao.tz = c->o->tz;
+    ao.with_body = 1;
+    apr_pool_create(&fp, c->p);
+    rep.sanitize = np_sanitize_report_make(fp);
+    c->r->files++;
+    a = np_article_load_report(fp, path, slug, &ao, &rep, &err);
+    if (!a) {
+        add_loaded(c, path, err ? err : apr_psprintf(fp, "%s:0:0: cannot be read", path));
+    } else {
+        id_rec *rec = apr_array_push(c->ids);
+        add_sanitized(c, path, rep.sanitize);
+        rec->id = apr_pstrdup(c->p, a->id);
+        rec->path = path;
+        rec->given = strcmp(a->id, a->slug) != 0;
+        rec->line = rec->given ? rep.line : 0;
+        rec->col = rec->given ? rep.col : 0;
+    }
+    apr_pool_destroy(fp);
+}
+
+/* Is s a whole number, as <order> and <page-size> want? */
+static int whole_number(const char *s)
+{
+    if (*s == '-' || *s == '+')
+        s++;
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}
+
+/* Checks dir's _section.xml the way np_content reads it. */
+static void lint_section(lint_ctx *c, const char *dir, const char *name, int is_root)
+{
+    const char *path = apr_pstrcat(c->p, dir, "/_section.xml", NULL), *err = NULL, *v;
+    const char *fallback = name ? np_section_title_from_name(c->p, name) : "";
+    xmlNode *root, *el;
+    xmlDoc *doc;
+    apr_pool_t *fp;
+    long line, col;
+
+    apr_pool_create(&fp, c->p);
+    c->r->files++;
+    doc = np_xml_parse_file(fp, path, c->o->max_size, &err);
+    if (!doc) {
+        add_loaded(c, path, err);
+    } else if (!(root = xmlDocGetRootElement(doc)) || !np_xml_is(root, "section")) {
+        add_loaded(c, path, np_xml_msg(fp, path, root, "the root element must be <section>"));
+    } else {
+        el = np_xml_child(root, "title");
+        np_xml_pos(el ? el : root, &line, &col);
+        /* The home page's heading is NewsPortalSiteName's: its title may be left out. */
+        if (!is_root && !el)
+            add(c, path, line, col, NP_LINT_WARNING,
+                "no <title>: the section is called \"%s\", after its folder", fallback);
+        else if (!is_root && !*np_sanitize_text(fp, el))
+            add(c, path, line, col, NP_LINT_WARNING,
+                "empty <title>: the section is called \"%s\", after its folder", fallback);
+        if ((el = np_xml_child(root, "order")) && *(v = np_sanitize_text(fp, el)) &&
+            !whole_number(v)) {
+            np_xml_pos(el, &line, &col);
+            add(c, path, line, col, NP_LINT_WARNING,
+                "<order> \"%s\" is not a whole number; it is read as %d", show(fp, v), atoi(v));
+        }
+        if ((el = np_xml_child(root, "page-size")) && *(v = np_sanitize_text(fp, el)) &&
+            (!whole_number(v) || atoi(v) <= 0)) {
+            np_xml_pos(el, &line, &col);
+            if (atoi(v) > 0)
+                add(c, path, line, col, NP_LINT_WARNING,
+                    "<page-size> \"%s\" is not a whole number; it is read as %d", show(fp, v),
+                    atoi(v));
+            else
+                add(c, path, line, col, NP_LINT_WARNING,
+                    "<page-size> \"%s\" is not a positive whole number; NewsPortalPageSize "
+                    "applies",
+                    show(fp, v));
+        }
+    }
+    apr_pool_destroy(fp);
+}
+
+/* Does real lie inside the tree? The module follows only such symlinks. */
+static int inside_root(lint_ctx *c, const char *real)
+{
+    size_t n = strlen(c->root_real);
+    return real && strncmp(real, c->root_real, n) == 0 && (real[n] == '/' || real[n] == '\0');
+}
+
+static const char *real_path(apr_pool_t *p, const char *path)
+{
+    char *r = realpath(path, NULL);
+    const char *out = r ? apr_pstrdup(p, r) : NULL;
+    free(r);
+    return out;
+}
+
+typedef struct {
+    const char *name;
+    apr_filetype_e type;
+} dirent_rec;
+
+static int cmp_dirent(const void *a, const void *b)
+{
+    return strcmp(((const dirent_rec *)a)->name, ((const dirent_rec *)b)->name);
+}
+
+static int ends_with(const char *s, apr_size_t len, const char *end, int nocase)
+{
+    apr_size_t n = strlen(end);
+    return len > n && (nocase ? strcasecmp(s + len - n, end) : strcmp(s + len - n, end)) == 0;
+}
+
+/* Walks dir (shown as dir, named name; NULL for the tree's root). Returns how many article
+ * files it holds at any depth, which makes it a section. */
+static int lint_dir(lint_ctx *c, const char *dir, const char *name, const char *real)
+{
+    apr_array_header_t *names;
+    apr_pool_t *tmp;
+    apr_finfo_t fi;
+    apr_dir_t *d;
+    apr_status_t rv;
+    char ebuf[120];
+    int i, articles = 0, has_meta;
+    const char *sep = dir[strlen(dir) - 1] == '/' ? "" : "/"; /* DIR may be "/" */
+
+    apr_pool_create(&tmp, c->p);
+    if ((rv = apr_dir_open(&d, dir, tmp)) != APR_SUCCESS) {
+        add(c, dir, 0, 0, NP_LINT_ERROR, "cannot read the folder: %s",
+            apr_strerror(rv, ebuf, sizeof(ebuf)));
+        apr_pool_destroy(tmp);
+        return 0;
+    }
+    if (real)
+        apr_hash_set(c->walking, real, APR_HASH_KEY_STRING, "");
+    names = apr_array_make(tmp, 16, sizeof(dirent_rec));
+    while (apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d) == APR_SUCCESS ||
+           fi.valid & APR_FINFO_NAME) {
+        if (fi.name && fi.name[0] != '.' && fi.name[0] != '_') {
+            dirent_rec *e = apr_array_push(names);
+            e->name = apr_pstrdup(tmp, fi.name);
+            e->type = (fi.valid & APR_FINFO_TYPE) ? fi.filetype : APR_UNKFILE;
+        }
+        fi.valid = 0;
+        fi.name = NULL;
+    }
+    apr_dir_close(d);
+    qsort(names->elts, names->nelts, sizeof(dirent_rec), cmp_dirent);
+
+    for (i = 0; i < names->nelts; i++) {
+        const dirent_rec *e = &APR_ARRAY_IDX(names, i, dirent_rec);
+        const char *path = apr_pstrcat(c->p, dir, sep, e->name, NULL), *kid_real = NULL;
+        apr_size_t len = strlen(e->name);
+        apr_filetype_e type = e->type;
+        int link = 0;
+
+        if (type == APR_UNKFILE || type == APR_LNK) {
+            if (apr_stat(&fi, path, APR_FINFO_LINK | APR_FINFO_TYPE, tmp) != APR_SUCCESS)
+                continue;
+            type = fi.filetype;
+        }
+        if (type == APR_LNK) {
+            link = 1;
+            kid_real = real_path(tmp, path);
+            if (!inside_root(c, kid_real)) {
+                add(c, path, 0, 0, NP_LINT_WARNING, "%s",
+                    kid_real ? "symbolic link leads outside the content folder; not followed"
+                             : "broken symbolic link");
+                continue;
+            }
+            if (apr_stat(&fi, path, APR_FINFO_TYPE, tmp) != APR_SUCCESS)
+                continue;
+            type = fi.filetype;
+        }
+        if (type == APR_DIR) {
+            int n;
+            if (!kid_real)
+                kid_real = real_path(tmp, path);
+            if (link && kid_real && apr_hash_get(c->walking, kid_real, APR_HASH_KEY_STRING)) {
+                add(c, path, 0, 0, NP_LINT_WARNING,
+                    "symbolic link leads back to a folder that contains it; the module would "
+                    "read that folder again under this name");
+                continue;
+            }
+            n = lint_dir(c, path, apr_pstrdup(c->p, e->name),
+                         kid_real ? apr_pstrdup(c->p, kid_real) : NULL);
+            if (!np_content_name_ok(e->name) && n > 0)
+                add(c, path, 0, 0, NP_LINT_ERROR,
+                    "folder name is not " NAME_RULE ": the module skips it with its %d article "
+                    "file%s",
+                    n, n == 1 ? "" : "s");
+            else if (!np_content_name_ok(e->name))
+                add(c, path, 0, 0, NP_LINT_WARNING,
+                    "folder name is not " NAME_RULE ": the module skips it");
+            articles += n;
+        } else if (type == APR_REG && ends_with(e->name, len, ".xml", 0)) {
+            const char *slug = apr_pstrmemdup(c->p, e->name, len - 4);
+            articles++;
+            if (!np_content_name_ok(slug))
+                add(c, path, 0, 0, NP_LINT_ERROR,
+                    "file name is not " NAME_RULE ".xml: the module skips it");
+            lint_article(c, path, slug);
+        } else if (type == APR_REG && ends_with(e->name, len, ".xml", 1)) {
+            add(c, path, 0, 0, NP_LINT_WARNING,
+                "not read as an article: the extension must be .xml, in lower case");
+        }
+    }
+
+    has_meta = apr_stat(&fi, apr_pstrcat(tmp, dir, "/_section.xml", NULL), APR_FINFO_TYPE, tmp) ==
+                   APR_SUCCESS &&
+               fi.filetype == APR_REG;
+    if (has_meta)
+        lint_section(c, dir, name, name == NULL);
+    else if (name && articles > 0)
+        add(c, dir, 0, 0, NP_LINT_WARNING,
+            "section without _section.xml: it is called \"%s\", after its folder",
+            np_section_title_from_name(c->p, name));
+    if (real)
+        apr_hash_set(c->walking, real, APR_HASH_KEY_STRING, NULL);
+    apr_pool_destroy(tmp);
+    return articles;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    const id_rec *x = a, *y = b;
+    int d = strcmp(x->id, y->id);
+    return d ? d : strcmp(x->path, y->path);
+}
+
+/* Ids written in two files are an error (feeds and readers take them as one article); slugs
+ * repeated in two sections only trouble routes without {section*}. */
+static void check_ids(lint_ctx *c)
+{
+    id_rec *ids = (id_rec *)c->ids->elts;
+    int i, first = 0;
+    qsort(ids, c->ids->nelts, sizeof(id_rec), cmp_id);
+    for (i = 1; i < c->ids->nelts; i++) {
+        if (strcmp(ids[i].id, ids[first].id) != 0) {
+            first = i;
+            continue;
+        }
+        if (ids[i].given || ids[first].given)
+            add(c, ids[i].path, ids[i].line, ids[i].col, NP_LINT_ERROR,
+                "duplicate id \"%s\": also in %s", show(c->p, ids[i].id), ids[first].path);
+        else
+            add(c, ids[i].path, 0, 0, NP_LINT_WARNING,
+                "slug \"%s\" is also used by %s: a route without {section*} reaches only one "
+                "of them",
+                show(c->p, ids[i].id), ids[first].path);
+    }
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+    const np_lint_finding *x = a, *y = b;
+    int d = strcmp(x->path, y->path);
+    if (d)
+        return d;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    if (x->col != y->col)
+        return x->col < y->col ? -1 : 1;
+    return x->seq - y->seq;
+}
+
+np_lint_result *np_lint_tree(apr_pool_t *p, const char *dir, const np_lint_opts *opts)
+{
+    static const np_lint_opts defaults = {0, 0, NULL};
+    lint_ctx c;
+    apr_size_t n = strlen(dir);
+
+    memset(&c, 0, sizeof(c));
+    c.p = p;
+    c.o = opts ? opts : &defaults;
+    c.r = apr_pcalloc(p, sizeof(*c.r));
+    c.r->findings = apr_array_make(p, 16, sizeof(np_lint_finding));
+    c.walking = apr_hash_make(p);
+    c.ids = apr_array_make(p, 256, sizeof(id_rec));
+    /* "site/" and "site" give the same paths. */
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    dir = apr_pstrmemdup(p, dir, n);
+    c.root_real = real_path(p, dir);
+    if (!c.root_real)
+        c.root_real = dir;
+    lint_dir(&c, dir, NULL, c.root_real);
+    check_ids(&c);
+    qsort(c.r->findings->elts, c.r->findings->nelts, sizeof(np_lint_finding), cmp_finding);
+    return c.r;
+}
+
+int np_lint_print(FILE *out, const np_lint_result *r)
+{
+    int i;
+    for (i = 0; i < r->findings->nelts; i++) {
+        const np_lint_finding *f = &APR_ARRAY_IDX(r->findings, i, np_lint_finding);
+        fprintf(out, "%s:%ld:%ld: %s: %s\n", f->path, f->line, f->col,
+                f->level == NP_LINT_ERROR ? "error" : "warning", f->message);
+    }
+    fprintf(out, "lint: %d file%s, %d error%s, %d warning%s\n", r->files, r->files == 1 ? "" : "s",
+            r->errors, r->errors == 1 ? "" : "s", r->warnings, r->warnings == 1 ? "" : "s");
+    fflush(out);
+    return r->errors ? 1 : 0;
+}

@@ -1,0 +1,260 @@
+/* Tests of np_lint (newsportal lint): the whole output for tests/fixtures/lint/, which holds one
+ * file or folder per problem, with and without --strict; exit statuses; symbolic links and an
+ * unreadable tree, on trees made in a temporary folder. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+#include <apr_general.h>
+#include <apr_strings.h>
+
+#include "np_lint.h"
+#include "np_xml.h"
+
+#define FIX "tests/fixtures/lint"
+
+static apr_pool_t *root_pool;
+
+static int setup(void **state)
+{
+    apr_pool_t *p;
+    apr_pool_create(&p, root_pool);
+    *state = p;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    apr_pool_destroy(*state);
+    return 0;
+}
+
+/* Lints dir and returns the printed output; *rc gets np_lint_print's exit status. */
+static const char *lint(apr_pool_t *p, const char *dir, int strict, int *rc)
+{
+    np_lint_opts o = {strict, 0, NULL};
+    char *buf = NULL;
+    size_t len = 0;
+    const char *out;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    *rc = np_lint_print(f, np_lint_tree(p, dir, &o));
+    fclose(f);
+    out = apr_pstrmemdup(p, buf, len);
+    free(buf);
+    return out;
+}
+
+/* Compares line by line first, so a failure names the first line that differs. */
+static void assert_output(const char *got, const char *want)
+{
+    const char *g = got, *w = want;
+    int line = 1;
+    while (*g && *w) {
+        size_t gn = strcspn(g, "\n"), wn = strcspn(w, "\n");
+        if (gn != wn || memcmp(g, w, gn) != 0)
+            fail_msg("line %d differs:\n got: %.*s\nwant: %.*s", line, (int)gn, g, (int)wn, w);
+        g += gn + (g[gn] == '\n');
+        w += wn + (w[wn] == '\n');
+        line++;
+    }
+    assert_string_equal(got, want);
+}
+
+#define URLS "only http, https, mailto and relative URLs are allowed"
+#define RULE "[A-Za-z0-9][A-Za-z0-9._-]*"
+#define SEC_TITLE(name) "the section is called \"" name "\", after its folder"
+
+static const char *const fixture_lines[][2] = {
+    {"warning", "NOTES.XML:0:0: %s: not read as an article: the extension must be .xml, in "
+                "lower case"},
+    {"error", "bad folder!:0:0: %s: folder name is not " RULE
+              ": the module skips it with its 1 article file"},
+    {"warning", "empty-title/_section.xml:3:3: %s: empty <title>: " SEC_TITLE("Empty title")},
+    {"error", "errors/bad name.xml:0:0: %s: file name is not " RULE ".xml: the module skips it"},
+    {"error", "errors/bad-date.xml:4:3: %s: bad date in <published>: \"March 1st, 2026\" "
+              "(expected RFC 3339, e.g. 2026-11-27T10:00:00+08:00, or a bare date, e.g. "
+              "2026-11-27)"},
+    {"error",
+     "errors/dup-b.xml:2:1: %s: duplicate id \"same-id\": also in " FIX "/errors/dup-a.xml"},
+    {"error", "errors/entity.xml:3:3: %s: entity declarations are not allowed (external entity "
+              "'secret')"},
+    {"error", "errors/malformed.xml:6:10: %s: Opening and ending tag mismatch: p line 5 and body"},
+    {"error", "errors/missing-body.xml:2:1: %s: missing <body>"},
+    {"error", "errors/missing-published.xml:2:1: %s: missing <published>"},
+    {"error", "errors/missing-title.xml:2:1: %s: missing <title>"},
+    {"error", "errors/unknown-root.xml:2:1: %s: unknown root element <story>"},
+    {"warning", "good/clean.xml:0:0: %s: slug \"clean\" is also used by " FIX
+                "/again/clean.xml: a route without {section*} reaches only one of them"},
+    {"warning", "markup/attributes.xml:6:0: %s: attribute class of <p> is dropped: not in the "
+                "allowlist, and 2 more times in this file"},
+    {"warning", "markup/attributes.xml:7:0: %s: attribute style of <p> is dropped: styles are "
+                "never kept"},
+    {"warning", "markup/attributes.xml:7:0: %s: attribute onclick of <p> is dropped: event "
+                "handlers are never kept"},
+    {"warning", "markup/dropped.xml:6:0: %s: <script> is dropped with its content"},
+    {"warning", "markup/dropped.xml:7:0: %s: <x:note> is dropped with its content"},
+    {"warning", "markup/unwrapped.xml:6:0: %s: <h1> is not allowed in the body: its tags are "
+                "dropped, its text kept"},
+    {"warning", "markup/unwrapped.xml:7:0: %s: <font> is not allowed in the body: its tags are "
+                "dropped, its text kept"},
+    {"warning", "markup/urls.xml:6:0: %s: href=\"javascript:alert(1)\" of <a> is dropped: " URLS},
+    {"warning", "markup/urls.xml:7:0: %s: src=\"data:image/png;base64,AAAA\" of <img> is "
+                "dropped: " URLS},
+    {"warning", "media files:0:0: %s: folder name is not " RULE ": the module skips it"},
+    {"error", "not-a-section/_section.xml:2:1: %s: the root element must be <section>"},
+    {"warning", "numbers/_section.xml:4:3: %s: <order> \"first\" is not a whole number; it is "
+                "read as 0"},
+    {"warning", "numbers/_section.xml:5:3: %s: <page-size> \"0\" is not a positive whole number; "
+                "NewsPortalPageSize applies"},
+    {"warning",
+     "untitled:0:0: %s: section without _section.xml: it is called \"Untitled\", after its "
+     "folder"},
+};
+
+static const char *fixture_output(apr_pool_t *p, int strict)
+{
+    const char *out = "";
+    size_t i;
+    for (i = 0; i < sizeof(fixture_lines) / sizeof(fixture_lines[0]); i++)
+        out = apr_pstrcat(
+            p, out, FIX "/",
+            apr_psprintf(p, fixture_lines[i][1], strict ? "error" : fixture_lines[i][0]), "\n",
+            NULL);
+    return apr_pstrcat(p, out,
+                       strict ? "lint: 30 files, 27 errors, 0 warnings\n"
+                              : "lint: 30 files, 11 errors, 16 warnings\n",
+                       NULL);
+}
+
+static void test_fixture_tree(void **state)
+{
+    apr_pool_t *p = *state;
+    int rc;
+    const char *out = lint(p, FIX, 0, &rc);
+    assert_output(out, fixture_output(p, 0));
+    assert_int_equal(rc, 1);
+    /* A trailing slash changes nothing. */
+    assert_string_equal(lint(p, FIX "/", 0, &rc), out);
+}
+
+static void test_fixture_tree_strict(void **state)
+{
+    apr_pool_t *p = *state;
+    int rc;
+    assert_output(lint(p, FIX, 1, &rc), fixture_output(p, 1));
+    assert_int_equal(rc, 1);
+}
+
+static void test_exit_status(void **state)
+{
+    apr_pool_t *p = *state;
+    np_lint_result *r;
+    int rc;
+
+    /* Clean: 0 either way. */
+    assert_string_equal(lint(p, FIX "/good", 0, &rc), "lint: 2 files, 0 errors, 0 warnings\n");
+    assert_int_equal(rc, 0);
+    lint(p, FIX "/good", 1, &rc);
+    assert_int_equal(rc, 0);
+
+    /* Warnings alone: 0, but 1 with --strict. */
+    lint(p, FIX "/markup", 0, &rc);
+    assert_int_equal(rc, 0);
+    lint(p, FIX "/markup", 1, &rc);
+    assert_int_equal(rc, 1);
+
+    r = np_lint_tree(p, FIX "/markup", NULL);
+    assert_int_equal(r->files, 5);
+    assert_int_equal(r->errors, 0);
+    assert_int_equal(r->warnings, 9);
+    assert_int_equal(r->findings->nelts, 9);
+
+    /* Errors: 1 either way. */
+    lint(p, FIX "/errors", 0, &rc);
+    assert_int_equal(rc, 1);
+}
+
+static void test_missing_tree(void **state)
+{
+    apr_pool_t *p = *state;
+    int rc;
+    const char *out = lint(p, FIX "/no-such-folder", 0, &rc);
+    assert_string_equal(out, FIX "/no-such-folder:0:0: error: cannot read the folder: No such "
+                                 "file or directory\nlint: 0 files, 1 error, 0 warnings\n");
+    assert_int_equal(rc, 1);
+}
+
+static void put(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_symlinks(void **state)
+{
+    apr_pool_t *p = *state;
+    char dir[] = "/tmp/np-lint-XXXXXX";
+    const char *want;
+    int rc;
+
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(mkdir(apr_pstrcat(p, dir, "/news", NULL), 0755), 0);
+    put(apr_pstrcat(p, dir, "/news/_section.xml", NULL), "<section><title>News</title></section>");
+    put(apr_pstrcat(p, dir, "/news/story.xml", NULL),
+        "<article><title>T</title><published>2026-01-01</published><body><p>x</p></body>"
+        "</article>");
+    assert_int_equal(symlink("..", apr_pstrcat(p, dir, "/news/loop", NULL)), 0);
+    assert_int_equal(symlink("/etc", apr_pstrcat(p, dir, "/news/outside", NULL)), 0);
+    assert_int_equal(symlink("nowhere", apr_pstrcat(p, dir, "/news/dangling", NULL)), 0);
+    assert_int_equal(symlink("story.xml", apr_pstrcat(p, dir, "/news/alias.xml", NULL)), 0);
+
+    /* alias.xml, a link inside the tree, is read like any article: no finding. */
+    want = apr_psprintf(p,
+                        "%s/news/dangling:0:0: warning: broken symbolic link\n"
+                        "%s/news/loop:0:0: warning: symbolic link leads back to a folder that "
+                        "contains it; the module would read that folder again under this name\n"
+                        "%s/news/outside:0:0: warning: symbolic link leads outside the content "
+                        "folder; not followed\n"
+                        "lint: 3 files, 0 errors, 3 warnings\n",
+                        dir, dir, dir);
+    assert_output(lint(p, dir, 0, &rc), want);
+    assert_int_equal(rc, 0);
+
+    unlink(apr_pstrcat(p, dir, "/news/alias.xml", NULL));
+    unlink(apr_pstrcat(p, dir, "/news/dangling", NULL));
+    unlink(apr_pstrcat(p, dir, "/news/outside", NULL));
+    unlink(apr_pstrcat(p, dir, "/news/loop", NULL));
+    unlink(apr_pstrcat(p, dir, "/news/story.xml", NULL));
+    unlink(apr_pstrcat(p, dir, "/news/_section.xml", NULL));
+    rmdir(apr_pstrcat(p, dir, "/news", NULL));
+    rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_fixture_tree, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fixture_tree_strict, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_exit_status, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_tree, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_symlinks, setup, teardown),
+    };
+    int rc;
+    apr_initialize();
+    np_xml_init();
+    apr_pool_create(&root_pool, NULL);
+    rc = cmocka_run_group_tests(tests, NULL, NULL);
+    apr_pool_destroy(root_pool);
+    apr_terminate();
+    return rc;
+}
