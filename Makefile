@@ -9,7 +9,8 @@ PORT    ?= 8080
 # Every Debian package the project uses, for building, testing and benchmarking.
 DEB_PACKAGES := apache2 apache2-dev libapr1-dev libaprutil1-dev libxml2-dev libxml2-utils \
                 libapache2-mod-perl2 libjansson-dev libcmocka-dev libqrencode-dev pkg-config \
-                wrk memcached redis-server valgrind clang libclang-rt-14-dev
+                wrk memcached redis-server valgrind clang libclang-rt-14-dev time \
+                libxml-libxml-perl librsvg2-bin zbar-tools chromium
 
 APR_CFLAGS  := $(shell apr-1-config --cflags --cppflags --includes 2>/dev/null) \
                $(shell apu-1-config --includes 2>/dev/null)
@@ -69,7 +70,8 @@ $(CORE_LIB): $(CORE_OBJ)
 	@rm -f $@ && ar rcs $@ $^
 
 $(TOOL): src/newsportal.c $(CORE_LIB)
-	$(CC) $(CFLAGS_ALL) -o $@ $< $(CORE_LIB) $(LDLIBS_ALL)
+	@echo "  CCLD    $@"
+	@$(CC) $(CFLAGS_ALL) -o $@ $< $(CORE_LIB) $(LDLIBS_ALL)
 
 # The module: apxs compiles the glue, the core comes in as a static library.
 $(MODULE): mod_newsportal.c $(CORE_LIB) src/*.h | $(BUILD)
@@ -104,6 +106,7 @@ apache-test: $(MODULE)
 test: deps
 	$(MAKE) all
 	$(MAKE) unit
+	$(MAKE) lint-check
 	$(MAKE) apache-test
 
 test-clang: deps
