@@ -106,6 +106,8 @@ apache-test: $(MODULE)
 test: deps
 	$(MAKE) all
 	$(MAKE) unit
+	$(MAKE) test-asan
+	$(MAKE) fuzz-regress
 	$(MAKE) lint-check
 	$(MAKE) apache-test
 
@@ -136,5 +138,5 @@ check-format:
 	clang-format --dry-run --Werror mod_newsportal.c src/*.c src/*.h tests/*.c tests/*.h
 
 clean:
-	rm -rf $(BUILD) build-clang t/logs t/conf/httpd.conf t/conf/apache_test_config.pm \
+	rm -rf $(BUILD) build-clang build-asan t/logs t/conf/httpd.conf t/conf/apache_test_config.pm \
 	  t/conf/extra.conf t/conf/modperl_inc.pl t/conf/modperl_startup.pl t/htdocs/index.html t/TEST

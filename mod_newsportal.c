@@ -558,8 +558,14 @@ static int np_handler(request_rec *r)
     while (mlen > 0 && req.mount[mlen - 1] == '/')
         mlen--;
     req.mount = apr_pstrndup(r->pool, req.mount, mlen);
-    if (mlen && strncmp(r->uri, req.mount, mlen) == 0 && (r->uri[mlen] == '/' || !r->uri[mlen]))
-        req.path = r->uri[mlen] ? r->uri + mlen : "/";
+    if (mlen && strncmp(r->uri, req.mount, mlen) == 0 && !r->uri[mlen]) {
+        /* "/news" is the home page's URL without its slash */
+        const char *to = apr_pstrcat(r->pool, req.mount, "/", r->args ? "?" : NULL, r->args, NULL);
+        apr_table_setn(r->headers_out, "Location", ap_construct_url(r->pool, to, r));
+        return HTTP_MOVED_PERMANENTLY;
+    }
+    if (mlen && strncmp(r->uri, req.mount, mlen) == 0 && r->uri[mlen] == '/')
+        req.path = r->uri + mlen;
     else {
         req.path = r->uri;
         req.mount = "";

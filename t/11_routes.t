@@ -8,7 +8,7 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestRequest qw(GET HEAD POST);
 use NPTest;
 
-plan tests => 38, need_module('newsportal');
+plan tests => 40, need_module('newsportal');
 no_redirects();
 
 sub status { GET($_[0])->code }
@@ -31,6 +31,9 @@ is $code, 301, 'page 1 redirects';
 like $loc, qr{/news/news-and-events/ich-news/$}, 'to the canonical section URL';
 ($code, $loc) = location('/news/page/1/');
 is $code, 301, 'home page 1 redirects';
+like $loc, qr{/news/$}, 'to the home page';
+($code, $loc) = location('/news');
+is $code, 301, 'the mount point without its slash redirects';
 like $loc, qr{/news/$}, 'to the home page';
 ($code, $loc) = location('/news/news-and-events');
 is $code, 301, 'a section without its trailing slash redirects';

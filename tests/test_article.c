@@ -15,6 +15,7 @@
 
 #include "np_article.h"
 #include "np_xml.h"
+#include "np_test.h"
 
 #define FIX "tests/fixtures/articles/"
 #define ELLIPSIS "\xE2\x80\xA6"
@@ -25,45 +26,14 @@
 #define T_EXPIRES 1798761600
 #define T_DAY 1795737600 /* 2026-11-27T00:00:00Z */
 
-static apr_pool_t *root_pool;
-
-static int setup(void **state)
-{
-    apr_pool_t *p;
-    apr_pool_create(&p, root_pool);
-    *state = p;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    apr_pool_destroy(*state);
-    return 0;
-}
-
 static np_article *load(apr_pool_t *p, const char *file, int with_body)
 {
-    np_article_opts o = {0, np_tz_utc(), with_body};
-    const char *err = NULL;
-    np_article *a = np_article_load(p, apr_pstrcat(p, FIX, file, NULL), NULL, &o, &err);
-    if (!a)
-        fail_msg("%s", err);
-    assert_null(err);
-    return a;
+    return np_test_load(p, apr_pstrcat(p, FIX, file, NULL), np_tz_utc(), with_body, NULL);
 }
 
 static void load_fails(apr_pool_t *p, const char *file, const char *want)
 {
-    np_article_opts o = {0, np_tz_utc(), 1};
-    const char *err = NULL;
-    assert_null(np_article_load(p, apr_pstrcat(p, FIX, file, NULL), "s", &o, &err));
-    assert_non_null(err);
-    assert_string_equal(err, apr_pstrcat(p, FIX, file, ":", want, NULL));
-}
-
-static const char *str_at(const apr_array_header_t *arr, int i)
-{
-    return APR_ARRAY_IDX(arr, i, const char *);
+    np_test_load_fails(p, apr_pstrcat(p, FIX, file, NULL), "s", want);
 }
 
 static void test_every_field(void **state)
@@ -325,26 +295,19 @@ static void test_visibility(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_every_field, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_opts_null_and_zone, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_summary_cut, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_image_attributes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_body_sanitized, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_latin1, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_status, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_external_dtd_accepted, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_too_large, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hostile_sample, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_visibility, setup, teardown),
+        np_pool_test(test_every_field),
+        np_pool_test(test_defaults),
+        np_pool_test(test_opts_null_and_zone),
+        np_pool_test(test_summary_cut),
+        np_pool_test(test_image_attributes),
+        np_pool_test(test_body_sanitized),
+        np_pool_test(test_latin1),
+        np_pool_test(test_status),
+        np_pool_test(test_external_dtd_accepted),
+        np_pool_test(test_errors),
+        np_pool_test(test_too_large),
+        np_pool_test(test_hostile_sample),
+        np_pool_test(test_visibility),
     };
-    int rc;
-    apr_initialize();
-    np_xml_init();
-    apr_pool_create(&root_pool, NULL);
-    rc = cmocka_run_group_tests(tests, NULL, NULL);
-    apr_pool_destroy(root_pool);
-    apr_terminate();
-    return rc;
+    return np_test_run_pooled(tests);
 }

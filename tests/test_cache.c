@@ -18,6 +18,7 @@
 #include "np_cache.h"
 #include "np_site.h"
 #include "np_xml.h"
+#include "np_test.h"
 
 static apr_pool_t *pool;
 
@@ -209,12 +210,7 @@ static void test_snapshot_swap(void **state)
     }
     put("desk/a.xml", "<article><title>A</title><published>2026-01-01</published><body><p>a</p>"
                       "</body></article>");
-    memset(&c, 0, sizeof(c));
-    c.content_dir = root;
-    c.page_size = c.feed_full = c.check_interval = c.max_age = c.stale_on_error = c.cache = -1;
-    np_site_conf_defaults(pool, &c);
-    c.check_interval = 0;
-    site = np_site_create(pool, &c, NULL);
+    site = np_test_site(pool, &c, root);
     for (i = 0; i < 4; i++) {
         r[i].site = site;
         r[i].stop = &stop;
@@ -260,12 +256,7 @@ int main(void)
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_snapshot_swap),
     };
-    int rc;
-    apr_initialize();
+    pool = np_test_begin();
     np_xml_init();
-    apr_pool_create(&pool, NULL);
-    rc = cmocka_run_group_tests_name("cache", tests, NULL, NULL);
-    apr_pool_destroy(pool);
-    apr_terminate();
-    return rc;
+    return np_test_end(pool, cmocka_run_group_tests_name("cache", tests, NULL, NULL));
 }

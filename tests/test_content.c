@@ -17,6 +17,7 @@
 #include "np_content.h"
 #include "np_site.h"
 #include "np_xml.h"
+#include "np_test.h"
 
 static apr_pool_t *pool;
 static char root[256];
@@ -143,8 +144,8 @@ static void test_articles_and_order(void **state)
     /* _x, .x and bad names are not articles */
     assert_null(np_content_article_by_slug(s, "_hidden", at("2026-06-01")));
     assert_null(np_content_article_by_slug(s, "bad name", at("2026-06-01")));
-    assert_non_null(np_content_article(pool, s, np_content_section(s, "features"), "d",
-                                       at("2026-06-01")));
+    assert_non_null(
+        np_content_article(pool, s, np_content_section(s, "features"), "d", at("2026-06-01")));
     assert_null(np_content_article(pool, s, news, "d", at("2026-06-01")));
     np_snapshot_release(s);
 }
@@ -178,9 +179,8 @@ static void test_visibility(void **state)
     assert_int_equal(n, 2); /* d and expiring; not draft, not future */
     assert_string_equal(out[0]->a->title, "D");
     assert_string_equal(out[1]->a->title, "Expiring");
-    assert_int_equal(np_content_visible(feat->entries, feat->nentries, at("2031-01-01"), 0, out,
-                                        10),
-                     1);
+    assert_int_equal(
+        np_content_visible(feat->entries, feat->nentries, at("2031-01-01"), 0, out, 10), 1);
     /* skip and max */
     assert_int_equal(np_content_visible(feat->entries, feat->nentries, now, 1, out, 1), 2);
     assert_string_equal(out[0]->a->title, "Expiring");
@@ -242,12 +242,7 @@ static void test_site_sees_changes(void **state)
     np_site_conf c;
     np_site *site;
     np_snapshot *s;
-    memset(&c, 0, sizeof(c));
-    c.content_dir = root;
-    c.page_size = c.feed_full = c.check_interval = c.max_age = c.stale_on_error = c.cache = -1;
-    np_site_conf_defaults(pool, &c);
-    c.check_interval = 0;
-    site = np_site_create(pool, &c, NULL);
+    site = np_test_site(pool, &c, root);
     s = np_site_snapshot(site, apr_time_now(), NULL);
     assert_null(np_content_article_by_slug(s, "late", at("2026-06-01")));
     np_snapshot_release(s);
@@ -261,17 +256,17 @@ static void test_site_sees_changes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sections),      cmocka_unit_test(test_articles_and_order),
-        cmocka_unit_test(test_errors_recorded), cmocka_unit_test(test_visibility),
-        cmocka_unit_test(test_tags),          cmocka_unit_test(test_symlinks),
-        cmocka_unit_test(test_names),         cmocka_unit_test(test_site_sees_changes),
+        cmocka_unit_test(test_sections),
+        cmocka_unit_test(test_articles_and_order),
+        cmocka_unit_test(test_errors_recorded),
+        cmocka_unit_test(test_visibility),
+        cmocka_unit_test(test_tags),
+        cmocka_unit_test(test_symlinks),
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_site_sees_changes),
     };
-    int rc;
-    apr_initialize();
+    pool = np_test_begin();
     np_xml_init();
-    apr_pool_create(&pool, NULL);
-    rc = cmocka_run_group_tests_name("content", tests, setup_tree, teardown_tree);
-    apr_pool_destroy(pool);
-    apr_terminate();
-    return rc;
+    return np_test_end(pool,
+                       cmocka_run_group_tests_name("content", tests, setup_tree, teardown_tree));
 }

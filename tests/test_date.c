@@ -15,6 +15,7 @@
 #include <apr_strings.h>
 
 #include "np_date.h"
+#include "np_test.h"
 
 #define SEC(s) ((apr_time_t)(s)*APR_USEC_PER_SEC)
 
@@ -306,7 +307,8 @@ static const char *write_tzif(const char *name, int version, int ntrans, const i
                 b[k] = (unsigned char)((uint64_t)trans[i] >> (8 * (tsize - 1 - k)));
             fwrite(b, 1, (size_t)tsize, f);
         }
-        fwrite(idx, 1, (size_t)ntrans, f);
+        if (ntrans) /* idx is NULL without transitions; fwrite wants a buffer */
+            fwrite(idx, 1, (size_t)ntrans, f);
         for (i = 0; i < ntypes; i++) {
             uint32_t u = (uint32_t)utoff[i];
             unsigned char b[6] = {(unsigned char)(u >> 24),
@@ -586,22 +588,6 @@ static void test_split_join(void **state)
     (void)state;
 }
 
-static int setup(void **state)
-{
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
-    (void)state;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    apr_pool_destroy(pool);
-    apr_terminate();
-    (void)state;
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -612,5 +598,6 @@ int main(void)
         cmocka_unit_test(test_against_libc),  cmocka_unit_test(test_display),
         cmocka_unit_test(test_iso),           cmocka_unit_test(test_split_join),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    pool = np_test_begin();
+    return np_test_end(pool, cmocka_run_group_tests(tests, NULL, NULL));
 }

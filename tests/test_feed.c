@@ -22,6 +22,7 @@
 
 #include "np_feed.h"
 #include "np_xml.h"
+#include "np_test.h"
 
 #define FIX "tests/fixtures/feeds"
 #define BASE "https://example.org"
@@ -943,9 +944,8 @@ int main(void)
     char tmpl[] = "/tmp/np-feed-XXXXXX";
     int rc;
 
-    apr_initialize();
+    root_pool = np_test_begin();
     np_xml_init();
-    apr_pool_create(&root_pool, NULL);
     if (!mkdtemp(tmpl)) {
         perror("mkdtemp");
         return 1;
@@ -955,7 +955,5 @@ int main(void)
     set_times(root_pool, tmp_dir, apr_time_from_sec(T_FILES));
     rc = cmocka_run_group_tests(tests, NULL, NULL);
     remove_tree(root_pool, tmpl);
-    apr_pool_destroy(root_pool);
-    apr_terminate();
-    return rc;
+    return np_test_end(root_pool, rc);
 }

@@ -17,24 +17,9 @@
 
 #include "np_lint.h"
 #include "np_xml.h"
+#include "np_test.h"
 
 #define FIX "tests/fixtures/lint"
-
-static apr_pool_t *root_pool;
-
-static int setup(void **state)
-{
-    apr_pool_t *p;
-    apr_pool_create(&p, root_pool);
-    *state = p;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    apr_pool_destroy(*state);
-    return 0;
-}
 
 /* Lints dir and returns the printed output; *rc gets np_lint_print's exit status. */
 static const char *lint(apr_pool_t *p, const char *dir, int strict, int *rc)
@@ -243,18 +228,9 @@ static void test_symlinks(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_fixture_tree, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fixture_tree_strict, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_exit_status, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_missing_tree, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_symlinks, setup, teardown),
+        np_pool_test(test_fixture_tree), np_pool_test(test_fixture_tree_strict),
+        np_pool_test(test_exit_status),  np_pool_test(test_missing_tree),
+        np_pool_test(test_symlinks),
     };
-    int rc;
-    apr_initialize();
-    np_xml_init();
-    apr_pool_create(&root_pool, NULL);
-    rc = cmocka_run_group_tests(tests, NULL, NULL);
-    apr_pool_destroy(root_pool);
-    apr_terminate();
-    return rc;
+    return np_test_run_pooled(tests);
 }

@@ -18,38 +18,16 @@
 #include "np_article.h"
 #include "np_buf.h"
 #include "np_xml.h"
+#include "np_test.h"
 
 #define FIX "tests/fixtures/newsroom/"
 #define SAMPLES "../shared/samples/newsml/"
 
 #define T_2026_11_27_02 1795744800 /* 2026-11-27T02:00:00Z */
 
-static apr_pool_t *root_pool;
-
-static int setup(void **state)
-{
-    apr_pool_t *p;
-    apr_pool_create(&p, root_pool);
-    *state = p;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    apr_pool_destroy(*state);
-    return 0;
-}
-
 static np_article *load_in(apr_pool_t *p, const char *path, const np_tz *tz, int with_body)
 {
-    np_article_opts o = {0, tz, with_body};
-    const char *err = NULL;
-    np_article *a = np_article_load(p, path, NULL, &o, &err);
-    if (!a)
-        fail_msg("%s", err);
-    assert_null(err);
-    assert_string_equal(a->format, "newsml");
-    return a;
+    return np_test_load(p, path, tz, with_body, "newsml");
 }
 
 static np_article *load(apr_pool_t *p, const char *file)
@@ -59,153 +37,7 @@ static np_article *load(apr_pool_t *p, const char *file)
 
 static void load_fails(apr_pool_t *p, const char *file, const char *want)
 {
-    np_article_opts o = {0, np_tz_utc(), 1};
-    const char *err = NULL, *path = apr_pstrcat(p, FIX, file, NULL);
-    assert_null(np_article_load(p, path, NULL, &o, &err));
-    assert_non_null(err);
-    assert_string_equal(err, apr_pstrcat(p, path, ":", want, NULL));
-}
-
-static const char *str_at(const apr_array_header_t *arr, int i)
-{
-    return APR_ARRAY_IDX(arr, i, const char *);
-}
-
-#define assert_contains(hay, needle)                                                               \
-    do {                                                                                           \
-        if (!strstr((hay), (needle)))                                                              \
-            fail_msg("expected \"%s\" in:\n%s", (needle), (hay));                                  \
-    } while (0)
-
-#define assert_lacks(hay, needle)                                                                  \
-    do {                                                                                           \
-        if (strstr((hay), (needle)))                                                               \
-            fail_msg("unexpected \"%s\" in:\n%s", (needle), (hay));                                \
-    } while (0)
-
-/* Every tag in html is one of SPEC 3.5's kept elements: no NITF markup (<hl2>, <bq>,
- * <person>, ...) leaks. Text '<' is always escaped, so each '<' opens a tag. */
-static void assert_allowed_tags(const char *html)
-{
-    static const char *const kept[] = {
-        "p",   "h2",     "h3",         "h4",    "h5",      "h6",     "blockquote", "ul",    "ol",
-        "li",  "dl",     "dt",         "dd",    "em",      "strong", "b",          "i",     "u",
-        "s",   "sub",    "sup",        "small", "code",    "pre",    "br",         "hr",    "a",
-        "img", "figure", "figcaption", "table", "caption", "thead",  "tbody",      "tfoot", "tr",
-        "th",  "td",     "q",          "cite",  "abbr",    "time",   "span",       "div"};
-    const char *s;
-    for (s = strchr(html, '<'); s; s = strchr(s + 1, '<')) {
-        const char *n = s[1] == '/' ? s + 2 : s + 1;
-        size_t len = strspn(n, "abcdefghijklmnopqrstuvwxyz0123456789"), i;
-        for (i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
-            if (strlen(kept[i]) == len && strncmp(n, kept[i], len) == 0)
-                break;
-        if (i == sizeof(kept) / sizeof(kept[0]))
-            fail_msg("markup leaked into the body: %.40s", s);
-    }
-}
-
-/* s with white space runs as one space, trimmed. */
-static const char *squeeze(apr_pool_t *p, const char *s)
-{
-    char *out = apr_palloc(p, strlen(s) + 1), *d = out;
-    for (; *s; s++) {
-        if (strchr(" \t\r\n", *s)) {
-            if (d > out && d[-1] != ' ')
-                *d++ = ' ';
-        } else {
-            *d++ = *s;
-        }
-    }
-    if (d > out && d[-1] == ' ')
-        d--;
-    *d = '\0';
-    return out;
-}
-
-/* The text of html for a reader: tags removed, our serializer's five entities decoded. */
-static const char *html_text(apr_pool_t *p, const char *html)
-{
-    static const struct {
-        const char *ent;
-        char c;
-    } ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
-    char *out = apr_palloc(p, strlen(html) + 1), *d = out;
-    const char *s = html;
-    size_t i;
-    while (*s) {
-        if (*s == '<') {
-            s = strchr(s, '>');
-            assert_non_null(s);
-            s++;
-        } else if (*s == '&') {
-            for (i = 0; i < sizeof(ents) / sizeof(ents[0]); i++)
-                if (strncmp(s, ents[i].ent, strlen(ents[i].ent)) == 0)
-                    break;
-            if (i == sizeof(ents) / sizeof(ents[0]))
-                fail_msg("unexpected entity at %.10s", s);
-            *d++ = ents[i].c;
-            s += strlen(ents[i].ent);
-        } else {
-            *d++ = *s++;
-        }
-    }
-    *d = '\0';
-    return squeeze(p, out);
-}
-
-static void all_text(np_buf *b, const xmlNode *n)
-{
-    for (n = n->children; n; n = n->next) {
-        if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content)
-            np_buf_puts(b, (const char *)n->content);
-        else if (n->type == XML_ELEMENT_NODE)
-            all_text(b, n);
-    }
-}
-
-/* The <p> elements under n, not looking inside elements named in skip. */
-static void collect_p(const xmlNode *n, const char *const *skip, apr_array_header_t *out)
-{
-    const char *const *k;
-    for (n = n->children; n; n = n->next) {
-        if (n->type != XML_ELEMENT_NODE)
-            continue;
-        for (k = skip; *k && !np_xml_is(n, *k); k++)
-            ;
-        if (*k)
-            continue;
-        if (np_xml_is(n, "p"))
-            APR_ARRAY_PUSH(out, const xmlNode *) = n;
-        else
-            collect_p(n, skip, out);
-    }
-}
-
-/* Each <p> of the source body has its text, normalised, in body_html, as many <p> as in the
- * source, and no markup but the allowlist's. */
-static void assert_paragraphs(apr_pool_t *p, const np_article *a, const xmlNode *from,
-                              const char *const *skip, int want)
-{
-    apr_array_header_t *ps = apr_array_make(p, 64, sizeof(const xmlNode *));
-    const char *out = html_text(p, a->body_html), *s;
-    int i, count = 0;
-
-    collect_p(from, skip, ps);
-    assert_int_equal(ps->nelts, want);
-    for (i = 0; i < ps->nelts; i++) {
-        np_buf b;
-        np_buf_init(&b, 256);
-        all_text(&b, APR_ARRAY_IDX(ps, i, const xmlNode *));
-        s = squeeze(p, np_buf_cstr(&b));
-        np_buf_free(&b);
-        if (!strstr(out, s))
-            fail_msg("paragraph %d of %s is missing from the body: \"%s\"", i + 1, a->path, s);
-    }
-    for (s = strstr(a->body_html, "<p>"); s; s = strstr(s + 1, "<p>"))
-        count++;
-    assert_int_equal(count, ps->nelts);
-    assert_allowed_tags(a->body_html);
+    np_test_load_fails(p, apr_pstrcat(p, FIX, file, NULL), NULL, want);
 }
 
 static void test_every_field(void **state)
@@ -371,43 +203,16 @@ static void test_errors(void **state)
                "(http://iptc.org/std/nar/2006-10-01/)");
 }
 
-/* The real files: exact headline and instant, byline and source where the file has them, and
- * every paragraph of the inline body (an XHTML <header> repeats the metadata and is left out). */
-typedef struct {
-    const char *file, *title;
-    long published; /* seconds since the epoch */
-    const char *author, *source;
-    int paragraphs;
-} sample;
-
+/* The real files: what the sample says, and every paragraph of the inline body (an XHTML
+ * <header> repeats the metadata and is left out). */
 static np_article *check_sample(apr_pool_t *p, const sample *s)
 {
     static const char *const skip[] = {"body.head", "header", NULL};
     const char *path = apr_pstrcat(p, SAMPLES, s->file, NULL), *err = NULL;
-    np_article *a;
-    xmlDoc *doc;
+    np_article *a = np_test_load_sample(p, path, s, "newsml");
+    xmlDoc *doc = np_xml_parse_file(p, path, 0, &err);
     xmlNode *item;
 
-    if (access(path, R_OK) != 0) {
-        print_message("skipped: %s is absent (no ../shared beside this clone)\n", path);
-        skip();
-    }
-    a = load_in(p, path, np_tz_utc(), 1);
-    assert_string_equal(a->title, s->title);
-    assert_true(a->published.t == apr_time_from_sec(s->published));
-    if (s->author) {
-        assert_int_equal(a->authors->nelts, 1);
-        assert_string_equal(str_at(a->authors, 0), s->author);
-    } else {
-        assert_int_equal(a->authors->nelts, 0);
-    }
-    if (s->source)
-        assert_string_equal(a->source, s->source);
-    else
-        assert_null(a->source);
-    assert_true(np_article_visible(a, a->published.t));
-
-    doc = np_xml_parse_file(p, path, 0, &err);
     assert_non_null(doc);
     item = xmlDocGetRootElement(doc);
     if (np_xml_is(item, "newsMessage"))
@@ -509,26 +314,19 @@ static void test_sample_superdesk_dpa(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_every_field, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_news_message, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_inline_forms, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_inline_data, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dates_and_status, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_latin1, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sample_dpa_dateline, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sample_iptc_listing1, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sample_iptc_listing2, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sample_iptc_listing22, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sample_superdesk_ap, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sample_superdesk_dpa, setup, teardown),
+        np_pool_test(test_every_field),
+        np_pool_test(test_news_message),
+        np_pool_test(test_inline_forms),
+        np_pool_test(test_inline_data),
+        np_pool_test(test_dates_and_status),
+        np_pool_test(test_latin1),
+        np_pool_test(test_errors),
+        np_pool_test(test_sample_dpa_dateline),
+        np_pool_test(test_sample_iptc_listing1),
+        np_pool_test(test_sample_iptc_listing2),
+        np_pool_test(test_sample_iptc_listing22),
+        np_pool_test(test_sample_superdesk_ap),
+        np_pool_test(test_sample_superdesk_dpa),
     };
-    int rc;
-    apr_initialize();
-    np_xml_init();
-    apr_pool_create(&root_pool, NULL);
-    rc = cmocka_run_group_tests(tests, NULL, NULL);
-    apr_pool_destroy(root_pool);
-    apr_terminate();
-    return rc;
+    return np_test_run_pooled(tests);
 }

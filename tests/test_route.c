@@ -13,6 +13,7 @@
 #include <apr_strings.h>
 
 #include "np_route.h"
+#include "np_test.h"
 
 static apr_pool_t *pool;
 
@@ -524,22 +525,6 @@ static void test_add_errors(void **state)
     (void)state;
 }
 
-static int setup(void **state)
-{
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
-    (void)state;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    apr_pool_destroy(pool);
-    apr_terminate();
-    (void)state;
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -548,5 +533,6 @@ int main(void)
         cmocka_unit_test(test_default_url),   cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_custom_table),  cmocka_unit_test(test_add_errors),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    pool = np_test_begin();
+    return np_test_end(pool, cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -14,22 +14,7 @@
 
 #include "np_sanitize.h"
 #include "np_xml.h"
-
-static apr_pool_t *root_pool;
-
-static int setup(void **state)
-{
-    apr_pool_t *p;
-    apr_pool_create(&p, root_pool);
-    *state = p;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    apr_pool_destroy(*state);
-    return 0;
-}
+#include "np_test.h"
 
 static xmlNode *body_of(apr_pool_t *p, const char *xml)
 {
@@ -342,26 +327,19 @@ static void test_text(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_kept_elements, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_kept_attributes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_on_and_style_dropped, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dropped_with_content, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_namespaces, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unwrapped, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hostile_urls, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_allowed_urls, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_url_function, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_escaping, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_void_elements, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_report_lines, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_text, setup, teardown),
+        np_pool_test(test_kept_elements),
+        np_pool_test(test_kept_attributes),
+        np_pool_test(test_on_and_style_dropped),
+        np_pool_test(test_dropped_with_content),
+        np_pool_test(test_namespaces),
+        np_pool_test(test_unwrapped),
+        np_pool_test(test_hostile_urls),
+        np_pool_test(test_allowed_urls),
+        np_pool_test(test_url_function),
+        np_pool_test(test_escaping),
+        np_pool_test(test_void_elements),
+        np_pool_test(test_report_lines),
+        np_pool_test(test_text),
     };
-    int rc;
-    apr_initialize();
-    np_xml_init();
-    apr_pool_create(&root_pool, NULL);
-    rc = cmocka_run_group_tests(tests, NULL, NULL);
-    apr_pool_destroy(root_pool);
-    apr_terminate();
-    return rc;
+    return np_test_run_pooled(tests);
 }

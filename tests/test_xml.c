@@ -25,25 +25,10 @@
 
 #include "np_buf.h"
 #include "np_xml.h"
+#include "np_test.h"
 
 #define SHARED "../shared"
 #define HOSTILE SHARED "/samples/hostile/external-parameter-entity.xml"
-
-static apr_pool_t *root_pool;
-
-static int setup(void **state)
-{
-    apr_pool_t *p;
-    apr_pool_create(&p, root_pool);
-    *state = p;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    apr_pool_destroy(*state);
-    return 0;
-}
 
 static xmlDoc *parse(apr_pool_t *p, const char *xml, const char **err)
 {
@@ -530,25 +515,18 @@ static void test_threads(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_positions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_positions_large, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_helpers, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_depth_limit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_errors_not_global, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_file, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_latin1, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_entity_declarations, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hostile_sample, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_external_dtd_not_loaded, setup, teardown),
+        np_pool_test(test_positions),
+        np_pool_test(test_positions_large),
+        np_pool_test(test_helpers),
+        np_pool_test(test_malformed),
+        np_pool_test(test_depth_limit),
+        np_pool_test(test_errors_not_global),
+        np_pool_test(test_file),
+        np_pool_test(test_latin1),
+        np_pool_test(test_entity_declarations),
+        np_pool_test(test_hostile_sample),
+        np_pool_test(test_external_dtd_not_loaded),
         cmocka_unit_test(test_threads),
     };
-    int rc;
-    apr_initialize();
-    np_xml_init();
-    apr_pool_create(&root_pool, NULL);
-    rc = cmocka_run_group_tests(tests, NULL, NULL);
-    apr_pool_destroy(root_pool);
-    apr_terminate();
-    return rc;
+    return np_test_run_pooled(tests);
 }

@@ -92,6 +92,20 @@ static int same(const char *a, const char *b)
     return a == b || (a && b && strcmp(a, b) == 0);
 }
 
+/* Does the section have a folder named like a literal of the default table? Its links can route
+ * elsewhere: "a/page/2" gives "/a/page/2/", page 2 of "a"; "tags/x" gives "/tags/x/", tag x.
+ * A naming limit of the default table (such folders are unreachable), not checked here. */
+static int shadowed(const char *section)
+{
+    while (*section) {
+        size_t n = strcspn(section, "/");
+        if ((n == 4 && !memcmp(section, "page", 4)) || (n == 4 && !memcmp(section, "tags", 4)))
+            return 1;
+        section += n + (section[n] == '/');
+    }
+    return 0;
+}
+
 /* A link to what m matched routes back to it (on the default table, to the same values). */
 static void round_trip(apr_pool_t *p, const np_routes *r, const np_route_match *m)
 {
@@ -105,7 +119,7 @@ static void round_trip(apr_pool_t *p, const np_routes *r, const np_route_match *
     FUZZ_CHECK(strlen(path) == len && np_route_path_valid(path, len));
     FUZZ_CHECK(np_routes_match(r, path, &again, p));
     check_values(r, &again);
-    if (r != defaults)
+    if (r != defaults || shadowed(m->v.section))
         return;
     FUZZ_CHECK(again.kind == m->kind && same(again.v.section, m->v.section));
     FUZZ_CHECK(same(again.v.slug, m->v.slug) && same(again.v.tag, m->v.tag));

@@ -6,9 +6,15 @@ out=tests/fuzz/corpus
 rm -rf "$out"
 mkdir -p "$out/article" "$out/template" "$out/route" "$out/date"
 
-# article: every XML fixture and a few demo articles, named after their path.
-find tests/fixtures conf/demo/content -name '*.xml' | sort | while read -r f; do
-    cp "$f" "$out/article/$(echo "$f" | sed 's|^tests/fixtures/||; s|^conf/demo/content/|demo-|; s|/|-|g')"
+# article: every XML fixture and a few demo files, named after their path.
+{
+    find tests/fixtures -name '*.xml' | sort
+    echo conf/demo/content/_section.xml
+    echo conf/demo/content/news-and-events/ich-news/sharing-good-practices.xml
+    echo conf/demo/content/features/the-last-bellfounder.xml
+    find conf/demo/content/zh -name '*.xml' ! -name '_section.xml' | sort | head -n 1
+} | while read -r f; do
+    cp "$f" "$out/article/$(echo "$f" | sed 's|^tests/fixtures/||; s|^conf/demo/content/|demo-|; s|/|-|g; s|[^A-Za-z0-9._-]|_|g')"
 done
 
 # template: each theme file alone, then each page with every theme file as a partial
@@ -16,7 +22,7 @@ done
 for f in conf/theme/*.mustache; do
     cp "$f" "$out/template/theme-$(basename "$f")"
 done
-for page in article home section tag error; do
+for page in article home; do
     {
         cat conf/theme/$page.mustache
         for f in conf/theme/*.mustache; do

@@ -26,14 +26,16 @@ extra_seeds() {
     done
 }
 
+inputs() {
+    find "tests/fuzz/regress/$1" "tests/fuzz/corpus/$1" -type f 2>/dev/null | sort
+}
+
 if [ "$mode" = regress ]; then
     for name in "$@"; do
-        files=$(find tests/fuzz/regress/$name tests/fuzz/corpus/$name -type f 2>/dev/null | sort)
-        n=$(printf '%s\n' "$files" | grep -c .)
+        n=$(inputs "$name" | grep -c .)
         log=$dir/$name-regress.log
         start=$(date +%s)
-        # shellcheck disable=SC2086
-        if [ "$n" -eq 0 ] || $dir/fuzz_$name $files >"$log" 2>&1; then
+        if [ "$n" -eq 0 ] || inputs "$name" | tr '\n' '\0' | xargs -0 "$dir/fuzz_$name" >"$log" 2>&1; then
             echo "fuzz-regress $name: $n inputs, ok ($(($(date +%s) - start)) s)"
         else
             echo "fuzz-regress $name: FAILED, see $log:"
@@ -52,9 +54,9 @@ for name in "$@"; do
     log=$dir/$name.log
     mkdir -p "$work" "$art"
     dict=""
-    [ -f tests/fuzz/$name.dict ] && dict="-dict=tests/fuzz/$name.dict"
+    [ -f "tests/fuzz/$name.dict" ] && dict="-dict=tests/fuzz/$name.dict"
     regress=""
-    [ -d tests/fuzz/regress/$name ] && regress=tests/fuzz/regress/$name
+    [ -d "tests/fuzz/regress/$name" ] && regress=tests/fuzz/regress/$name
     echo "fuzz $name: ${FUZZ_SECONDS} s, log $log"
     # shellcheck disable=SC2046,SC2086
     $dir/fuzz_$name -max_total_time="$FUZZ_SECONDS" -max_len=$(max_len "$name") -timeout=10 \
