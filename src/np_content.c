@@ -22,7 +22,13 @@ typedef struct {
     apr_array_header_t *all;
     const np_snapshot *prev; /* NULL: read everything */
     apr_hash_t *changed;     /* folders to read again when prev is given */
+    apr_array_header_t *open_dirs; /* dir_id of the folders being scanned, root first */
 } scan_ctx;
+
+typedef struct {
+    apr_ino_t inode;
+    apr_dev_t device;
+} dir_id;
 
 int np_content_name_ok(const char *name)
 {
@@ -298,10 +304,12 @@ static int reuse_section_meta(scan_ctx *c, np_section *sec, const np_section *ol
     return 1;
 }
 
+static np_section *scan_dir(scan_ctx *c, np_section *parent, const char *dir, const char *name);
+
 /* Scans one folder; returns the section, or NULL when the folder holds no section file and no
  * articles anywhere below (a media folder, say). A folder that has not changed since prev is
  * listed but none of its known files is opened again. */
-static np_section *scan_dir(scan_ctx *c, np_section *parent, const char *dir, const char *name)
+static np_section *scan_folder(scan_ctx *c, np_section *parent, const char *dir, const char *name)
 {
     apr_pool_t *p = c->s->pool;
     np_section *sec = apr_pcalloc(p, sizeof(*sec));
@@ -465,6 +473,32 @@ static np_section *scan_dir(scan_ctx *c, np_section *parent, const char *dir, co
     return sec;
 }
 
+/* scan_folder, unless dir is a folder already being scanned further up: a symlink to it would
+ * make the tree endless (40 levels deep, and twice as wide at each level with two such links). */
+static np_section *scan_dir(scan_ctx *c, np_section *parent, const char *dir, const char *name)
+{
+    apr_finfo_t fi;
+    np_section *sec;
+    int i, known = apr_stat(&fi, dir, APR_FINFO_IDENT, c->s->pool) == APR_SUCCESS;
+    for (i = 0; known && i < c->open_dirs->nelts; i++) {
+        const dir_id *d = &APR_ARRAY_IDX(c->open_dirs, i, dir_id);
+        if (d->inode == fi.inode && d->device == fi.device) {
+            np_log(c->o->log, NP_LOG_WARNING,
+                   "%s: symlink loops back to a folder above it; not followed", dir);
+            return NULL;
+        }
+    }
+    if (known) {
+        dir_id *d = apr_array_push(c->open_dirs);
+        d->inode = fi.inode;
+        d->device = fi.device;
+    }
+    sec = scan_folder(c, parent, dir, name);
+    if (known)
+        c->open_dirs->nelts--;
+    return sec;
+}
+
 static void index_tags(scan_ctx *c)
 {
     apr_pool_t *p = c->s->pool;
@@ -574,6 +608,7 @@ np_snapshot *np_content_rescan(const np_content_opts *opts, const np_snapshot *p
     c.prev = prev;
     c.changed = changed ? changed : apr_hash_make(p);
     c.all = apr_array_make(p, 64, sizeof(np_entry *));
+    c.open_dirs = apr_array_make(p, 16, sizeof(dir_id));
     real = realpath(opts->dir, NULL);
     c.root_real = apr_pstrdup(p, real ? real : opts->dir);
     free(real);
