@@ -80,7 +80,8 @@ $(MODULE): mod_newsportal.c $(CORE_LIB) src/*.h | $(BUILD)
 	@cd $(BUILD) && $(APXS) -S CC=$(CC) -c -o mod_newsportal.la \
 	  $(addprefix -Wc$(comma),$(WARN) $(SAN) -I../src $(XML_CFLAGS)) $(addprefix -Wl$(comma),$(SAN)) \
 	  mod_newsportal.c libnewsportal.a $(XML_LIBS) -lqrencode >apxs.log 2>&1 || { cat apxs.log; exit 1; }
-	@cp $(BUILD)/.libs/mod_newsportal.so $@
+	@# a rename, not a copy over it: running servers keep the module they loaded
+	@cp $(BUILD)/.libs/mod_newsportal.so $@.tmp && mv -f $@.tmp $@
 
 comma := ,
 
