@@ -60,10 +60,12 @@ $(BUILD)/obj/%.o: src/%.c src/*.h | $(BUILD)/obj
 	@$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(BUILD)/gen/np_theme_data.c: $(THEME) conf/embed-theme.pl | $(BUILD)/gen
-	perl conf/embed-theme.pl $(THEME) > $@
+	@echo "  THEME   $@"
+	@perl conf/embed-theme.pl $(THEME) > $@
 
 $(BUILD)/obj/np_theme_data.o: $(BUILD)/gen/np_theme_data.c src/np_theme.h | $(BUILD)/obj
-	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(CORE_LIB): $(CORE_OBJ)
 	@echo "  AR      $@"

@@ -539,8 +539,20 @@ np_value *np_view_pagination(const np_view *v, int page, int pages,
         np_map_str(p, m, "prev_url", url_for(v, baton, page - 1));
     if (page < pages)
         np_map_str(p, m, "next_url", url_for(v, baton, page + 1));
+    /* The first and last pages and a window around this one, with gaps between: a listing of
+     * 100,000 articles must not cost 5,000 links. */
     for (i = 1; i <= pages; i++) {
-        np_value *it = np_value_map(p);
+        np_value *it;
+        if (i > 1 && i < pages && (i < page - 2 || i > page + 2)) {
+            if (i == 2 || i == page + 3) {
+                it = np_value_map(p);
+                np_map_bool(p, it, "gap", 1);
+                np_list_push(p, items, it);
+            }
+            i = i < page ? page - 3 : pages - 1; /* jump over the gap */
+            continue;
+        }
+        it = np_value_map(p);
         np_map_int(p, it, "number", i);
         np_map_str(p, it, "url", url_for(v, baton, i));
         np_map_bool(p, it, "current", i == page);
