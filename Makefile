@@ -112,6 +112,7 @@ test: deps
 	$(MAKE) test-asan
 	$(MAKE) fuzz-regress
 	$(MAKE) lint-check
+	$(MAKE) browser-deps
 	$(MAKE) apache-test
 
 test-clang: deps

@@ -146,6 +146,7 @@ np_value *np_view_page(const np_view *v, const char *kind, const char *lang, con
     np_map_str(p, page, "url", url);
     np_map_str(p, page, "canonical_url", np_view_absolute(v, url));
     np_map_str(p, page, "kind", kind);
+    np_map_bool(p, page, "is_home", strcmp(kind, "home") == 0);
     np_map_str(p, page, "lang", lang);
     np_map_str(p, page, "description", description);
     np_map_set(p, root, "page", page);
@@ -289,6 +290,8 @@ static np_value *names_value(const np_view *v, const apr_array_header_t *names)
     for (i = 0; names && i < names->nelts; i++) {
         np_value *m = np_value_map(v->p);
         np_map_str(v->p, m, "name", APR_ARRAY_IDX(names, i, const char *));
+        np_map_bool(v->p, m, "first", i == 0);
+        np_map_bool(v->p, m, "last", i == names->nelts - 1);
         np_list_push(v->p, list, m);
     }
     return list;
