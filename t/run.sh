@@ -3,10 +3,10 @@
 # memcached and Redis servers the shared-cache tests use (loopback, ports 11311 and 16379).
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
-# One run at a time per checkout: runs share t/, its ports and the memcached/Redis ports.
+# One run at a time on the machine: runs share the test ports and the memcached/Redis ports.
 if [ -z "$NP_T_LOCKED" ] && command -v flock >/dev/null 2>&1; then
     # -o: a server started with -start-httpd must not inherit (and keep) the lock.
-    NP_T_LOCKED=1 exec flock -o "$top/t/.run.lock" sh "$0" "$@"
+    NP_T_LOCKED=1 exec flock -o /tmp/newsportal-t.lock sh "$0" "$@"
 fi
 build=${BUILD:-$top/build}
 mkdir -p "$build"
