@@ -109,7 +109,7 @@ static const char *show(apr_pool_t *p, const char *value)
 
 typedef struct {
     const char *msg;
-    long line;
+    long line, col;
     int count;
 } removal;
 
@@ -155,16 +155,17 @@ static void add_sanitized(lint_ctx *c, const char *path, const np_sanitize_repor
         r = apr_pcalloc(p, sizeof(*r));
         r->msg = msg;
         r->line = it->line;
+        r->col = it->col;
         apr_hash_set(seen, msg, APR_HASH_KEY_STRING, r);
         APR_ARRAY_PUSH(list, removal *) = r;
     }
     for (i = 0; i < list->nelts; i++) {
         r = APR_ARRAY_IDX(list, i, removal *);
         if (r->count)
-            add(c, path, r->line, 0, NP_LINT_WARNING, "%s, and %d more time%s in this file", r->msg,
+            add(c, path, r->line, r->col, NP_LINT_WARNING, "%s, and %d more time%s in this file", r->msg,
                 r->count, r->count == 1 ? "" : "s");
         else
-            add(c, path, r->line, 0, NP_LINT_WARNING, "%s", r->msg);
+            add(c, path, r->line, r->col, NP_LINT_WARNING, "%s", r->msg);
     }
 }
 

@@ -213,7 +213,6 @@ static void report(walker *w, np_sanitize_kind kind, const xmlNode *el, const xm
                    const char *value)
 {
     np_sanitize_item *it;
-    long col;
     if (!w->rep)
         return;
     w->rep->count[kind]++;
@@ -224,7 +223,7 @@ static void report(walker *w, np_sanitize_kind kind, const xmlNode *el, const xm
                       : apr_pstrdup(w->rep->pool, (const char *)el->name);
     it->attr = a ? apr_pstrdup(w->rep->pool, (const char *)a->name) : NULL;
     it->value = value ? apr_pstrdup(w->rep->pool, value) : NULL;
-    np_xml_pos(el, &it->line, &col);
+    np_xml_pos(el, &it->line, &it->col);
 }
 
 static void write_attr(walker *w, const xmlNode *el, const xmlAttr *a, const char *name,

@@ -22,7 +22,7 @@ typedef struct {
     const char *element; /* the element's name, as written (with its prefix, if any) */
     const char *attr;    /* NP_SANITIZE_ATTR, NP_SANITIZE_URL: the attribute's name */
     const char *value;   /* NP_SANITIZE_URL: the refused URL */
-    long line;           /* of the element in its file; 0 when unknown */
+    long line, col;      /* of the element in its file; 0 when unknown */
 } np_sanitize_item;
 
 /* What the allowlist removed, for the linter. */

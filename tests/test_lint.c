@@ -78,20 +78,20 @@ static const char *const fixture_lines[][2] = {
     {"error", "errors/unknown-root.xml:2:1: %s: unknown root element <story>"},
     {"warning", "good/clean.xml:0:0: %s: slug \"clean\" is also used by " FIX
                 "/again/clean.xml: a route without {section*} reaches only one of them"},
-    {"warning", "markup/attributes.xml:6:0: %s: attribute class of <p> is dropped: not in the "
+    {"warning", "markup/attributes.xml:6:5: %s: attribute class of <p> is dropped: not in the "
                 "allowlist, and 2 more times in this file"},
-    {"warning", "markup/attributes.xml:7:0: %s: attribute style of <p> is dropped: styles are "
+    {"warning", "markup/attributes.xml:7:5: %s: attribute style of <p> is dropped: styles are "
                 "never kept"},
-    {"warning", "markup/attributes.xml:7:0: %s: attribute onclick of <p> is dropped: event "
+    {"warning", "markup/attributes.xml:7:5: %s: attribute onclick of <p> is dropped: event "
                 "handlers are never kept"},
-    {"warning", "markup/dropped.xml:6:0: %s: <script> is dropped with its content"},
-    {"warning", "markup/dropped.xml:7:0: %s: <x:note> is dropped with its content"},
-    {"warning", "markup/unwrapped.xml:6:0: %s: <h1> is not allowed in the body: its tags are "
+    {"warning", "markup/dropped.xml:6:14: %s: <script> is dropped with its content"},
+    {"warning", "markup/dropped.xml:7:5: %s: <x:note> is dropped with its content"},
+    {"warning", "markup/unwrapped.xml:6:5: %s: <h1> is not allowed in the body: its tags are "
                 "dropped, its text kept"},
-    {"warning", "markup/unwrapped.xml:7:0: %s: <font> is not allowed in the body: its tags are "
+    {"warning", "markup/unwrapped.xml:7:8: %s: <font> is not allowed in the body: its tags are "
                 "dropped, its text kept"},
-    {"warning", "markup/urls.xml:6:0: %s: href=\"javascript:alert(1)\" of <a> is dropped: " URLS},
-    {"warning", "markup/urls.xml:7:0: %s: src=\"data:image/png;base64,AAAA\" of <img> is "
+    {"warning", "markup/urls.xml:6:8: %s: href=\"javascript:alert(1)\" of <a> is dropped: " URLS},
+    {"warning", "markup/urls.xml:7:8: %s: src=\"data:image/png;base64,AAAA\" of <img> is "
                 "dropped: " URLS},
     {"warning", "media files:0:0: %s: folder name is not " RULE ": the module skips it"},
     {"error", "not-a-section/_section.xml:2:1: %s: the root element must be <section>"},

@@ -91,13 +91,14 @@ static void test_default_table(void **state)
                                      "/{section*}/feed.rss",
                                      "/{section*}/page/{page}/",
                                      "/{section*}/{slug}.html",
-                                     "/{section*}/"};
+                                     "/{section*}/",
+                                     "/sitemap-{page}.xml"};
     np_routes *r = np_routes_default(pool);
     int i;
-    assert_int_equal(np_routes_count(r), 14);
-    for (i = 0; i < 14; i++)
+    assert_int_equal(np_routes_count(r), 15);
+    for (i = 0; i < 15; i++)
         assert_string_equal(np_routes_pattern(r, i), patterns[i]);
-    assert_null(np_routes_pattern(r, 14));
+    assert_null(np_routes_pattern(r, 15));
     assert_null(np_routes_pattern(r, -1));
     (void)state;
 }
@@ -135,6 +136,7 @@ static void test_default_match(void **state)
         {"/news-and-events/ich-news/", 13, NP_ROUTE_SECTION, "news-and-events/ich-news", NULL, NULL,
          0},
         {"/news/", 13, NP_ROUTE_SECTION, "news", NULL, NULL, 0},
+        {"/sitemap-2.xml", 14, NP_ROUTE_SITEMAP, "", NULL, NULL, 2},
         /* backtracking over the section path */
         {"/page/page/2/", 11, NP_ROUTE_SECTION, "page", NULL, NULL, 2},
         {"/a/page/b/page/3/", 11, NP_ROUTE_SECTION, "a/page/b", NULL, NULL, 3},
@@ -266,7 +268,7 @@ static void test_default_url(void **state)
     assert_null(url(r, NP_ROUTE_FEED, NULL, NULL, "x", 0));        /* no tag feeds */
     assert_null(url(r, NP_ROUTE_FEED, NULL, NULL, NULL, 2));       /* page unused */
     assert_string_equal(url(r, NP_ROUTE_SITEMAP, NULL, NULL, NULL, 0), "/sitemap.xml");
-    assert_null(url(r, NP_ROUTE_SITEMAP, NULL, NULL, NULL, 2));
+    assert_string_equal(url(r, NP_ROUTE_SITEMAP, NULL, NULL, NULL, 2), "/sitemap-2.xml");
     assert_string_equal(url(r, NP_ROUTE_NEWSSITEMAP, NULL, NULL, NULL, 0), "/news-sitemap.xml");
     assert_null(url(r, NP_ROUTE_NONE, NULL, NULL, NULL, 0));
     assert_null(url(r, NP_ROUTE_KINDS, NULL, NULL, NULL, 0));
