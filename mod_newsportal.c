@@ -339,7 +339,7 @@ static const command_rec np_cmds[] = {
     AP_INIT_ITERATE("NewsPortalShare", set_share, NULL, ACCESS_CONF | RSRC_CONF,
                     "NewsPortalShare NAME...: share actions in order (weixin weibo x facebook "
                     "linkedin email), or none"),
-    {NULL},
+    {NULL, {NULL}, NULL, 0, RAW_ARGS, NULL},
 };
 
 /* ---- runtime ---- */
