@@ -169,10 +169,14 @@ void np_buf_xml(np_buf *b, const char *s, apr_size_t n)
 
 static const char *esc_url(unsigned char c, char tmp[8])
 {
+    static const char hex[] = "0123456789ABCDEF";
     if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
         c == '.' || c == '_' || c == '~')
         return NULL;
-    snprintf(tmp, 8, "%%%02X", c);
+    tmp[0] = '%';
+    tmp[1] = hex[c >> 4];
+    tmp[2] = hex[c & 15];
+    tmp[3] = '\0';
     return tmp;
 }
 

@@ -23,10 +23,15 @@ apr_uint64_t np_hash(apr_uint64_t h, const void *data, apr_size_t len)
     /* Eight bytes a step (read little-endian, so every machine gives the same value), then
      * byte-wise FNV-1a for the tail: pages are hashed whole for their ETag. */
     for (; i + 8 <= len; i += 8) {
-        apr_uint64_t w = (apr_uint64_t)p[i] | (apr_uint64_t)p[i + 1] << 8 |
-                         (apr_uint64_t)p[i + 2] << 16 | (apr_uint64_t)p[i + 3] << 24 |
-                         (apr_uint64_t)p[i + 4] << 32 | (apr_uint64_t)p[i + 5] << 40 |
-                         (apr_uint64_t)p[i + 6] << 48 | (apr_uint64_t)p[i + 7] << 56;
+        apr_uint64_t w;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        memcpy(&w, p + i, 8);
+#else
+        w = (apr_uint64_t)p[i] | (apr_uint64_t)p[i + 1] << 8 | (apr_uint64_t)p[i + 2] << 16 |
+            (apr_uint64_t)p[i + 3] << 24 | (apr_uint64_t)p[i + 4] << 32 |
+            (apr_uint64_t)p[i + 5] << 40 | (apr_uint64_t)p[i + 6] << 48 |
+            (apr_uint64_t)p[i + 7] << 56;
+#endif
         h = (h ^ w) * 0x100000001b3ULL;
         h ^= h >> 29;
     }
