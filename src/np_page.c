@@ -3,8 +3,11 @@
 #include "np_page.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <apr_file_info.h>
 #include <apr_strings.h>
+#include <apr_time.h>
 
 #include "np_buf.h"
 #include "np_cache.h"
@@ -378,6 +381,39 @@ static void neighbours(page_ctx *c, const np_entry *e, const np_entry **older,
         }
 }
 
+/* Does path, its symlinks resolved, lead outside the content folder? (A missing file does not:
+ * opening it reports that.) */
+static int inside_content(const page_ctx *c, const char *path)
+{
+    char *real = realpath(path, NULL), *root = real ? realpath(c->v.conf->content_dir, NULL) : NULL;
+    size_t n = root ? strlen(root) : 0;
+    int ok = !real || (root && strncmp(real, root, n) == 0 && (real[n] == '/' || real[n] == '\0'));
+    free(real);
+    free(root);
+    return ok;
+}
+
+/* 0 when the file is still the version the snapshot read, 1 when it was rewritten since, 2 when
+ * that was less than a second ago (it may still be being written), -1 when it is gone. */
+static int changed_since_scan(const np_entry *e, apr_pool_t *p)
+{
+    apr_finfo_t fi;
+    if (apr_stat(&fi, e->a->path, APR_FINFO_MTIME | APR_FINFO_SIZE, p) != APR_SUCCESS)
+        return -1;
+    if (fi.mtime == e->mtime && fi.size == e->size)
+        return 0;
+    return fi.mtime > apr_time_now() - apr_time_from_sec(1) ? 2 : 1;
+}
+
+/* a with the body in cache entry be, which is released. */
+static np_article *with_body(page_ctx *c, np_article *a, np_cache_entry *be)
+{
+    a->body_html = apr_pstrmemdup(c->v.p, be->body, be->len);
+    a->body_len = be->len;
+    np_cache_release(be);
+    return a;
+}
+
 /* The article with its body: parsed from its file (cached by path when the page cache is on),
  * or, for a file that broke, the last good body this process saw. */
 static np_article *load_body(page_ctx *c, const np_entry *e)
@@ -387,26 +423,48 @@ static np_article *load_body(page_ctx *c, const np_entry *e)
     apr_size_t plen = strlen(path);
     np_cache_entry *be = NULL;
     np_article *a = apr_pmemdup(c->v.p, e->a, sizeof(*e->a));
-    np_article *full;
+    np_article *full = NULL;
     np_article_opts ao;
     const char *err = NULL;
+    int tries;
 
-    if (bodies && (c->cache || e->stale) && (be = np_cache_get(bodies, path, plen)) &&
-        (be->deps == e->digest || e->stale)) {
-        a->body_html = apr_pstrmemdup(c->v.p, be->body, be->len);
-        a->body_len = be->len;
+    if (bodies && (c->cache || e->stale))
+        be = np_cache_get(bodies, path, plen);
+    if (be && be->deps == e->digest)
+        return with_body(c, a, be);
+    if (be && !e->stale) {
         np_cache_release(be);
-        return a;
+        be = NULL;
     }
-    np_cache_release(be);
-    if (e->stale)
-        return NULL;
+    /* Broken for a while (StaleOnError): the last body this process read for it, if any. */
+    if (e->stale && changed_since_scan(e, c->v.p) != 2)
+        return be ? with_body(c, a, be) : NULL;
     ao.max_size = c->v.conf->max_article_size;
     ao.tz = c->v.conf->tz;
     ao.with_body = 1;
-    if (!(full = np_article_load(c->v.p, path, e->a->slug, &ao, &err))) {
-        np_log(c->log, NP_LOG_ERR, "%s", err ? err : path);
-        return NULL;
+    /* A file rewritten in the last second may be half-written: read it again shortly. A version
+     * other than the snapshot's is served whole (its own title with its own body), and neither
+     * it nor its page is cached under the snapshot's digest. The scan's symlink check is made
+     * again: a link may have been re-pointed since. */
+    for (tries = 0;; tries++) {
+        if (!inside_content(c, path))
+            err = apr_psprintf(c->v.p, "%s: symlink leads outside the content folder; not followed",
+                               path);
+        else if ((full = np_article_load(c->v.p, path, e->a->slug, &ao, &err)))
+            break;
+        if (tries == 5 || changed_since_scan(e, c->v.p) != 2) {
+            if (be) /* StaleOnError, as above */
+                return with_body(c, a, be);
+            if (!e->stale)
+                np_log(c->log, NP_LOG_ERR, "%s", err ? err : path);
+            return NULL;
+        }
+        apr_sleep(apr_time_from_msec(20));
+    }
+    np_cache_release(be);
+    if (e->stale || changed_since_scan(e, c->v.p)) {
+        c->deps = 0;
+        return np_article_visible(full, c->v.now) ? full : NULL;
     }
     a->body_html = full->body_html;
     a->body_len = full->body_len;

@@ -265,7 +265,10 @@ xmlDoc *np_xml_parse_file(apr_pool_t *p, const char *path, apr_size_t max_size, 
 
     if (max_size == 0)
         max_size = NP_XML_MAX_SIZE_DEFAULT;
-    rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY, APR_FPROT_OS_DEFAULT, p);
+    /* Non-blocking, so that a FIFO put in a file's place after the scan fails the regular-file
+     * check below instead of holding the thread in open() until some writer comes. */
+    rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY | APR_FOPEN_NONBLOCK,
+                       APR_FPROT_OS_DEFAULT, p);
     if (rv != APR_SUCCESS) {
         *err =
             apr_psprintf(p, "%s:0:0: cannot open: %s", path, apr_strerror(rv, ebuf, sizeof(ebuf)));
