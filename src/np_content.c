@@ -22,7 +22,8 @@ typedef struct {
     apr_array_header_t *all;
     const np_snapshot *prev; /* NULL: read everything */
     apr_hash_t *changed;     /* folders to read again when prev is given */
-    apr_array_header_t *open_dirs; /* dir_id of the folders being scanned, root first */
+    /* dir_id of the folders being scanned, root first */
+    apr_array_header_t *open_dirs;
 } scan_ctx;
 
 typedef struct {
@@ -252,6 +253,7 @@ static void load_article(scan_ctx *c, np_section *sec, const char *path, const c
     const char *err = NULL;
     np_article *a;
     np_entry *old = c->prev ? apr_hash_get(c->prev->by_path, path, APR_HASH_KEY_STRING) : NULL;
+    int tries;
 
     note_file(c, path, fi->mtime, fi->size);
     if (old && old->mtime == fi->mtime && old->size == fi->size) {
@@ -266,6 +268,12 @@ static void load_article(scan_ctx *c, np_section *sec, const char *path, const c
     ao.with_body = 0;
     c->s->parsed++;
     a = np_article_load(c->s->pool, path, slug, &ao, &err);
+    /* A file written in the last second may be half-written: read it again shortly. (A new
+     * process has no last good version to fall back on.) */
+    for (tries = 0; !a && tries < 5 && fi->mtime > apr_time_now() - apr_time_from_sec(1); tries++) {
+        apr_sleep(apr_time_from_msec(20));
+        a = np_article_load(c->s->pool, path, slug, &ao, &err);
+    }
     if (!a) {
         record_error(c, path, err ? err : path);
         if (old && c->o->stale_on_error) {

@@ -131,12 +131,14 @@ my %e;
 is join(' ', map { "$_ $e{$_}" } qw(connect read write timeout)),
    'connect 0 read 0 write 0 timeout 0', 'wrk: no failed request (socket errors)';
 is $e{status}, 0, 'wrk: no status but 2xx/3xx';
-my (%by_path, @bad);
-while ($lua_out =~ /^status (\S+) (\d+) (\d+)$/mg) {
-    $by_path{$1}{$2} += $3;
-    push @bad, "$1 $2 x$3" unless $2 =~ /^[23]/;
-}
-ok !@bad, 'wrk: every path always answered 2xx/3xx' or diag join "\n", @bad;
+my %by_path;
+$by_path{$1}{$2} += $3 while $lua_out =~ /^status (\S+) (\d+) (\d+)$/mg;
+my %when;  # failures by path, status and second of the run
+$when{"$1 $2"}{int($3 - $t0)} += $4 while $lua_out =~ /^failure (\S+) (\d+) (\d+) (\d+)$/mg;
+my @bad = map { my $k = $_; "$k at " . join(', ', map { "${_}s x$when{$k}{$_}" } sort { $a <=> $b } keys %{ $when{$k} }) }
+          sort keys %when;
+ok !@bad, 'wrk: every path always answered 2xx/3xx'
+    or diag join "\n", @bad, 'graceful restarts at ' . join(', ', map { sprintf '%.1fs', $_ - $t0 } $events =~ /^(\S+) graceful \d+$/mg);
 is_deeply [sort keys %{ $by_path{$rewritten} // {} }], [200],
           'wrk: the rewritten article never failed (' . ($by_path{$rewritten}{200} // 0) . ' responses)';
 my ($checked, $torn, $mixed, $nversions) = $lua_out =~ /^rewritten (\d+) (\d+) (\d+) (\d+)$/m;

@@ -22,6 +22,7 @@ function init(args)
    out_file = args[2]
    rewritten = args[3]
    statuses = {}   -- "path status" -> count
+   failures = {}   -- "path status epoch-second" -> count, for anything but 2xx/3xx
    checked, torn, mixed = 0, 0, 0
    versions = {}   -- distinct body versions seen
    counter = id or 0
@@ -36,6 +37,10 @@ end
 function response(status, headers, body)
    local key = last .. " " .. status
    statuses[key] = (statuses[key] or 0) + 1
+   if status >= 400 then
+      local k = key .. " " .. os.time()
+      failures[k] = (failures[k] or 0) + 1
+   end
    if last == rewritten and status == 200 then
       checked = checked + 1
       local b = body:match("BEGIN%-v(%d+)%-")
@@ -58,6 +63,7 @@ function done(summary, latency, requests)
          f:write("status ", k, " ", n, "\n")
       end
       for k in pairs(t:get("versions") or {}) do seen[k] = true end
+      for k, n in pairs(t:get("failures") or {}) do f:write("failure ", k, " ", n, "\n") end
       for k in pairs(total) do total[k] = total[k] + (t:get(k) or 0) end
    end
    local nv = 0
