@@ -30,7 +30,6 @@
 
 module AP_MODULE_DECLARE_DATA newsportal_module;
 
-
 /* A shared cache tier: one per NewsPortalSharedCache directive. */
 typedef struct np_shared {
     const char *spec; /* as configured, for messages */
@@ -659,19 +658,21 @@ static void status_site(status_ctx *sc, const char *key, np_site *site)
     np_cache_get_stats(np_site_body_cache(site), &bs);
     age = apr_time_sec(apr_time_now() - st.built);
     if (sc->json) {
-        ap_rprintf(r,
-                   "%s{\"content\":\"%s\",\"articles\":%d,\"sections\":%d,\"snapshot_age\":%" APR_INT64_T_FMT
-                   ",\"refresh_ms\":%.3f,\"refreshes\":%d,\"last_refresh_parsed\":%d,"
-                   "\"last_refresh_reused\":%d,\"page_cache\":{\"enabled\":%s,\"entries\":%" APR_SIZE_T_FMT
-                   ",\"bytes\":%" APR_SIZE_T_FMT ",\"max_bytes\":%" APR_SIZE_T_FMT ",\"hits\":%" APR_UINT64_T_FMT
-                   ",\"misses\":%" APR_UINT64_T_FMT ",\"hit_ratio\":%.4f},\"article_cache\":{\"entries\":%" APR_SIZE_T_FMT
-                   ",\"bytes\":%" APR_SIZE_T_FMT ",\"hits\":%" APR_UINT64_T_FMT ",\"misses\":%" APR_UINT64_T_FMT
-                   "},\"errors\":[",
-                   sc->n++ ? "," : "", ap_escape_html(r->pool, conf->content_dir), st.articles,
-                   st.sections, age, st.took / 1000.0, st.refreshes, st.parsed, st.reused,
-                   cache ? "true" : "false", cs.entries, cs.bytes, cs.max_bytes, cs.hits, cs.misses,
-                   cs.hits + cs.misses ? (double)cs.hits / (double)(cs.hits + cs.misses) : 0.0,
-                   bs.entries, bs.bytes, bs.hits, bs.misses);
+        ap_rprintf(
+            r,
+            "%s{\"content\":\"%s\",\"articles\":%d,\"sections\":%d,\"snapshot_age\":"
+            "%" APR_INT64_T_FMT ",\"refresh_ms\":%.3f,\"refreshes\":%d,\"last_refresh_parsed\":%d,"
+            "\"last_refresh_reused\":%d,\"page_cache\":{\"enabled\":%s,\"entries\":%" APR_SIZE_T_FMT
+            ",\"bytes\":%" APR_SIZE_T_FMT ",\"max_bytes\":%" APR_SIZE_T_FMT
+            ",\"hits\":%" APR_UINT64_T_FMT ",\"misses\":%" APR_UINT64_T_FMT
+            ",\"hit_ratio\":%.4f},\"article_cache\":{\"entries\":%" APR_SIZE_T_FMT
+            ",\"bytes\":%" APR_SIZE_T_FMT ",\"hits\":%" APR_UINT64_T_FMT
+            ",\"misses\":%" APR_UINT64_T_FMT "},\"errors\":[",
+            sc->n++ ? "," : "", ap_escape_html(r->pool, conf->content_dir), st.articles,
+            st.sections, age, st.took / 1000.0, st.refreshes, st.parsed, st.reused,
+            cache ? "true" : "false", cs.entries, cs.bytes, cs.max_bytes, cs.hits, cs.misses,
+            cs.hits + cs.misses ? (double)cs.hits / (double)(cs.hits + cs.misses) : 0.0, bs.entries,
+            bs.bytes, bs.hits, bs.misses);
         for (i = 0; i < st.recent_errors->nelts; i++) {
             np_buf b;
             const char *m = APR_ARRAY_IDX(st.recent_errors, i, np_error_rec).message;
@@ -707,9 +708,9 @@ static void status_site(status_ctx *sc, const char *key, np_site *site)
     if (st.recent_errors->nelts) {
         ap_rputs("<ul class=\"errors\">\n", r);
         for (i = 0; i < st.recent_errors->nelts; i++)
-            ap_rprintf(r, "<li>%s</li>\n",
-                       ap_escape_html(r->pool,
-                                      APR_ARRAY_IDX(st.recent_errors, i, np_error_rec).message));
+            ap_rprintf(
+                r, "<li>%s</li>\n",
+                ap_escape_html(r->pool, APR_ARRAY_IDX(st.recent_errors, i, np_error_rec).message));
         ap_rputs("</ul>\n", r);
     }
     (void)key;
@@ -756,9 +757,10 @@ static int np_status_handler(request_rec *r)
     ap_set_content_type(r, "text/html; charset=utf-8");
     if (r->header_only)
         return OK;
-    ap_rprintf(r, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>News "
-                  "portal status</title></head><body>\n<h1>News portal status</h1>\n<p>Process "
-                  "%" APR_PID_T_FMT ". Figures are this process's; each child keeps its own.</p>\n",
+    ap_rprintf(r,
+               "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>News "
+               "portal status</title></head><body>\n<h1>News portal status</h1>\n<p>Process "
+               "%" APR_PID_T_FMT ". Figures are this process's; each child keeps its own.</p>\n",
                getpid());
     status_all(&sc);
     ap_rputs("</body></html>\n", r);
@@ -789,9 +791,8 @@ static apr_status_t shared_destroy(void *data)
 static int np_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
     np_shared_list = NULL;
-    return ap_mutex_register(pconf, np_mutex_id, NULL, APR_LOCK_DEFAULT, 0) == APR_SUCCESS
-               ? OK
-               : 500;
+    return ap_mutex_register(pconf, np_mutex_id, NULL, APR_LOCK_DEFAULT, 0) == APR_SUCCESS ? OK
+                                                                                           : 500;
 }
 
 static int np_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
@@ -847,6 +848,6 @@ static void np_register_hooks(apr_pool_t *p)
 }
 
 AP_DECLARE_MODULE(newsportal) = {
-    STANDARD20_MODULE_STUFF, create_dir_conf, merge_dir_conf, NULL, NULL, np_cmds,
+    STANDARD20_MODULE_STUFF, create_dir_conf,     merge_dir_conf, NULL, NULL, np_cmds,
     np_register_hooks,       AP_MODULE_FLAG_NONE,
 };

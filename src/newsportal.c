@@ -54,8 +54,9 @@ static const np_cli_command commands[] = {
      "render the Mustache template FILE to stdout with the data in JSON_FILE; partials and\n"
      "      parents are NAME.mustache in DIR (default: FILE's folder)",
      cmd_template},
-    {"render", "CONTENT_DIR URL_PATH [--templates DIR] [--site-name TEXT] [--base-url URL]\n"
-               "      [--language TAG] [--time-zone ZONE]",
+    {"render",
+     "CONTENT_DIR URL_PATH [--templates DIR] [--site-name TEXT] [--base-url URL]\n"
+     "      [--language TAG] [--time-zone ZONE]",
      "print the page the module would serve for URL_PATH (below the mount point, e.g.\n"
      "      /news-and-events/) with the same routes and templates; the status goes to stderr\n"
      "      and is the exit status's reason: 0 for 200, 1 otherwise",
@@ -230,8 +231,7 @@ static int cmd_render(const np_cli_command *cmd, apr_pool_t *p, int argc, const 
     fwrite(resp.body, 1, resp.len, stdout);
     np_cache_release(resp.entry);
     if (resp.status == 301)
-        fprintf(stderr, "newsportal render: 301 Moved Permanently: Location: %s\n",
-                resp.location);
+        fprintf(stderr, "newsportal render: 301 Moved Permanently: Location: %s\n", resp.location);
     else if (resp.status != 200)
         fprintf(stderr, "newsportal render: %d\n", resp.status);
     return resp.status == 200 ? 0 : 1;

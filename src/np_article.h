@@ -26,12 +26,12 @@ typedef struct np_article {
     const char *lang;  /* lang attribute; NULL when absent (caller applies section/site default) */
     const char *title; /* plain text */
     const char *subtitle, *summary, *source, *source_href; /* plain text / URL; may be NULL */
-    apr_array_header_t *authors; /* const char * */
-    apr_array_header_t *tags;    /* const char * */
-    apr_array_header_t *related; /* np_link */
-    np_date published, updated, expires; /* t == 0: absent */
+    apr_array_header_t *authors;                           /* const char * */
+    apr_array_header_t *tags;                              /* const char * */
+    apr_array_header_t *related;                           /* np_link */
+    np_date published, updated, expires;                   /* t == 0: absent */
     int draft;
-    np_image *image; /* NULL when none */
+    np_image *image;       /* NULL when none */
     const char *body_html; /* sanitized body, NUL-terminated; NULL when loaded with meta only */
     apr_size_t body_len;
     const char *format; /* "article", "nitf", "newsml" */

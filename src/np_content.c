@@ -257,8 +257,8 @@ static void load_article(scan_ctx *c, np_section *sec, const char *path, const c
 
     note_file(c, path, fi->mtime, fi->size);
     if (old && old->mtime == fi->mtime && old->size == fi->size) {
-        np_entry *e = add_entry(c, sec, article_copy(c->s->pool, old->a), old->mtime, old->size,
-                                own);
+        np_entry *e =
+            add_entry(c, sec, article_copy(c->s->pool, old->a), old->mtime, old->size, own);
         e->stale = old->stale;
         c->s->reused++;
         return;
@@ -278,8 +278,8 @@ static void load_article(scan_ctx *c, np_section *sec, const char *path, const c
         record_error(c, path, err ? err : path);
         if (old && c->o->stale_on_error) {
             /* The last good version stays, marked stale, until the file is fixed. */
-            np_entry *e = add_entry(c, sec, article_copy(c->s->pool, old->a), old->mtime,
-                                    old->size, own);
+            np_entry *e =
+                add_entry(c, sec, article_copy(c->s->pool, old->a), old->mtime, old->size, own);
             e->stale = 1;
         }
         return;
@@ -324,8 +324,8 @@ static np_section *scan_folder(scan_ctx *c, np_section *parent, const char *dir,
     apr_array_header_t *kids = apr_array_make(p, 4, sizeof(np_section *));
     apr_array_header_t *own = apr_array_make(p, 8, sizeof(np_entry *));
     apr_array_header_t *names;
-    const np_folder *oldf = c->prev ? apr_hash_get(c->prev->folders, dir, APR_HASH_KEY_STRING)
-                                    : NULL;
+    const np_folder *oldf =
+        c->prev ? apr_hash_get(c->prev->folders, dir, APR_HASH_KEY_STRING) : NULL;
     np_folder *f = apr_pcalloc(p, sizeof(*f));
     apr_dir_t *d;
     apr_finfo_t fi;
@@ -550,8 +550,8 @@ static void vis_compute(np_visibility *vis, np_entry *const *list, int n, apr_ti
     vis->at = now;
 }
 
-int np_content_visible_fast(np_entry *const *list, int n, const np_visibility *vis,
-                            apr_time_t now, int skip, np_entry **out, int max)
+int np_content_visible_fast(np_entry *const *list, int n, const np_visibility *vis, apr_time_t now,
+                            int skip, np_entry **out, int max)
 {
     int i, seen = 0, got = 0;
     if (!vis_holds(vis, now))

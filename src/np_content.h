@@ -50,15 +50,15 @@ struct np_section {
     int nentries;
     np_entry **own; /* its own articles, in file name order */
     int nown;
-    apr_time_t mtime;    /* of the folder */
+    apr_time_t mtime;      /* of the folder */
     apr_time_t meta_mtime; /* of _section.xml, 0 when none */
-    apr_uint64_t digest; /* of its metadata and every entry in entries */
-    np_visibility vis;   /* of entries */
+    apr_uint64_t digest;   /* of its metadata and every entry in entries */
+    np_visibility vis;     /* of entries */
 };
 
 typedef struct {
-    const char *name; /* as first written */
-    const char *slug; /* URL form: lower case, spaces as '-' */
+    const char *name;   /* as first written */
+    const char *slug;   /* URL form: lower case, spaces as '-' */
     np_entry **entries; /* newest first */
     int nentries;
     apr_uint64_t digest; /* of its entries */
@@ -92,8 +92,8 @@ typedef struct np_snapshot {
     apr_hash_t *tags;     /* slug -> np_tag */
     np_entry **all;       /* every article, newest first (by published) */
     int nall;
-    apr_hash_t *by_path;       /* file path -> np_entry */
-    apr_hash_t *by_slug;       /* slug -> np_entry (the first in path order when not unique) */
+    apr_hash_t *by_path;        /* file path -> np_entry */
+    apr_hash_t *by_slug;        /* slug -> np_entry (the first in path order when not unique) */
     apr_array_header_t *errors; /* np_error_rec: files that could not be loaded */
     apr_hash_t *folders;        /* dir -> np_folder, every folder scanned */
     apr_array_header_t *files;  /* np_file_state: articles and section files */
@@ -150,8 +150,8 @@ apr_time_t np_content_next_change(np_entry *const *list, int n, apr_time_t now);
 /* The same two, for a list with precomputed visibility (vis may be NULL): when now lies in the
  * window vis describes, the count and the next change come from it, and only the entries up to
  * the page asked for are looked at. */
-int np_content_visible_fast(np_entry *const *list, int n, const np_visibility *vis,
-                            apr_time_t now, int skip, np_entry **out, int max);
+int np_content_visible_fast(np_entry *const *list, int n, const np_visibility *vis, apr_time_t now,
+                            int skip, np_entry **out, int max);
 apr_time_t np_content_next_change_fast(np_entry *const *list, int n, const np_visibility *vis,
                                        apr_time_t now);
 

@@ -162,8 +162,8 @@ static void add_sanitized(lint_ctx *c, const char *path, const np_sanitize_repor
     for (i = 0; i < list->nelts; i++) {
         r = APR_ARRAY_IDX(list, i, removal *);
         if (r->count)
-            add(c, path, r->line, r->col, NP_LINT_WARNING, "%s, and %d more time%s in this file", r->msg,
-                r->count, r->count == 1 ? "" : "s");
+            add(c, path, r->line, r->col, NP_LINT_WARNING, "%s, and %d more time%s in this file",
+                r->msg, r->count, r->count == 1 ? "" : "s");
         else
             add(c, path, r->line, r->col, NP_LINT_WARNING, "%s", r->msg);
     }

@@ -12,6 +12,7 @@ typedef struct np_logger {
 } np_logger;
 
 /* Safe with lg == NULL (logs nothing). */
-void np_log(const np_logger *lg, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void np_log(const np_logger *lg, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

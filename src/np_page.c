@@ -64,10 +64,10 @@ static void set_body(page_ctx *c, int status, const char *type, np_buf *b)
             if (c->v.req->shared) {
                 np_buf s;
                 np_buf_init(&s, e->len + 256);
-                np_buf_printf(&s, "NP1 %016" APR_UINT64_T_HEX_FMT " %" APR_TIME_T_FMT
-                                  " %" APR_TIME_T_FMT " %d %s\n",
-                              e->deps, e->valid_until, e->last_modified, e->stale,
-                              e->content_type);
+                np_buf_printf(&s,
+                              "NP1 %016" APR_UINT64_T_HEX_FMT " %" APR_TIME_T_FMT
+                              " %" APR_TIME_T_FMT " %d %s\n",
+                              e->deps, e->valid_until, e->last_modified, e->stale, e->content_type);
                 np_buf_append(&s, e->body, e->len);
                 if (!s.failed)
                     c->v.req->shared->put(c->v.req->shared->baton, c->key, c->klen, s.data, s.len,
@@ -98,11 +98,11 @@ static int from_cache(page_ctx *c)
         apr_uint64_t deps;
         apr_time_t until, lm;
         int stale;
-        if (c->v.req->shared->get(c->v.req->shared->baton, c->key, c->klen, &data, &len,
-                                  c->v.p) &&
+        if (c->v.req->shared->get(c->v.req->shared->baton, c->key, c->klen, &data, &len, c->v.p) &&
             (nl = memchr(data, '\n', len < 256 ? len : 256)) &&
-            sscanf(data, "NP1 %16" APR_UINT64_T_HEX_FMT " %" APR_TIME_T_FMT " %" APR_TIME_T_FMT
-                         " %d %63s",
+            sscanf(data,
+                   "NP1 %16" APR_UINT64_T_HEX_FMT " %" APR_TIME_T_FMT " %" APR_TIME_T_FMT
+                   " %d %63s",
                    &deps, &until, &lm, &stale, type) == 5 &&
             deps == c->deps && (!until || c->v.now < until)) {
             apr_size_t blen = len - (apr_size_t)(nl + 1 - data);
@@ -112,8 +112,8 @@ static int from_cache(page_ctx *c)
                 e->valid_until = until;
                 e->last_modified = lm;
                 e->stale = stale;
-                e->content_type = strncmp(type, "application/", 12) == 0 ? c->resp->content_type
-                                                                          : NULL;
+                e->content_type =
+                    strncmp(type, "application/", 12) == 0 ? c->resp->content_type : NULL;
                 apr_snprintf(e->etag, sizeof(e->etag), "\"%016" APR_UINT64_T_HEX_FMT "\"",
                              np_hash(NP_HASH_INIT, e->body, e->len));
                 state = "shared-hit";
@@ -149,8 +149,9 @@ static int render(page_ctx *c, int status, const char *name, const np_value *dat
 
     np_buf_init(&b, 32768);
     if (!t) {
-        np_log(c->log, NP_LOG_ERR, "template '%s' not found (neither in NewsPortalTemplates nor "
-                                   "in the default theme)",
+        np_log(c->log, NP_LOG_ERR,
+               "template '%s' not found (neither in NewsPortalTemplates nor "
+               "in the default theme)",
                name);
     } else if (np_tpl_render(set, t, data, &b, c->log, &err) != APR_SUCCESS) {
         np_log(c->log, NP_LOG_ERR, "%s", err.text);
@@ -177,8 +178,8 @@ static int not_found(page_ctx *c)
     c->resp->last_modified = 0;
     c->resp->expires_at = 0;
     root = np_view_page(&c->v, "error", lang, np_label(c->v.labels, lang, "not_found"),
-                        apr_pstrcat(c->v.p, c->v.req->mount, c->v.req->path, NULL), NULL, NULL,
-                        0, NULL);
+                        apr_pstrcat(c->v.p, c->v.req->mount, c->v.req->path, NULL), NULL, NULL, 0,
+                        NULL);
     err = np_value_map(c->v.p);
     np_map_int(c->v.p, err, "status", 404);
     np_map_str(c->v.p, err, "title", np_label(c->v.labels, lang, "not_found"));
@@ -282,9 +283,9 @@ static int serve_section(page_ctx *c, const np_route_match *m, const np_section 
     touch(c, sec->mtime);
     expires(c, sec->entries, sec->nentries, &sec->vis);
     url = np_view_section_url(&c->v, sec, page);
-    root = np_view_page(&c->v, home ? "home" : "section", lang,
-                        home ? c->v.conf->site_name : sec->title, url, sec->description, sec, 0,
-                        NULL);
+    root =
+        np_view_page(&c->v, home ? "home" : "section", lang,
+                     home ? c->v.conf->site_name : sec->title, url, sec->description, sec, 0, NULL);
     list = np_view_entries(&c->v, sl.items, sl.n, lang);
     np_map_set(p, root, "articles", list);
     np_map_set(p, root, "pagination",
@@ -357,8 +358,7 @@ static int serve_tag(page_ctx *c, const np_route_match *m)
     np_map_str(p, tm, "url", np_view_tag_url(&c->v, tag->name, 0));
     np_map_set(p, root, "tag", tm);
     np_map_set(p, root, "articles", np_view_entries(&c->v, sl.items, sl.n, lang));
-    np_map_set(p, root, "pagination",
-               np_view_pagination(&c->v, page, sl.pages, tag_page_url, tag));
+    np_map_set(p, root, "pagination", np_view_pagination(&c->v, page, sl.pages, tag_page_url, tag));
     return render(c, 200, tpl_name(m, "tag"), root);
 }
 
@@ -596,8 +596,8 @@ static void make_key(page_ctx *c)
     c->klen = strlen(c->key);
 }
 
-int np_page_serve(np_site *site, const np_site_conf *conf, const np_request *req,
-                  np_response *resp, apr_pool_t *p, const np_logger *log)
+int np_page_serve(np_site *site, const np_site_conf *conf, const np_request *req, np_response *resp,
+                  apr_pool_t *p, const np_logger *log)
 {
     page_ctx c;
     np_route_match m;

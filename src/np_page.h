@@ -20,9 +20,9 @@ typedef struct {
 } np_shared_tier;
 
 typedef struct {
-    const char *path;  /* below the mount point, percent-decoded, starting with "/" */
-    const char *mount; /* the Location prefix without trailing slash ("" for "/") */
-    const char *query; /* raw query string or NULL */
+    const char *path;   /* below the mount point, percent-decoded, starting with "/" */
+    const char *mount;  /* the Location prefix without trailing slash ("" for "/") */
+    const char *query;  /* raw query string or NULL */
     const char *origin; /* "http://host:port" for absolute URLs when no NewsPortalBaseURL */
     apr_time_t now;
     const np_shared_tier *shared; /* NULL: none */
@@ -43,7 +43,7 @@ typedef struct {
 
 /* Serves req. Always fills resp (an error page for 404/500); returns resp->status. The caller
  * releases resp->entry (np_cache_release) once the body is sent. */
-int np_page_serve(np_site *site, const np_site_conf *conf, const np_request *req,
-                  np_response *resp, apr_pool_t *p, const np_logger *log);
+int np_page_serve(np_site *site, const np_site_conf *conf, const np_request *req, np_response *resp,
+                  apr_pool_t *p, const np_logger *log);
 
 #endif

@@ -50,9 +50,9 @@ typedef struct np_theme {
     apr_pool_t *pool;
     volatile apr_uint32_t refs;
     np_tpl_set *set;
-    apr_uint64_t digest;        /* of every template's source */
-    apr_array_header_t *files;  /* np_file_state of NewsPortalTemplates files */
-    apr_hash_t *labels;         /* np_label_set from labels-LANG.txt files, or NULL */
+    apr_uint64_t digest;       /* of every template's source */
+    apr_array_header_t *files; /* np_file_state of NewsPortalTemplates files */
+    apr_hash_t *labels;        /* np_label_set from labels-LANG.txt files, or NULL */
     apr_time_t dir_mtime;
 } np_theme;
 
@@ -86,10 +86,10 @@ struct np_cache *np_site_body_cache(np_site *s);
 /* Figures for the status page. */
 typedef struct {
     int articles, sections, errors;
-    apr_time_t built;          /* when the current snapshot was built */
-    apr_interval_time_t took;  /* how long that took */
-    int refreshes;             /* snapshots built since start */
-    int reused, parsed;        /* in the last refresh */
+    apr_time_t built;                  /* when the current snapshot was built */
+    apr_interval_time_t took;          /* how long that took */
+    int refreshes;                     /* snapshots built since start */
+    int reused, parsed;                /* in the last refresh */
     apr_array_header_t *recent_errors; /* np_error_rec, copied to the caller's pool */
 } np_site_stats;
 void np_site_get_stats(np_site *s, apr_pool_t *p, np_site_stats *out);

@@ -162,7 +162,8 @@ np_value *np_view_page(const np_view *v, const char *kind, const char *lang, con
     if (strcmp(kind, "home") != 0)
         np_list_push(p, crumbs, link_value(v, home_title, home_url));
     for (i = n - 1; i >= 0; i--)
-        np_list_push(p, crumbs, link_value(v, chain[i]->title, np_view_section_url(v, chain[i], 0)));
+        np_list_push(p, crumbs,
+                     link_value(v, chain[i]->title, np_view_section_url(v, chain[i], 0)));
     for (i = 0; i < crumbs->u.list.n; i++) {
         np_map_bool(p, crumbs->u.list.items[i], "first", i == 0);
         np_map_bool(p, crumbs->u.list.items[i], "last", i == crumbs->u.list.n - 1);
@@ -271,8 +272,7 @@ static np_value *image_value(const np_view *v, const np_image *im)
     np_map_str(v->p, m, "src", im->src);
     if (im->src)
         np_map_str(v->p, m, "absolute_src",
-                   im->src[0] == '/' && im->src[1] != '/' ? np_view_absolute(v, im->src)
-                                                          : im->src);
+                   im->src[0] == '/' && im->src[1] != '/' ? np_view_absolute(v, im->src) : im->src);
     np_map_str(v->p, m, "alt", im->alt ? im->alt : "");
     np_map_str(v->p, m, "caption", im->caption);
     np_map_str(v->p, m, "credit", im->credit);
@@ -325,8 +325,7 @@ np_value *np_view_entries(const np_view *v, np_entry *const *list, int n, const 
     return l;
 }
 
-static const char *share_url(const np_view *v, const char *name, const char *url,
-                             const char *title)
+static const char *share_url(const np_view *v, const char *name, const char *url, const char *title)
 {
     np_buf b;
     np_buf_init(&b, 256);
@@ -376,8 +375,7 @@ static const char *qr_for(const np_view *v, const char *url)
     return svg;
 }
 
-static np_value *share_value(const np_view *v, const char *url, const char *title,
-                             const char *lang)
+static np_value *share_value(const np_view *v, const char *url, const char *title, const char *lang)
 {
     np_value *list = np_value_list(v->p);
     int i;

@@ -135,8 +135,8 @@ int main(int argc, char **argv)
     ns_small = page_ns(ss, &cs, "/s03/", 300);
     home_big = page_ns(sb, &cb, "/", 100);
     home_small = page_ns(ss, &cs, "/", 100);
-    printf("section page, uncached: %.0f ns with %d articles, %.0f ns with 100: %.2fx\n", ns_big,
-           n, ns_small, ns_big / ns_small);
+    printf("section page, uncached: %.0f ns with %d articles, %.0f ns with 100: %.2fx\n", ns_big, n,
+           ns_small, ns_big / ns_small);
     printf("home page, uncached: %.0f ns with %d articles, %.0f ns with 100: %.2fx\n", home_big, n,
            home_small, home_big / home_small);
 
