@@ -83,19 +83,6 @@ sub refused {
     site_ok($what);
 }
 
-# Children of the test server's parent (ServerLimit 1: one).
-sub child_pids {
-    open my $fh, '<', "$logs/httpd.pid" or return;
-    chomp(my $parent = <$fh> // '');
-    my @kids;
-    for my $status (glob '/proc/[0-9]*/status') {
-        open my $s, '<', $status or next;
-        local $/;
-        my $text = <$s> // '';
-        push @kids, $status =~ m{^/proc/(\d+)/} if $text =~ /^PPid:\s+\Q$parent\E$/m;
-    }
-    return @kids;
-}
 
 sub untraced_threads {
     my ($pid) = @_;

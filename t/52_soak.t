@@ -36,18 +36,6 @@ sub article {
          . qq{<body><p>$title body.</p><p>More text for $title.</p></body></article>\n};
 }
 
-sub child_pids {
-    open my $fh, '<', "$logs/httpd.pid" or return;
-    chomp(my $parent = <$fh> // '');
-    my @kids;
-    for my $status (glob '/proc/[0-9]*/status') {
-        open my $s, '<', $status or next;
-        local $/;
-        my $text = <$s> // '';
-        push @kids, $status =~ m{^/proc/(\d+)/} if $text =~ /^PPid:\s+\Q$parent\E$/m;
-    }
-    return @kids;
-}
 
 sub rss_kb {
     my ($pid) = @_;

@@ -6,7 +6,8 @@ use Exporter 'import';
 use Apache::Test ();
 use Apache::TestRequest ();
 
-our @EXPORT = qw(breadcrumb error_log_since error_log_size write_file live_dir no_redirects);
+our @EXPORT = qw(breadcrumb error_log_since error_log_size write_file live_dir no_redirects
+                 child_pids);
 
 sub no_redirects {
     Apache::TestRequest::user_agent(reset => 1, requests_redirectable => 0);
@@ -43,6 +44,21 @@ sub error_log_since {
     local $/;
     my $text = <$fh>;
     return defined $text ? $text : '';
+}
+
+# Pids of the test server's children (ServerLimit 1: one, but two during a graceful restart).
+sub child_pids {
+    my $logs = Apache::Test::vars('t_logs');
+    open my $fh, '<', "$logs/httpd.pid" or return;
+    chomp(my $parent = <$fh> // '');
+    my @kids;
+    for my $status (glob '/proc/[0-9]*/status') {
+        open my $s, '<', $status or next;
+        local $/;
+        my $text = <$s> // '';
+        push @kids, $status =~ m{^/proc/(\d+)/} if $text =~ /^PPid:\s+\Q$parent\E$/m;
+    }
+    return @kids;
 }
 
 sub live_dir { return Apache::Test::vars('serverroot') . '/live' }
