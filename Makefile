@@ -111,11 +111,12 @@ apache-test: $(MODULE)
 test: deps
 	$(MAKE) all
 	$(MAKE) unit
-	$(MAKE) test-asan
+	$(MAKE) test-asan-unit
 	$(MAKE) fuzz-regress
 	$(MAKE) lint-check
 	$(MAKE) browser-deps
 	$(MAKE) apache-test
+	$(MAKE) test-asan-httpd
 
 test-clang: deps
 	$(MAKE) BUILD=build-clang CC=clang all

@@ -605,8 +605,9 @@ static int np_handler(request_rec *r)
         }
         apr_table_setn(r->headers_out, "Cache-Control",
                        apr_psprintf(r->pool, "max-age=%" APR_INT64_T_FMT, max_age));
+        /* A copy: the entry holding resp.etag may be freed before the headers go out. */
         if (resp.etag)
-            apr_table_setn(r->headers_out, "ETag", resp.etag);
+            apr_table_set(r->headers_out, "ETag", resp.etag);
         if (resp.last_modified) {
             ap_update_mtime(r, resp.last_modified);
             ap_set_last_modified(r);

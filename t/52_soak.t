@@ -197,7 +197,12 @@ for my $pid (sort { $rss{$a}[0][0] <=> $rss{$b}[0][0] } keys %rss) {
 }
 diag join "\n", 'RSS per child:', @report;
 ok keys(%rss) >= 1, 'RSS sampled for ' . keys(%rss) . ' children';
-cmp_ok $worst, '<', 10 * 1024, "child RSS flat after warm-up (worst growth $worst kB)";
+SKIP: {
+    # ASan holds freed memory in its quarantine, so RSS grows by design; the plain run judges it.
+    skip "RSS is not judged with the ASan module (its quarantine keeps freed memory); worst growth $worst kB", 1
+        if $ENV{NP_SANITIZER_LOGS};
+    cmp_ok $worst, '<', 10 * 1024, "child RSS flat after warm-up (worst growth $worst kB)";
+}
 
 # ---- the error log ----
 

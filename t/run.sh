@@ -47,6 +47,25 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
     sleep 0.2
 done
 
+# NP_SANITIZER_LOGS=DIR: the module is an ASan/UBSan build. httpd itself is not, so it runs
+# through a wrapper that preloads the ASan runtime (it must come first) and sends every report
+# to DIR; the caller fails the run when DIR has any. Leak checking is off: httpd leaves its
+# pools to the exit, and per-request leaks are the soak test's job.
+httpd="$(apxs -q SBINDIR)/$(apxs -q TARGET)"
+if [ -n "$NP_SANITIZER_LOGS" ]; then
+    mkdir -p "$NP_SANITIZER_LOGS" && chmod 1777 "$NP_SANITIZER_LOGS"
+    wrapper="$build/httpd-sanitized"
+    cat > "$wrapper" <<EOF
+#!/bin/sh
+export LD_PRELOAD="$(${CC:-gcc} -print-file-name=libasan.so)"
+export ASAN_OPTIONS="detect_leaks=0:log_path=$NP_SANITIZER_LOGS/asan:log_exe_name=1"
+export UBSAN_OPTIONS="print_stacktrace=1:log_path=$NP_SANITIZER_LOGS/ubsan:log_exe_name=1"
+exec "$httpd" "\$@"
+EOF
+    chmod 755 "$wrapper"
+    httpd="$wrapper"
+fi
+
 cd "$top/t"
-perl TEST.PL -apxs /usr/bin/apxs -httpd_conf "$conf" -clean >/dev/null 2>&1 || true
-perl TEST.PL -apxs /usr/bin/apxs -httpd_conf "$conf" "$@"
+perl TEST.PL -apxs /usr/bin/apxs -httpd "$httpd" -httpd_conf "$conf" -clean >/dev/null 2>&1 || true
+perl TEST.PL -apxs /usr/bin/apxs -httpd "$httpd" -httpd_conf "$conf" "$@"
