@@ -50,7 +50,7 @@ else
 fi
 
 rm -rf "$out"
-mkdir -p "$out/htdocs"
+mkdir -p "$out/htdocs" "$out/docroot"
 # httpd loads a copy: rebuilding build/mod_newsportal.so in place while the server runs crashes
 # its children (SIGBUS/SIGSEGV), and a make elsewhere in the tree may do that meanwhile.
 cp "$top/build/mod_newsportal.so" "$out/mod_newsportal.so"
@@ -111,6 +111,11 @@ KeepAliveTimeout 30
 # written on, which would flatter both ratios.
 EnableMMAP Off
 EnableSendfile On
+# As Debian's apache2.conf has it: no .htaccess lookups, which would otherwise cost every request
+# here an open() per folder of its path.
+<Directory />
+    AllowOverride None
+</Directory>
 
 <VirtualHost 127.0.0.1:$port>
     ServerName static.bench
@@ -125,10 +130,15 @@ EnableSendfile On
 <Directory "$content">
     Require all granted
 </Directory>
+# The module's vhosts have a document root of their own, as a site would: httpd maps every URL
+# to a file name under it before any handler runs, and walks the folders that exist on the way.
+<Directory "$out/docroot">
+    Require all granted
+</Directory>
 
 <VirtualHost 127.0.0.1:$port>
     ServerName cached.bench
-    DocumentRoot "$content"
+    DocumentRoot "$out/docroot"
     <Location />
         SetHandler newsportal
         NewsPortalContent "$content"
@@ -141,7 +151,7 @@ EnableSendfile On
 
 <VirtualHost 127.0.0.1:$port>
     ServerName live.bench
-    DocumentRoot "$content"
+    DocumentRoot "$out/docroot"
     <Location />
         SetHandler newsportal
         NewsPortalContent "$content"

@@ -57,7 +57,7 @@ static int buf_reserve(np_buf *b, apr_size_t extra)
     return 1;
 }
 
-void np_buf_append(np_buf *b, const char *s, apr_size_t n)
+void np_buf_append_grow(np_buf *b, const char *s, apr_size_t n)
 {
     if (n == 0 || !buf_reserve(b, n))
         return;
@@ -102,8 +102,9 @@ const char *np_buf_cstr(np_buf *b)
 
 char *np_buf_detach(np_buf *b, apr_size_t *len)
 {
-    char *d = b->data;
+    char *d;
     np_buf_cstr(b);
+    d = b->data;
     if (len)
         *len = b->len;
     b->data = NULL;
@@ -111,10 +112,12 @@ char *np_buf_detach(np_buf *b, apr_size_t *len)
     return d;
 }
 
-/* Appends s with each byte for which repl() gives a replacement substituted. */
+/* Appends s with each byte for which repl() gives a replacement substituted. Inlined into each
+ * escaper, so that repl() is too: it runs once per byte of every page. */
 typedef const char *(*esc_fn)(unsigned char c, char tmp[8]);
 
-static void buf_escape(np_buf *b, const char *s, apr_size_t n, esc_fn repl)
+static inline __attribute__((always_inline)) void buf_escape(np_buf *b, const char *s, apr_size_t n,
+                                                             esc_fn repl)
 {
     apr_size_t i, run = 0;
     char tmp[8];

@@ -8,6 +8,8 @@
 #include <apr_pools.h>
 #include <apr_time.h>
 
+#include "np_buf.h"
+
 typedef struct np_cache np_cache;
 typedef struct np_cache_entry np_cache_entry;
 
@@ -33,9 +35,18 @@ void np_cache_destroy(np_cache *c);
 /* A new entry with one reference, holding a copy of key and room for len body bytes. NULL when
  * memory is short. */
 np_cache_entry *np_cache_entry_make(const char *key, apr_size_t klen, apr_size_t len);
+/* Rendering straight into an entry, so that the page is not copied: np_cache_entry_buf_init
+ * starts b with room for the entry's header, np_cache_entry_buf_reset empties it back to that,
+ * and np_cache_entry_from_buf turns b, with everything appended since as the body, into an entry
+ * with one reference (b is left empty). NULL, b freed, when memory ran short. */
+void np_cache_entry_buf_init(np_buf *b, apr_size_t hint);
+void np_cache_entry_buf_reset(np_buf *b);
+np_cache_entry *np_cache_entry_from_buf(np_buf *b, const char *key, apr_size_t klen);
 void np_cache_retain(np_cache_entry *e);
 /* Drops a reference; the last one frees the block. */
 void np_cache_release(np_cache_entry *e);
+/* Drops the reference when pool p is cleared. */
+void np_cache_release_with(np_cache_entry *e, apr_pool_t *p);
 /* The entry whose body starts at body (for bucket free functions). */
 np_cache_entry *np_cache_entry_of(const char *body);
 

@@ -2,9 +2,11 @@
  * the snapshot, the article file of an article page, and nothing else. */
 #include "np_page.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <apr_file_info.h>
 #include <apr_strings.h>
 #include <apr_time.h>
@@ -28,21 +30,19 @@ typedef struct {
     int stale;
 } page_ctx;
 
+/* b was started with np_cache_entry_buf_init: the page becomes the entry without a copy. */
 static void set_body(page_ctx *c, int status, const char *type, np_buf *b)
 {
     np_response *r = c->resp;
-    np_cache_entry *e = np_cache_entry_make(c->key, c->klen, b->len);
+    np_cache_entry *e = np_cache_entry_from_buf(b, c->key, c->klen);
     char *tag;
     if (!e) {
-        np_buf_free(b);
         r->status = 500;
         r->content_type = "text/plain";
         r->body = "";
         r->len = 0;
         return;
     }
-    memcpy(e->body, b->data ? b->data : "", b->len);
-    np_buf_free(b);
     e->deps = c->deps;
     e->valid_until = r->expires_at;
     e->last_modified = r->last_modified;
@@ -147,7 +147,7 @@ static int render(page_ctx *c, int status, const char *name, const np_value *dat
     np_tpl_error err;
     np_buf b;
 
-    np_buf_init(&b, 32768);
+    np_cache_entry_buf_init(&b, 32768);
     if (!t) {
         np_log(c->log, NP_LOG_ERR,
                "template '%s' not found (neither in NewsPortalTemplates nor "
@@ -161,8 +161,7 @@ static int render(page_ctx *c, int status, const char *name, const np_value *dat
         set_body(c, status, "text/html; charset=utf-8", &b);
         return status;
     }
-    b.len = 0;
-    b.failed = 0;
+    np_cache_entry_buf_reset(&b);
     np_buf_puts(&b, "<!doctype html><meta charset=\"utf-8\"><title>500 Internal Server Error"
                     "</title><h1>Internal Server Error</h1>\n");
     c->deps = 0;
@@ -381,13 +380,47 @@ static void neighbours(page_ctx *c, const np_entry *e, const np_entry **older,
         }
 }
 
-/* Does path, its symlinks resolved, lead outside the content folder? (A missing file does not:
- * opening it reports that.) */
+/* Is path, its symlinks resolved, inside the content folder? (A missing file is: opening it
+ * reports that.) Most paths have no symlink below the folder, which one lstat per component
+ * shows; realpath, a readlink per component of the whole path, is kept for the others. */
 static int inside_content(const page_ctx *c, const char *path)
 {
-    char *real = realpath(path, NULL), *root = real ? realpath(c->v.conf->content_dir, NULL) : NULL;
-    size_t n = root ? strlen(root) : 0;
-    int ok = !real || (root && strncmp(real, root, n) == 0 && (real[n] == '/' || real[n] == '\0'));
+    const char *dir = c->v.conf->content_dir;
+    size_t dn = strlen(dir), len = strlen(path);
+    char *real, *root;
+    int ok;
+
+    while (dn > 1 && dir[dn - 1] == '/')
+        dn--;
+    if (strncmp(path, dir, dn) == 0 && path[dn] == '/' && len < PATH_MAX &&
+        !strstr(path + dn, "/.") && !strstr(path + dn, "//")) {
+        char buf[PATH_MAX];
+        char *s;
+        int link = 0;
+        memcpy(buf, path, len + 1);
+        for (s = buf + dn + 1;;) {
+            char *slash = strchr(s, '/');
+            struct stat st;
+            if (slash)
+                *slash = '\0';
+            if (lstat(buf, &st) != 0)
+                return 1;
+            if (S_ISLNK(st.st_mode)) {
+                link = 1;
+                break;
+            }
+            if (!slash)
+                break;
+            *slash = '/';
+            s = slash + 1;
+        }
+        if (!link)
+            return 1;
+    }
+    real = realpath(path, NULL);
+    root = real ? realpath(dir, NULL) : NULL;
+    dn = root ? strlen(root) : 0;
+    ok = !real || (root && strncmp(real, root, dn) == 0 && (real[dn] == '/' || real[dn] == '\0'));
     free(real);
     free(root);
     return ok;
@@ -408,9 +441,9 @@ static int changed_since_scan(const np_entry *e, apr_pool_t *p)
 /* a with the body in cache entry be, which is released. */
 static np_article *with_body(page_ctx *c, np_article *a, np_cache_entry *be)
 {
-    a->body_html = apr_pstrmemdup(c->v.p, be->body, be->len);
+    a->body_html = be->body; /* used in place, released with the request */
     a->body_len = be->len;
-    np_cache_release(be);
+    np_cache_release_with(be, c->v.p);
     return a;
 }
 
@@ -468,11 +501,17 @@ static np_article *load_body(page_ctx *c, const np_entry *e)
     }
     a->body_html = full->body_html;
     a->body_len = full->body_len;
-    if (bodies && (be = np_cache_entry_make(path, plen, full->body_len))) {
-        memcpy(be->body, full->body_html, full->body_len);
-        be->deps = e->digest;
-        np_cache_put(bodies, be);
-        np_cache_release(be);
+    if (bodies) {
+        /* Kept as the last good version; with the page cache off, once per version. */
+        np_cache_entry *old = c->cache ? NULL : np_cache_get(bodies, path, plen);
+        if ((!old || old->deps != e->digest) &&
+            (be = np_cache_entry_make(path, plen, full->body_len))) {
+            memcpy(be->body, full->body_html, full->body_len);
+            be->deps = e->digest;
+            np_cache_put(bodies, be);
+            np_cache_release(be);
+        }
+        np_cache_release(old);
     }
     return a;
 }
@@ -542,7 +581,7 @@ static int serve_feed(page_ctx *c, const np_route_match *m)
     c->deps = np_hash_u64(deps_base(c, m->kind, m->v.page), scope);
     if (from_cache(c))
         return 200;
-    np_buf_init(&b, 65536);
+    np_cache_entry_buf_init(&b, 65536);
     memset(&meta, 0, sizeof(meta));
     rc = np_feed_render(&c->v, &rq, &b, &meta, c->log);
     if (rc != NP_FEED_OK) {

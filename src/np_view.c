@@ -361,10 +361,9 @@ static const char *qr_for(const np_view *v, const char *url)
     apr_size_t klen = strlen(key);
     np_cache_entry *e = c ? np_cache_get(c, key, klen) : NULL;
     const char *svg;
-    if (e) {
-        svg = apr_pstrmemdup(v->p, e->body, e->len);
-        np_cache_release(e);
-        return svg;
+    if (e) { /* used in place, released with the request */
+        np_cache_release_with(e, v->p);
+        return e->body;
     }
     svg = np_qr_svg(v->p, url);
     if (svg && c && (e = np_cache_entry_make(key, klen, strlen(svg)))) {

@@ -4,6 +4,7 @@
 #include "np_xml.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include <apr_strings.h>
 #include <libxml/parser.h>
 #include <libxml/SAX2.h>
+#include <libxml/dict.h>
 
 /* Never NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE or HUGE. */
 #define NP_XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_COMPACT)
@@ -206,9 +208,53 @@ static void sax_error(void *ctx, xmlErrorPtr e)
         st->error = msg;
 }
 
-static apr_status_t doc_cleanup(void *doc)
+/* Parser contexts are kept for reuse: making one (its dictionary, stacks and buffers) costs
+ * more allocations than a small article's nodes. A context belongs to one parse at a time, until
+ * its document is freed, since the document's names live in the context's dictionary. */
+#define CTXT_KEEP 64       /* contexts kept at most */
+#define CTXT_DICT_MAX 4096 /* a dictionary grown past this many names is not reused */
+
+static pthread_mutex_t ctxt_lock = PTHREAD_MUTEX_INITIALIZER;
+static xmlParserCtxtPtr ctxt_free[CTXT_KEEP];
+static int ctxt_nfree;
+
+static xmlParserCtxtPtr ctxt_take(void)
 {
-    xmlFreeDoc(doc);
+    xmlParserCtxtPtr ctxt = NULL;
+    pthread_mutex_lock(&ctxt_lock);
+    if (ctxt_nfree > 0)
+        ctxt = ctxt_free[--ctxt_nfree];
+    pthread_mutex_unlock(&ctxt_lock);
+    return ctxt ? ctxt : xmlNewParserCtxt();
+}
+
+static void ctxt_give(xmlParserCtxtPtr ctxt)
+{
+    if (!ctxt)
+        return;
+    ctxt->_private = NULL;
+    if (ctxt->dict && xmlDictSize(ctxt->dict) <= CTXT_DICT_MAX) {
+        pthread_mutex_lock(&ctxt_lock);
+        if (ctxt_nfree < CTXT_KEEP) {
+            ctxt_free[ctxt_nfree++] = ctxt;
+            ctxt = NULL;
+        }
+        pthread_mutex_unlock(&ctxt_lock);
+    }
+    if (ctxt)
+        xmlFreeParserCtxt(ctxt);
+}
+
+typedef struct {
+    xmlDocPtr doc;
+    xmlParserCtxtPtr ctxt;
+} parsed;
+
+static apr_status_t doc_cleanup(void *data)
+{
+    parsed *d = data;
+    xmlFreeDoc(d->doc);
+    ctxt_give(d->ctxt);
     return APR_SUCCESS;
 }
 
@@ -218,13 +264,14 @@ xmlDoc *np_xml_parse_memory(apr_pool_t *p, const char *name, const char *data, a
     parse_state st = {p, name, NULL, NULL, NULL};
     xmlParserCtxtPtr ctxt;
     xmlDocPtr doc;
+    parsed *d;
 
     *err = NULL;
     if (len > INT_MAX) {
         *err = apr_psprintf(p, "%s:0:0: file too large to parse", name);
         return NULL;
     }
-    ctxt = xmlNewParserCtxt();
+    ctxt = ctxt_take();
     if (!ctxt) {
         *err = apr_psprintf(p, "%s:0:0: out of memory creating an XML parser", name);
         return NULL;
@@ -240,7 +287,6 @@ xmlDoc *np_xml_parse_memory(apr_pool_t *p, const char *name, const char *data, a
     ctxt->sax->getParameterEntity = sax_get_parameter_entity;
 
     doc = xmlCtxtReadMemory(ctxt, data, (int)len, name, NULL, NP_XML_OPTIONS);
-    xmlFreeParserCtxt(ctxt);
     if (!doc || st.refused) {
         *err = st.refused ? st.refused
                : st.fatal ? st.fatal
@@ -248,9 +294,13 @@ xmlDoc *np_xml_parse_memory(apr_pool_t *p, const char *name, const char *data, a
                           : apr_psprintf(p, "%s:0:0: not well-formed XML", name);
         if (doc)
             xmlFreeDoc(doc);
+        xmlFreeParserCtxt(ctxt); /* not reused after a failure */
         return NULL;
     }
-    apr_pool_cleanup_register(p, doc, doc_cleanup, apr_pool_cleanup_null);
+    d = apr_palloc(p, sizeof(*d));
+    d->doc = doc;
+    d->ctxt = ctxt;
+    apr_pool_cleanup_register(p, d, doc_cleanup, apr_pool_cleanup_null);
     return doc;
 }
 

@@ -1,6 +1,7 @@
-/* Safe XML parsing with libxml2: one parser context per call, no network, no DTD loading, no
- * entity declarations, no XInclude, libxml2's default limits. It must never read anything but
- * the file it is given, and never change libxml2's global state after np_xml_init(). */
+/* Safe XML parsing with libxml2: a parser context of our own per parse (kept for reuse), no
+ * network, no DTD loading, no entity declarations, no XInclude, libxml2's default limits. It must
+ * never read anything but the file it is given, and never change libxml2's global state after
+ * np_xml_init(). */
 #ifndef NP_XML_H
 #define NP_XML_H
 

@@ -17,7 +17,7 @@ use POSIX qw(strftime);
 use Time::HiRes qw(time sleep);
 use NPTest;
 
-plan tests => 175, need_module('newsportal');
+plan tests => 177, need_module('newsportal');
 Apache::TestRequest::user_agent(reset => 1, requests_redirectable => 0, timeout => 60);
 
 my $live = live_dir();
@@ -353,6 +353,32 @@ system 'rm', '-rf', "$live/hostile-x";
     my $r = get('/live/hostile/swap.html');
     ok $r->code == 404 && $r->content !~ /\Q$marker\E-SWAP/, 're-pointed outside after the scan: still refused (' . $r->code . ')';
     unlink "$dir/swap.xml", "$live/hostile-ok/swap.xml";
+}
+
+# The same for a folder: a section that is a symlink to a folder inside the tree, re-pointed to
+# a look-alike folder outside. Every folder on the article's path is checked when it is read.
+{
+    my $inside = article('Folder swap', '<p>Inside folder text.</p>');
+    my $out = article('Folder swap', "<p>$marker-DIRSWAP</p>");
+    my $pad = length($inside) - length($out);
+    $pad > 0 ? ($out .= ' ' x $pad) : ($inside .= ' ' x -$pad);
+    mkdir "$live/hostile-ok/fold";
+    mkdir "$outside/fold";
+    put("$live/hostile-ok/fold/story.xml", $inside);
+    put("$outside/fold/story.xml", $out);
+    symlink '../hostile-ok/fold', "$dir/fold";
+    my $t = int(time) - 100;
+    utime $t, $t, "$live/hostile-ok/fold/story.xml", "$outside/fold/story.xml",
+          "$live/hostile-ok/fold", "$outside/fold", $dir;
+    like get('/live/hostile/fold/')->content, qr/Folder swap/, 'a folder symlinked inside the tree is scanned';
+    symlink "$outside/fold", "$dir/fold.new";
+    rename "$dir/fold.new", "$dir/fold";
+    utime $t, $t, $dir;
+    my $r = get('/live/hostile/fold/story.html');
+    ok $r->code == 404 && $r->content !~ /\Q$marker\E-DIRSWAP/,
+       'a folder re-pointed outside after the scan: still refused (' . $r->code . ')';
+    unlink "$dir/fold";
+    system 'rm', '-rf', "$live/hostile-ok/fold", "$outside/fold";
 }
 
 # ---- a FIFO, and a symlink to it: skipped, never opened (an open would wait for a writer) ----

@@ -496,6 +496,32 @@ static void *parse_many(void *v)
     return NULL;
 }
 
+/* Parser contexts are reused: a refused or broken document in between, and more documents alive
+ * at once than contexts are kept, change nothing in what the next parse gives. */
+static void test_context_reuse(void **state)
+{
+    apr_pool_t *p;
+    int i;
+    apr_pool_create(&p, NULL);
+    for (i = 0; i < 150; i++) {
+        const char *err = NULL;
+        const char *evil = "<!DOCTYPE r [<!ENTITY e 'x'>]><r>&e;</r>";
+        const char *good = "<r>\n  <a>text</a>\n</r>";
+        xmlDoc *doc;
+        long line, col;
+        assert_null(np_xml_parse_memory(p, "evil.xml", evil, strlen(evil), &err));
+        assert_non_null(strstr(err, "entity declarations are not allowed"));
+        assert_null(np_xml_parse_memory(p, "bad.xml", "<r><a></r>", 10, &err));
+        assert_non_null(strstr(err, "bad.xml:1:"));
+        doc = np_xml_parse_memory(p, "good.xml", good, strlen(good), &err);
+        assert_non_null(doc);
+        np_xml_pos(np_xml_child(xmlDocGetRootElement(doc), "a"), &line, &col);
+        assert_int_equal(line, 2);
+        assert_int_equal(col, 3);
+    }
+    apr_pool_destroy(p); /* 150 documents freed, their contexts kept or freed */
+}
+
 static void test_threads(void **state)
 {
     pthread_t th[8];
@@ -526,6 +552,7 @@ int main(void)
         np_pool_test(test_entity_declarations),
         np_pool_test(test_hostile_sample),
         np_pool_test(test_external_dtd_not_loaded),
+        cmocka_unit_test(test_context_reuse),
         cmocka_unit_test(test_threads),
     };
     return np_test_run_pooled(tests);
