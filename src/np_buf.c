@@ -10,6 +10,7 @@ void np_buf_init(np_buf *b, apr_size_t hint)
 {
     b->len = 0;
     b->failed = 0;
+    b->pool = NULL;
     b->cap = hint ? hint : 256;
     b->data = malloc(b->cap);
     if (!b->data) {
@@ -18,9 +19,19 @@ void np_buf_init(np_buf *b, apr_size_t hint)
     }
 }
 
+void np_buf_init_pool(np_buf *b, apr_pool_t *p, apr_size_t hint)
+{
+    b->len = 0;
+    b->failed = 0;
+    b->pool = p;
+    b->cap = hint ? hint : 256;
+    b->data = apr_palloc(p, b->cap);
+}
+
 void np_buf_free(np_buf *b)
 {
-    free(b->data);
+    if (!b->pool)
+        free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
 }
@@ -47,7 +58,13 @@ static int buf_reserve(np_buf *b, apr_size_t extra)
     cap = b->cap ? b->cap : 256;
     while (cap < need)
         cap *= 2;
-    d = realloc(b->data, cap);
+    if (b->pool) {
+        d = apr_palloc(b->pool, cap);
+        if (d && b->len)
+            memcpy(d, b->data, b->len);
+    } else {
+        d = realloc(b->data, cap);
+    }
     if (!d) {
         b->failed = 1;
         return 0;

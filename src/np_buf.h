@@ -10,10 +10,14 @@
 typedef struct {
     char *data;
     apr_size_t len, cap;
-    int failed; /* an allocation failed: contents are truncated */
+    int failed;       /* an allocation failed: contents are truncated */
+    apr_pool_t *pool; /* np_buf_init_pool: memory from this pool, never freed by the buffer */
 } np_buf;
 
 void np_buf_init(np_buf *b, apr_size_t hint);
+/* A buffer for a short string that ends up in pool p anyway: no malloc, no copy at the end.
+ * np_buf_free forgets it; np_buf_detach is for heap buffers only. */
+void np_buf_init_pool(np_buf *b, apr_pool_t *p, apr_size_t hint);
 void np_buf_free(np_buf *b);
 /* Frees the buffer's memory when pool p is cleared. */
 void np_buf_free_with(np_buf *b, apr_pool_t *p);

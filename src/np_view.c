@@ -99,12 +99,10 @@ static void json_kv(np_buf *b, const char *key, const char *val, int comma)
     json_str(b, val);
 }
 
-/* Copies a finished buffer into the pool and frees it. */
+/* The string of a finished pool buffer (np_buf_init_pool). */
 static const char *buf_to_pool(apr_pool_t *p, np_buf *b)
 {
-    const char *s = apr_pstrmemdup(p, b->data ? b->data : "", b->len);
-    np_buf_free(b);
-    return s;
+    return b->failed ? "" : np_buf_cstr(b);
 }
 
 np_value *np_view_page(const np_view *v, const char *kind, const char *lang, const char *title,
@@ -173,7 +171,7 @@ np_value *np_view_page(const np_view *v, const char *kind, const char *lang, con
     np_map_set(p, root, "breadcrumb_current", cur);
 
     /* BreadcrumbList matching the visible breadcrumb, the current page last. */
-    np_buf_init(&ld, 1024);
+    np_buf_init_pool(&ld, p, 1024);
     np_buf_puts(&ld, "{\"@context\":\"https://schema.org\",\"@graph\":[{\"@type\":"
                      "\"BreadcrumbList\",\"itemListElement\":[");
     for (i = 0; i < crumbs->u.list.n; i++) {
@@ -208,7 +206,7 @@ static const char *display_date(const np_view *v, apr_time_t t, const char *lang
     if (!fmt || !v->labels)
         return np_date_display(v->p, t, v->conf->tz, lang);
     np_date_split(t, v->conf->tz, &f);
-    np_buf_init(&b, 64);
+    np_buf_init_pool(&b, v->p, 64);
     for (c = fmt; *c; c++) {
         if (*c != '%' || !c[1]) {
             np_buf_putc(&b, *c);
@@ -328,7 +326,7 @@ np_value *np_view_entries(const np_view *v, np_entry *const *list, int n, const 
 static const char *share_url(const np_view *v, const char *name, const char *url, const char *title)
 {
     np_buf b;
-    np_buf_init(&b, 256);
+    np_buf_init_pool(&b, v->p, 256);
     if (strcmp(name, "weibo") == 0)
         np_buf_puts(&b, "https://service.weibo.com/share/share.php?url=");
     else if (strcmp(name, "x") == 0)
@@ -491,7 +489,7 @@ const char *np_view_article_jsonld(const np_view *v, const np_entry *e, const np
     np_buf b;
     const char *url = np_view_absolute(v, np_view_article_url(v, e));
     int i;
-    np_buf_init(&b, 1024);
+    np_buf_init_pool(&b, v->p, 1024);
     np_buf_puts(&b, "{\"@type\":\"NewsArticle\"");
     json_kv(&b, "headline", a->title, 1);
     json_kv(&b, "description", a->summary, 1);
