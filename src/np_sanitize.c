@@ -347,7 +347,7 @@ const char *np_sanitize_text(apr_pool_t *p, const xmlNode *node)
 
     if (!node)
         return "";
-    np_buf_init_pool(&b, p, 256);
+    np_buf_init(&b, 256); /* not from p: the scan calls this with the snapshot's pool */
     if (node->type == XML_ELEMENT_NODE)
         text_walk(&b, node->children, node->ns ? node->ns->href : NULL);
     else if ((node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) && node->content)
