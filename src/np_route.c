@@ -2,6 +2,7 @@
  * links from the same table. Everything that reaches a file name later (sections, slugs)
  * is checked here against the content tree's name alphabet, so no path can escape it. */
 #include "np_route.h"
+#include "np_buf.h"
 #include "np_date.h"
 
 #include <string.h>
@@ -506,50 +507,59 @@ int np_routes_match(const np_routes *r, const char *path, np_route_match *m, apr
     return 0;
 }
 
-static const char *route_url(const route *rt, const np_route_params *v, apr_pool_t *p)
+/* prefix (a mount point) and the route's path, written once into the pool. */
+static const char *route_url(const route *rt, const np_route_params *v, const char *prefix,
+                             apr_pool_t *p)
 {
-    apr_array_header_t *parts = apr_array_make(p, rt->nsegs * 4 + 1, sizeof(const char *));
+    np_buf b;
+    char num[16];
     int i;
+    np_buf_init_pool(&b, p, 128);
+    np_buf_puts(&b, prefix);
     for (i = 0; i < rt->nsegs; i++) {
         const rseg *g = &rt->segs[i];
-        const char *val = NULL;
-        *(const char **)apr_array_push(parts) = "/";
-        *(const char **)apr_array_push(parts) = g->pre_url;
+        np_buf_putc(&b, '/');
+        np_buf_puts(&b, g->pre_url);
         switch (g->ph) {
         case 0:
             continue;
         case PH_SECTION:
-            val = v->section;
+            np_buf_puts(&b, v->section);
             break;
         case PH_SLUG:
-            val = v->slug;
+            np_buf_puts(&b, v->slug);
             break;
         case PH_TAG:
-            val = pct_encode(p, v->tag, strlen(v->tag), 1);
+            np_buf_puts(&b, pct_encode(p, v->tag, strlen(v->tag), 1));
             break;
         case PH_PAGE:
-            val = apr_itoa(p, v->page);
+            np_buf_puts(&b, apr_itoa(p, v->page));
             break;
         case PH_YYYY:
-            val = apr_psprintf(p, "%04d", v->yyyy);
+            apr_snprintf(num, sizeof(num), "%04d", v->yyyy);
+            np_buf_puts(&b, num);
             break;
         case PH_MM:
-            val = apr_psprintf(p, "%02d", v->mm);
-            break;
         case PH_DD:
-            val = apr_psprintf(p, "%02d", v->dd);
+            apr_snprintf(num, sizeof(num), "%02d", g->ph == PH_MM ? v->mm : v->dd);
+            np_buf_puts(&b, num);
             break;
         }
-        *(const char **)apr_array_push(parts) = val;
-        *(const char **)apr_array_push(parts) = g->suf_url;
+        np_buf_puts(&b, g->suf_url);
     }
     if (rt->trailing)
-        *(const char **)apr_array_push(parts) = "/";
-    return apr_array_pstrcat(p, parts, 0);
+        np_buf_putc(&b, '/');
+    return np_buf_cstr(&b);
 }
 
 const char *np_routes_url(const np_routes *r, np_route_kind kind, const np_route_params *v,
                           apr_pool_t *p)
+{
+    return np_routes_url_under(r, kind, v, "", p);
+}
+
+const char *np_routes_url_under(const np_routes *r, np_route_kind kind, const np_route_params *v,
+                                const char *prefix, apr_pool_t *p)
 {
     np_route_params pv = *v;
     unsigned given = 0;
@@ -578,8 +588,8 @@ const char *np_routes_url(const np_routes *r, np_route_kind kind, const np_route
                 !(given & ~rt->mask & ~kinds[kind].loose)) {
                 /* A value's dot beside a literal's ("{slug}.html", slug "x.") makes "..", which
                  * no path may hold: such a link would never route back. */
-                const char *url = route_url(rt, &pv, p);
-                if (!strstr(url, ".."))
+                const char *url = route_url(rt, &pv, prefix, p);
+                if (!strstr(url + strlen(prefix), ".."))
                     return url;
             }
         }

@@ -86,6 +86,9 @@ int np_routes_match(const np_routes *r, const char *path, np_route_match *m, apr
  * UTF-8). For articles pass the section, slug and date; the route picks what it uses. */
 const char *np_routes_url(const np_routes *r, np_route_kind kind, const np_route_params *v,
                           apr_pool_t *p);
+/* The same with prefix (a mount point such as "/news") in front, built in one piece. */
+const char *np_routes_url_under(const np_routes *r, np_route_kind kind, const np_route_params *v,
+                                const char *prefix, apr_pool_t *p);
 
 /* A decoded path the router accepts: starts with "/", and has no NUL (within len), no
  * control character, no "//", no "..", no "." segment, and only valid UTF-8 (no overlong

@@ -14,8 +14,7 @@ static const char *buf_to_pool(apr_pool_t *p, np_buf *b);
 
 const char *np_view_url(const np_view *v, np_route_kind kind, const np_route_params *params)
 {
-    const char *u = np_routes_url(v->conf->routes, kind, params, v->p);
-    return u ? apr_pstrcat(v->p, v->req->mount, u, NULL) : NULL;
+    return np_routes_url_under(v->conf->routes, kind, params, v->req->mount, v->p);
 }
 
 const char *np_view_section_url(const np_view *v, const np_section *sec, int page)
