@@ -78,18 +78,26 @@ my @ratios = (
 my (%ratio_of, @ratio_json);
 for (@ratios) {
     my ($kind, $base, $op, $target) = @$_;
-    my $v = $url{$base}{rps} > 0 ? $url{$kind}{rps} / $url{$base}{rps} : 0;
+    # Per round (the two measured close together, under the same load from elsewhere), then
+    # the median of those.
+    my @per_round = map {
+        my $b = $url{$base}{runs}[$_]{rps};
+        $b > 0 ? $url{$kind}{runs}[$_]{rps} / $b : 0
+    } 0 .. $#{ $url{$base}{runs} };
+    my $v = median(@per_round);
     my $met = $op eq '>=' ? $v >= $target : $v > $target;
     $ratio_of{$kind} = { value => $v, base => $base, op => $op, target => $target, met => $met };
     push @ratio_json, {
         name   => "$kind / $base",
         value  => 0 + sprintf('%.3f', $v),
+        rounds => [ map { 0 + sprintf('%.3f', $_) } @per_round ],
         target => sprintf("%s %.2f", $op, $target),
         met    => $met ? JSON::PP::true : JSON::PP::false,
     };
 }
 
-my $rounds = $set{rounds} > 1 ? " x $set{rounds} rounds (medians)" : '';
+my $rounds = $set{rounds} > 1
+    ? " x $set{rounds} rounds (req/s and p99: medians; ratio: median of the per-round ratios)" : '';
 my $cache_note = $set{cache_directive} eq 'yes' ? ''
     : "\nNOTE: the module has no NewsPortalCache directive yet: the \"cached\" rows render every request";
 print "\nmod_newsportal bench: wrk -t$set{threads} -c$set{connections} -d$set{seconds}s$rounds,"

@@ -3,10 +3,10 @@
 # build/bench/) and measures it with wrk against a static copy of the same page and the same
 # page assembled by mod_include. Prints a table and writes build/bench/results.json.
 #
-# Environment: BENCH_SECONDS (10) per URL, after a 2 s warm-up; BENCH_ROUNDS (1): with more,
-# the URLs are measured in turn that many times and the table shows medians; BENCH_PORT (first
-# free port from 8090); BENCH_PIN=1 pins httpd to CPU 1 and wrk to CPU 0 (default 0: both share
-# all CPUs); BENCH_ARTICLE (an article path of the demo site).
+# Environment: BENCH_SECONDS (10) per URL, after a 2 s warm-up; BENCH_ROUNDS (3): the URLs are
+# measured in turn that many times, the table shows medians, and each ratio is the median of its
+# per-round ratios; BENCH_PORT (first free port from 8090); BENCH_PIN=1 pins httpd to CPU 1 and
+# wrk to CPU 0 (default 0: both share all CPUs); BENCH_ARTICLE (an article path of the demo site).
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +18,7 @@ warmup=2
 threads=2
 conns=64
 pin=${BENCH_PIN:-0}
-rounds=${BENCH_ROUNDS:-1}
+rounds=${BENCH_ROUNDS:-3}
 article=${BENCH_ARTICLE:-/news-and-events/ich-news/sharing-good-practices.html}
 section=${article%/*}/
 
@@ -236,9 +236,12 @@ cmp -s "$out/page-uncached-article" "$out/page-cached-article" ||
 
 echo "wrk -t$threads -c$conns -d${secs}s (after ${warmup}s warm-up) x $rounds round(s) on $base, $cpus"
 : >"$out/measured.tsv"
-# Rounds go through all URLs in turn, so load from elsewhere on the machine hits every kind alike.
+# Rounds go through all URLs in turn, so load from elsewhere on the machine hits every kind alike;
+# every other round in reverse order, so that no kind is always measured first or last, and each
+# target's pair (cached/static, uncached/mod_include) stays side by side.
 round=1
 while [ "$round" -le "$rounds" ]; do
+    if [ $((round % 2)) = 0 ]; then tac "$out/urls.tsv"; else cat "$out/urls.tsv"; fi >"$out/order.tsv"
     while IFS="$tab" read -r kind host path; do
         printf '  %s/%s %-17s http://%s%s\n' "$round" "$rounds" "$kind" "$host" "$path"
         res="$out/wrk-$kind-$round.txt"
@@ -250,7 +253,7 @@ while [ "$round" -le "$rounds" ]; do
         printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$kind" "$host" "$path" \
             "$(wc -c <"$out/page-$kind" | tr -d ' ')" "$(cache_header "$out/page-$kind")" \
             >>"$out/measured.tsv"
-    done <"$out/urls.tsv"
+    done <"$out/order.tsv"
     round=$((round + 1))
 done
 

@@ -1,7 +1,7 @@
 # `make bench`: throughput of the module against static files and mod_include in one private
 # Apache (see bench/run.sh), plus the template micro-benchmark, the core request path and the
 # 100,000-article scale figures. Results: build/bench/results.json.
-# BENCH_SECONDS (default 10), BENCH_ROUNDS (1), BENCH_PORT (first free from 8090), BENCH_PIN (0),
+# BENCH_SECONDS (default 10), BENCH_ROUNDS (3), BENCH_PORT (first free from 8090), BENCH_PIN (0),
 # BENCH_ARTICLES (100000).
 
 BENCH_ARTICLES ?= 100000
