@@ -838,8 +838,46 @@ static void np_child_init(apr_pool_t *pchild, server_rec *s)
             apr_global_mutex_child_init(&sh->mutex, apr_global_mutex_lockfile(sh->mutex), pchild);
 }
 
+/* ---- the module's URLs are not files ---- */
+
+static const char np_filename_prefix[] = "newsportal:";
+
+/* A <Location> with SetHandler newsportal and NewsPortalContent serves pages, not files. Its URLs
+ * are claimed here, as mod_proxy claims its own, so that httpd does not walk the document root (a
+ * stat per folder on every request) for a file that is never read. <Directory>, <Files> and
+ * .htaccess therefore do not apply to them: access control for them goes in the <Location>.
+ * Anything else (a sub-location with another handler, a mount set up in a <Directory>, a URL that
+ * mod_alias or mod_rewrite took) takes httpd's usual path. */
+static int np_translate(request_rec *r)
+{
+    np_dir_conf *d = ap_get_module_config(r->per_dir_config, &newsportal_module);
+    core_dir_config *cd;
+    const char *h, *err = NULL;
+    if (!d || !d->c.content_dir || !d->mount || r->proxyreq)
+        return DECLINED;
+    cd = ap_get_core_module_config(r->per_dir_config);
+    if (!cd || !cd->expr_handler)
+        return DECLINED;
+    h = ap_expr_str_exec(r, cd->expr_handler, &err);
+    if (err || !h || strcmp(h, "newsportal") != 0)
+        return DECLINED;
+    r->filename = apr_pstrcat(r->pool, np_filename_prefix, r->uri, NULL);
+    return OK;
+}
+
+static int np_map_to_storage(request_rec *r)
+{
+    if (r->filename &&
+        strncmp(r->filename, np_filename_prefix, sizeof(np_filename_prefix) - 1) == 0)
+        return OK; /* no directory or file walk */
+    return DECLINED;
+}
+
 static void np_register_hooks(apr_pool_t *p)
 {
+    /* After mod_rewrite and mod_alias, before the core maps the URL into the document root. */
+    ap_hook_translate_name(np_translate, NULL, NULL, APR_HOOK_LAST);
+    ap_hook_map_to_storage(np_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_pre_config(np_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(np_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(np_child_init, NULL, NULL, APR_HOOK_MIDDLE);
