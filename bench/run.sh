@@ -130,8 +130,8 @@ EnableSendfile On
 <Directory "$content">
     Require all granted
 </Directory>
-# The module's vhosts have a document root of their own, as a site would: httpd maps every URL
-# to a file name under it before any handler runs, and walks the folders that exist on the way.
+# The module's vhosts have a document root of their own, as a site would (the module claims its
+# URLs before httpd maps them into it, so it is never walked for them).
 <Directory "$out/docroot">
     Require all granted
 </Directory>
