@@ -8,7 +8,7 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestRequest qw(GET);
 use File::Path qw(make_path remove_tree);
 
-plan tests => 5, need_module('newsportal');
+plan tests => 6, need_module('newsportal');
 
 my $docroot = Apache::Test::vars('documentroot');
 make_path("$docroot/news/files", "$docroot/news/news-and-events");
@@ -16,11 +16,13 @@ open my $fh, '>', "$docroot/news/files/readme.txt" or die $!;
 print $fh "a plain file\n";
 close $fh;
 
-# extra.conf: <Directory DOCROOT/news> Require all denied; <Location /news/files> SetHandler none.
+# extra.conf: <Directory DOCROOT/news> Require all denied; <Location /news/files> SetHandler none;
+# <Location /news/members> Require all denied.
 my $r = GET '/news/';
 is $r->code, 200, 'the home page is served although DOCROOT/news is denied by <Directory>';
 like $r->content, qr{<nav aria-label="Breadcrumb"|<main}, 'and it is the module\'s page';
 is GET('/news/news-and-events/')->code, 200, 'so is a section whose folder exists under DOCROOT/news';
+is GET('/news/members/')->code, 403, 'access control in a <Location> applies to the pages';
 is GET('/news/files/readme.txt')->code, 403,
    'a sub-location with SetHandler none maps to the file, and the <Directory> denial applies';
 remove_tree("$docroot/news");
