@@ -119,6 +119,43 @@ np_value *np_labels_value(apr_pool_t *p, const np_label_set *set, const char *la
     return m;
 }
 
+struct np_label_maps {
+    np_value *en, *zh;
+    apr_hash_t *by_table; /* an operator's table (its address) -> its map */
+};
+
+np_label_maps *np_labels_maps(apr_pool_t *p, const np_label_set *set)
+{
+    np_label_maps *m = apr_pcalloc(p, sizeof(*m));
+    apr_hash_index_t *hi;
+    m->en = np_labels_value(p, NULL, "en", NULL);
+    m->zh = np_labels_value(p, NULL, "zh", NULL);
+    m->by_table = apr_hash_make(p);
+    for (hi = set ? apr_hash_first(p, (apr_hash_t *)set) : NULL; hi; hi = apr_hash_next(hi)) {
+        apr_hash_t **t = apr_palloc(p, sizeof(*t));
+        *t = apr_hash_this_val(hi);
+        apr_hash_set(m->by_table, t, sizeof(*t),
+                     np_labels_value(p, set, apr_hash_this_key(hi), NULL));
+    }
+    return m;
+}
+
+const np_value *np_labels_lookup(apr_pool_t *p, const np_label_maps *maps, const np_label_set *set,
+                                 const char *lang, const char *home_label)
+{
+    /* A table found for lang (exact or by primary subtag) shares its Chinese-or-not with it. */
+    apr_hash_t *t = operator_table(set, lang);
+    const np_value *v = t ? apr_hash_get(maps->by_table, &t, sizeof(t)) : NULL;
+    np_value *c;
+    if (!v)
+        v = np_lang_is_zh(lang) ? maps->zh : maps->en;
+    if (!home_label)
+        return v;
+    c = np_map_copy(p, v);
+    np_map_str(p, c, "home", home_label);
+    return c;
+}
+
 static char *trim(char *s)
 {
     char *e;

@@ -24,6 +24,14 @@ const char *np_label(const np_label_set *set, const char *lang, const char *key)
  * replaces "home" in every language. */
 np_value *np_labels_value(apr_pool_t *p, const np_label_set *set, const char *lang,
                           const char *home_label);
+/* np_labels_value of every language a set can give, built once in p and read-only after: the
+ * built-in English and Chinese words, and each operator file's over them. */
+typedef struct np_label_maps np_label_maps;
+np_label_maps *np_labels_maps(apr_pool_t *p, const np_label_set *set);
+/* What np_labels_value(p, set, lang, home_label) gives, from maps built for set: the shared map
+ * itself, or with home_label a copy in p. */
+const np_value *np_labels_lookup(apr_pool_t *p, const np_label_maps *maps, const np_label_set *set,
+                                 const char *lang, const char *home_label);
 /* "Share to Weibo" / "分享到微博" for a share action name (operator key "share_NAME"). */
 const char *np_share_label(const np_label_set *set, const char *lang, const char *name);
 

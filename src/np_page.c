@@ -655,6 +655,7 @@ int np_page_serve(np_site *site, const np_site_conf *conf, const np_request *req
     c.site = site;
     c.theme = sv.theme;
     c.v.labels = sv.theme->labels;
+    c.v.label_maps = sv.theme->label_maps;
     c.v.qr_cache = np_site_body_cache(site);
     c.cache = np_site_cache(site);
     c.resp = resp;

@@ -146,6 +146,7 @@ static np_theme *theme_load(const np_site_conf *c, const np_logger *log)
         }
     }
     t->labels = np_labels_load(p, c->templates_dir, log);
+    t->label_maps = np_labels_maps(p, t->labels);
     t->digest = h;
     return t;
 }

@@ -50,9 +50,10 @@ typedef struct np_theme {
     apr_pool_t *pool;
     volatile apr_uint32_t refs;
     np_tpl_set *set;
-    apr_uint64_t digest;       /* of every template's source */
-    apr_array_header_t *files; /* np_file_state of NewsPortalTemplates files */
-    apr_hash_t *labels;        /* np_label_set from labels-LANG.txt files, or NULL */
+    apr_uint64_t digest;              /* of every template's source */
+    apr_array_header_t *files;        /* np_file_state of NewsPortalTemplates files */
+    apr_hash_t *labels;               /* np_label_set from labels-LANG.txt files, or NULL */
+    struct np_label_maps *label_maps; /* every language's labels map, built with the theme */
     apr_time_t dir_mtime;
 } np_theme;
 

@@ -68,6 +68,16 @@ np_value *np_list_push(apr_pool_t *p, np_value *list, np_value *v)
     return v;
 }
 
+np_value *np_map_copy(apr_pool_t *p, const np_value *map)
+{
+    np_value *c = apr_pmemdup(p, map, sizeof(*map));
+    if (map->type == NP_MAP && map->u.map.n) {
+        c->u.map.m = apr_pmemdup(p, map->u.map.m, map->u.map.n * sizeof(*map->u.map.m));
+        c->u.map.cap = map->u.map.n;
+    }
+    return c;
+}
+
 np_value *np_map_getn(const np_value *map, const char *key, apr_size_t klen)
 {
     int i;

@@ -52,6 +52,8 @@ np_value *np_value_strdup(apr_pool_t *p, const char *s);
 np_value *np_value_int(apr_pool_t *p, long long n);
 np_value *np_value_list(apr_pool_t *p);
 np_value *np_value_map(apr_pool_t *p);
+/* A shallow copy of map: its own member array, the same keys and values. */
+np_value *np_map_copy(apr_pool_t *p, const np_value *map);
 
 /* Appends; returns v. */
 np_value *np_list_push(apr_pool_t *p, np_value *list, np_value *v);

@@ -147,7 +147,10 @@ np_value *np_view_page(const np_view *v, const char *kind, const char *lang, con
     np_map_str(p, page, "lang", lang);
     np_map_str(p, page, "description", description);
     np_map_set(p, root, "page", page);
-    np_map_set(p, root, "labels", np_labels_value(p, v->labels, lang, c->home_label));
+    np_map_set(p, root, "labels",
+               v->label_maps
+                   ? (np_value *)np_labels_lookup(p, v->label_maps, v->labels, lang, c->home_label)
+                   : np_labels_value(p, v->labels, lang, c->home_label));
 
     /* Ancestors from the home page down: the root, then sec's chain (sec itself only when it
      * is an ancestor of the page rather than the page). */

@@ -14,9 +14,10 @@ typedef struct {
     const np_site_conf *conf;
     const np_snapshot *snap;
     const np_request *req;
-    const char *base;          /* NewsPortalBaseURL or the request's origin */
-    const apr_hash_t *labels;  /* the operator's labels (np_label_set), or NULL */
-    struct np_cache *qr_cache; /* where drawn QR codes are kept, or NULL */
+    const char *base;                       /* NewsPortalBaseURL or the request's origin */
+    const apr_hash_t *labels;               /* the operator's labels (np_label_set), or NULL */
+    const struct np_label_maps *label_maps; /* prebuilt from labels (np_labels_maps), or NULL */
+    struct np_cache *qr_cache;              /* where drawn QR codes are kept, or NULL */
     apr_time_t now;
 } np_view;
 
