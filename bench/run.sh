@@ -78,6 +78,24 @@ fi
 # 3. The config. Three name-based vhosts on one port, told apart by the Host header:
 #    static.bench (static copy + mod_include page), cached.bench and live.bench (the module with
 #    the page cache on and off). Same mount point and base URL, so both render the same bytes.
+# The module's vhost $1, NewsPortalCache $2 ($c: "#" comments it out).
+module_vhost() {
+    cat <<VHOST
+<VirtualHost 127.0.0.1:$port>
+    ServerName $1
+    DocumentRoot "$out/docroot"
+    <Location />
+        SetHandler newsportal
+        NewsPortalContent "$content"
+        NewsPortalSiteName "Heritage Today"
+        NewsPortalBaseURL http://news.bench
+        NewsPortalTimeZone Asia/Shanghai
+        ${c}NewsPortalCache $2
+    </Location>
+</VirtualHost>
+VHOST
+}
+
 write_conf() { # $1: "#" to comment out the cache directives
     c=$1
     cat >"$out/httpd.conf" <<CONF
@@ -136,31 +154,9 @@ EnableSendfile On
     Require all granted
 </Directory>
 
-<VirtualHost 127.0.0.1:$port>
-    ServerName cached.bench
-    DocumentRoot "$out/docroot"
-    <Location />
-        SetHandler newsportal
-        NewsPortalContent "$content"
-        NewsPortalSiteName "Heritage Today"
-        NewsPortalBaseURL http://news.bench
-        NewsPortalTimeZone Asia/Shanghai
-        ${c}NewsPortalCache On
-    </Location>
-</VirtualHost>
+$(module_vhost cached.bench On)
 
-<VirtualHost 127.0.0.1:$port>
-    ServerName live.bench
-    DocumentRoot "$out/docroot"
-    <Location />
-        SetHandler newsportal
-        NewsPortalContent "$content"
-        NewsPortalSiteName "Heritage Today"
-        NewsPortalBaseURL http://news.bench
-        NewsPortalTimeZone Asia/Shanghai
-        ${c}NewsPortalCache Off
-    </Location>
-</VirtualHost>
+$(module_vhost live.bench Off)
 CONF
     if [ "$(id -u)" = 0 ]; then
         printf 'User nobody\nGroup nogroup\n' >>"$out/httpd.conf"

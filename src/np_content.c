@@ -287,14 +287,34 @@ static void load_article(scan_ctx *c, np_section *sec, const char *path, const c
     add_entry(c, sec, a, fi->mtime, fi->size, own);
 }
 
-typedef struct {
-    const char *name;
-    apr_filetype_e type;
-} dirent_rec;
-
 static int cmp_dirent(const void *a, const void *b)
 {
-    return strcmp(((const dirent_rec *)a)->name, ((const dirent_rec *)b)->name);
+    return strcmp(((const np_dirent *)a)->name, ((const np_dirent *)b)->name);
+}
+
+apr_status_t np_content_list_dir(apr_pool_t *p, const char *dir, apr_array_header_t **out)
+{
+    apr_array_header_t *names;
+    apr_finfo_t fi;
+    apr_dir_t *d;
+    apr_status_t rv;
+    if ((rv = apr_dir_open(&d, dir, p)) != APR_SUCCESS)
+        return rv;
+    names = apr_array_make(p, 16, sizeof(np_dirent));
+    while (apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d) == APR_SUCCESS ||
+           fi.valid & APR_FINFO_NAME) {
+        if (fi.name && fi.name[0] != '.' && fi.name[0] != '_') {
+            np_dirent *e = apr_array_push(names);
+            e->name = apr_pstrdup(p, fi.name);
+            e->type = (fi.valid & APR_FINFO_TYPE) ? fi.filetype : APR_UNKFILE;
+        }
+        fi.valid = 0;
+        fi.name = NULL;
+    }
+    apr_dir_close(d);
+    qsort(names->elts, names->nelts, sizeof(np_dirent), cmp_dirent);
+    *out = names;
+    return APR_SUCCESS;
 }
 
 /* The section metadata of an unchanged folder, copied from the previous snapshot. */
@@ -327,7 +347,6 @@ static np_section *scan_folder(scan_ctx *c, np_section *parent, const char *dir,
     const np_folder *oldf =
         c->prev ? apr_hash_get(c->prev->folders, dir, APR_HASH_KEY_STRING) : NULL;
     np_folder *f = apr_pcalloc(p, sizeof(*f));
-    apr_dir_t *d;
     apr_finfo_t fi;
     apr_pool_t *tmp;
     int i, has_meta, all;
@@ -363,29 +382,13 @@ static np_section *scan_folder(scan_ctx *c, np_section *parent, const char *dir,
     }
 
     apr_pool_create(&tmp, p);
-    if (apr_dir_open(&d, dir, tmp) != APR_SUCCESS) {
+    if (np_content_list_dir(tmp, dir, &names) != APR_SUCCESS) {
         record_error(c, dir, apr_psprintf(tmp, "%s:0:0: cannot read the folder", dir));
         apr_pool_destroy(tmp);
         return parent ? NULL : sec;
     }
-    names = apr_array_make(tmp, 16, sizeof(dirent_rec));
-    while (apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d) == APR_SUCCESS ||
-           fi.valid & APR_FINFO_NAME) {
-        dirent_rec *r;
-        if (!fi.name || fi.name[0] == '.' || fi.name[0] == '_')
-            goto next;
-        r = apr_array_push(names);
-        r->name = apr_pstrdup(tmp, fi.name);
-        r->type = (fi.valid & APR_FINFO_TYPE) ? fi.filetype : APR_UNKFILE;
-    next:
-        fi.valid = 0;
-        fi.name = NULL;
-    }
-    apr_dir_close(d);
-    /* Stable order, so two servers with the same files build the same snapshot. */
-    qsort(names->elts, names->nelts, sizeof(dirent_rec), cmp_dirent);
     for (i = 0; i < names->nelts; i++) {
-        const dirent_rec *r = &APR_ARRAY_IDX(names, i, dirent_rec);
+        const np_dirent *r = &APR_ARRAY_IDX(names, i, np_dirent);
         const char *n = r->name;
         const char *path = apr_pstrcat(p, dir, "/", n, NULL);
         apr_size_t len = strlen(n);

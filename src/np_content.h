@@ -4,6 +4,7 @@
 #ifndef NP_CONTENT_H
 #define NP_CONTENT_H
 
+#include <apr_file_info.h>
 #include <apr_pools.h>
 #include <apr_hash.h>
 #include <apr_tables.h>
@@ -138,6 +139,15 @@ const char *np_tag_slug(apr_pool_t *p, const char *name);
 const char *np_section_title_from_name(apr_pool_t *p, const char *name);
 /* Slugs and section folder names: [A-Za-z0-9][A-Za-z0-9._-]*. */
 int np_content_name_ok(const char *name);
+
+/* An entry of a content folder, as np_content_list_dir gives it. */
+typedef struct {
+    const char *name;
+    apr_filetype_e type; /* APR_UNKFILE when the system did not say */
+} np_dirent;
+/* The entries of dir that are not hidden ('.') or reserved ('_'), sorted by name so that every
+ * server lists the same files in the same order: an array of np_dirent in p. */
+apr_status_t np_content_list_dir(apr_pool_t *p, const char *dir, apr_array_header_t **out);
 
 /* The visible entries of list (newest first) at now: fills out (up to max) skipping the first
  * `skip` visible ones; returns how many were visible in total. */

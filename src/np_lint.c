@@ -276,16 +276,6 @@ static const char *real_path(apr_pool_t *p, const char *path)
     return out;
 }
 
-typedef struct {
-    const char *name;
-    apr_filetype_e type;
-} dirent_rec;
-
-static int cmp_dirent(const void *a, const void *b)
-{
-    return strcmp(((const dirent_rec *)a)->name, ((const dirent_rec *)b)->name);
-}
-
 static int ends_with(const char *s, apr_size_t len, const char *end, int nocase)
 {
     apr_size_t n = strlen(end);
@@ -299,14 +289,13 @@ static int lint_dir(lint_ctx *c, const char *dir, const char *name, const char *
     apr_array_header_t *names;
     apr_pool_t *tmp;
     apr_finfo_t fi;
-    apr_dir_t *d;
     apr_status_t rv;
     char ebuf[120];
     int i, articles = 0, has_meta;
     const char *sep = dir[strlen(dir) - 1] == '/' ? "" : "/"; /* DIR may be "/" */
 
     apr_pool_create(&tmp, c->p);
-    if ((rv = apr_dir_open(&d, dir, tmp)) != APR_SUCCESS) {
+    if ((rv = np_content_list_dir(tmp, dir, &names)) != APR_SUCCESS) {
         add(c, dir, 0, 0, NP_LINT_ERROR, "cannot read the folder: %s",
             apr_strerror(rv, ebuf, sizeof(ebuf)));
         apr_pool_destroy(tmp);
@@ -314,22 +303,9 @@ static int lint_dir(lint_ctx *c, const char *dir, const char *name, const char *
     }
     if (real)
         apr_hash_set(c->walking, real, APR_HASH_KEY_STRING, "");
-    names = apr_array_make(tmp, 16, sizeof(dirent_rec));
-    while (apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d) == APR_SUCCESS ||
-           fi.valid & APR_FINFO_NAME) {
-        if (fi.name && fi.name[0] != '.' && fi.name[0] != '_') {
-            dirent_rec *e = apr_array_push(names);
-            e->name = apr_pstrdup(tmp, fi.name);
-            e->type = (fi.valid & APR_FINFO_TYPE) ? fi.filetype : APR_UNKFILE;
-        }
-        fi.valid = 0;
-        fi.name = NULL;
-    }
-    apr_dir_close(d);
-    qsort(names->elts, names->nelts, sizeof(dirent_rec), cmp_dirent);
 
     for (i = 0; i < names->nelts; i++) {
-        const dirent_rec *e = &APR_ARRAY_IDX(names, i, dirent_rec);
+        const np_dirent *e = &APR_ARRAY_IDX(names, i, np_dirent);
         const char *path = apr_pstrcat(c->p, dir, sep, e->name, NULL), *kid_real = NULL;
         apr_size_t len = strlen(e->name);
         apr_filetype_e type = e->type;

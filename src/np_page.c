@@ -361,25 +361,6 @@ static int serve_tag(page_ctx *c, const np_route_match *m)
     return render(c, 200, tpl_name(m, "tag"), root);
 }
 
-/* The visible neighbours of e in its section's date order, from its position outwards. */
-static void neighbours(page_ctx *c, const np_entry *e, const np_entry **older,
-                       const np_entry **newer)
-{
-    const np_section *s = e->section;
-    int i;
-    *older = *newer = NULL;
-    for (i = e->sec_index - 1; i >= 0; i--)
-        if (np_article_visible(s->entries[i]->a, c->v.now)) {
-            *newer = s->entries[i];
-            break;
-        }
-    for (i = e->sec_index + 1; i < s->nentries; i++)
-        if (np_article_visible(s->entries[i]->a, c->v.now)) {
-            *older = s->entries[i];
-            break;
-        }
-}
-
 /* Is path, its symlinks resolved, inside the content folder? (A missing file is: opening it
  * reports that.) Most paths have no symlink below the folder, which one lstat per component
  * shows; realpath, a readlink per component of the whole path, is kept for the others. */
@@ -540,7 +521,7 @@ static int serve_article(page_ctx *c, const np_route_match *m)
         return redirect(c, url); /* a date or section in the URL that is not the article's */
 
     c->stale = e->stale;
-    neighbours(c, e, &older, &newer);
+    np_view_neighbours(&c->v, e, &older, &newer);
     c->deps = np_hash_u64(deps_base(c, m->kind, 0), e->digest);
     c->deps = np_hash_u64(c->deps, older ? older->digest : 0);
     c->deps = np_hash_u64(c->deps, newer ? newer->digest : 0);

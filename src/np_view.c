@@ -396,28 +396,23 @@ static np_value *share_value(const np_view *v, const char *url, const char *titl
     return list;
 }
 
-/* The visible neighbours of e in its section's date order. */
-static void neighbours(const np_view *v, const np_entry *e, const np_entry **older,
-                       const np_entry **newer)
+/* The visible neighbours of e in its section's date order, from its position outwards. */
+void np_view_neighbours(const np_view *v, const np_entry *e, const np_entry **older,
+                        const np_entry **newer)
 {
     const np_section *s = e->section;
-    int i, found = 0;
+    int i;
     *older = *newer = NULL;
-    for (i = 0; i < s->nentries; i++) {
-        const np_entry *x = s->entries[i];
-        if (x == e) {
-            found = 1;
-            continue;
-        }
-        if (!np_article_visible(x->a, v->now))
-            continue;
-        if (!found)
-            *newer = x;
-        else {
-            *older = x;
+    for (i = e->sec_index - 1; i >= 0; i--)
+        if (np_article_visible(s->entries[i]->a, v->now)) {
+            *newer = s->entries[i];
             break;
         }
-    }
+    for (i = e->sec_index + 1; i < s->nentries; i++)
+        if (np_article_visible(s->entries[i]->a, v->now)) {
+            *older = s->entries[i];
+            break;
+        }
 }
 
 np_value *np_view_article(const np_view *v, const np_entry *e, const np_article *a,
@@ -478,7 +473,7 @@ np_value *np_view_article(const np_view *v, const np_entry *e, const np_article 
         np_map_set(p, m, "share", share);
         np_map_bool(p, m, "has_share", share->u.list.n > 0);
     }
-    neighbours(v, e, &older, &newer);
+    np_view_neighbours(v, e, &older, &newer);
     if (older)
         np_map_set(p, m, "prev", link_value(v, older->a->title, np_view_article_url(v, older)));
     if (newer)

@@ -44,6 +44,9 @@ np_value *np_view_entries(const np_view *v, np_entry *const *list, int n, const 
 np_value *np_view_article(const np_view *v, const np_entry *e, const np_article *a,
                           const char *lang);
 /* NewsArticle JSON-LD object for a (no script escaping needed by the caller). */
+/* The visible articles just before (newer) and after (older) e in its section, or NULL. */
+void np_view_neighbours(const np_view *v, const np_entry *e, const np_entry **older,
+                        const np_entry **newer);
 const char *np_view_article_jsonld(const np_view *v, const np_entry *e, const np_article *a);
 /* pagination map; url_for(page) gives each page's link. */
 np_value *np_view_pagination(const np_view *v, int page, int pages,
