@@ -275,6 +275,10 @@ static void load_article(scan_ctx *c, np_section *sec, const char *path, const c
         a = np_article_load(c->s->pool, path, slug, &ao, &err);
     }
     if (!a) {
+        apr_finfo_t now;
+        /* Deleted while the scan ran (listed, then gone): not a broken file, just not there. */
+        if (APR_STATUS_IS_ENOENT(apr_stat(&now, path, APR_FINFO_TYPE, c->s->pool)))
+            return;
         record_error(c, path, err ? err : path);
         if (old && c->o->stale_on_error) {
             /* The last good version stays, marked stale, until the file is fixed. */
