@@ -22,6 +22,7 @@
 #include "np_buf.h"
 #include "np_cache.h"
 #include "np_page.h"
+#include "np_shared.h"
 #include "np_site.h"
 #include "np_xml.h"
 
@@ -38,63 +39,67 @@ typedef struct np_shared {
     apr_global_mutex_t *mutex; /* for providers that are not safe across processes */
     server_rec *s;
     volatile apr_uint32_t down_until; /* seconds since the epoch: skip the tier until then */
+    int broken;                       /* its mutex could not be attached in this child */
     struct np_shared *next;
 } np_shared;
 
 static np_shared *np_shared_list; /* every tier configured, for post_config and child_init */
 static const char *const np_mutex_id = "newsportal-shared";
 
-typedef struct {
-    np_site_conf c;
-    const char *mount; /* the <Location> this config was written in */
-    np_shared *shared;
-} np_dir_conf;
+/* The configurations a merged one was made from, in order: config-time objects, so the list
+ * names the merged result exactly, and a request finds the work done for it (defaults, keys,
+ * its site) by this list instead of doing it again. */
+#define NP_SOURCES_MAX 8
 
-#define UNSET_INT (-1)
+typedef struct np_dir_conf {
+    np_site_conf c;
+    const char *dir;   /* the <Location> this config was written in (NULL: server level) */
+    const char *mount; /* the <Location> that set NewsPortalContent: the site's mount point */
+    np_shared *shared;
+    int shared_set;
+    const struct np_dir_conf *sources[NP_SOURCES_MAX];
+    int nsources; /* -1: too many to name */
+} np_dir_conf;
 
 static void *create_dir_conf(apr_pool_t *p, char *dir)
 {
     np_dir_conf *d = apr_pcalloc(p, sizeof(*d));
-    d->mount = dir;
-    d->c.page_size = UNSET_INT;
-    d->c.feed_full = UNSET_INT;
-    d->c.check_interval = UNSET_INT;
-    d->c.max_age = UNSET_INT;
-    d->c.stale_on_error = UNSET_INT;
-    d->c.cache = UNSET_INT;
+    np_site_conf_init(&d->c);
+    d->dir = dir;
+    d->sources[0] = d;
+    d->nsources = 1;
     return d;
 }
-
-#define MERGE_PTR(f) (add->f ? add->f : base->f)
-#define MERGE_INT(f) (add->f != UNSET_INT ? add->f : base->f)
 
 static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 {
     const np_dir_conf *bd = basev, *ad = addv;
-    const np_site_conf *base = &bd->c, *add = &ad->c;
     np_dir_conf *d = apr_pcalloc(p, sizeof(*d));
-    d->mount = ad->mount ? ad->mount : bd->mount;
-    d->c.content_dir = MERGE_PTR(content_dir);
-    d->c.templates_dir = MERGE_PTR(templates_dir);
-    d->c.routes = MERGE_PTR(routes);
-    d->c.site_name = MERGE_PTR(site_name);
-    d->c.base_url = MERGE_PTR(base_url);
-    d->c.home_label = MERGE_PTR(home_label);
-    d->c.language = MERGE_PTR(language);
-    d->c.tz_name = MERGE_PTR(tz_name);
-    d->c.tz = MERGE_PTR(tz);
-    d->c.share = MERGE_PTR(share);
-    d->c.max_article_size = MERGE_PTR(max_article_size);
-    d->c.cache_size = MERGE_PTR(cache_size);
-    d->c.page_size = MERGE_INT(page_size);
-    d->c.feed_full = MERGE_INT(feed_full);
-    d->c.check_interval = MERGE_INT(check_interval);
-    d->c.max_age = MERGE_INT(max_age);
-    d->c.stale_on_error = MERGE_INT(stale_on_error);
-    d->c.cache = MERGE_INT(cache);
-    d->shared = ad->shared ? ad->shared : bd->shared;
+    np_site_conf_merge(&d->c, &bd->c, &ad->c);
+    /* A nested <Location> that sets other fields changes them for its URLs and keeps the
+     * mount; only one that names a content folder starts a site of its own. */
+    d->mount = ad->c.content_dir ? ad->mount : bd->mount;
+    d->dir = ad->dir;
+    d->shared = ad->shared_set ? ad->shared : bd->shared;
+    d->shared_set = ad->shared_set || bd->shared_set;
+    if (bd->nsources < 0 || ad->nsources < 0 || bd->nsources + ad->nsources > NP_SOURCES_MAX) {
+        d->nsources = -1;
+    } else {
+        memcpy(d->sources, bd->sources, sizeof(d->sources[0]) * (apr_size_t)bd->nsources);
+        memcpy(d->sources + bd->nsources, ad->sources,
+               sizeof(d->sources[0]) * (apr_size_t)ad->nsources);
+        d->nsources = bd->nsources + ad->nsources;
+    }
     return d;
 }
+
+/* Every <Location> that names a content folder, for the checks made once the configuration is
+ * read. */
+typedef struct {
+    const np_dir_conf *d;
+    server_rec *s;
+} np_mount_rec;
+static apr_array_header_t *np_mounts;
 
 /* ---- directives ---- */
 
@@ -107,9 +112,16 @@ static const char *set_dir(cmd_parms *cmd, void *dv, const char *arg)
         fi.filetype != APR_DIR)
         return apr_psprintf(cmd->pool, "%s: '%s' is not a readable folder", cmd->cmd->name, arg);
     path = apr_pstrdup(cmd->pool, path);
-    if (strcmp(cmd->cmd->name, "NewsPortalContent") == 0)
+    if (strcmp(cmd->cmd->name, "NewsPortalContent") == 0) {
+        np_mount_rec *m;
         d->c.content_dir = path;
-    else
+        d->mount = d->dir;
+        if (np_mounts) {
+            m = apr_array_push(np_mounts);
+            m->d = d;
+            m->s = cmd->server;
+        }
+    } else
         d->c.templates_dir = path;
     return NULL;
 }
@@ -160,7 +172,6 @@ static const char *set_text(cmd_parms *cmd, void *dv, const char *arg)
                                 "offset such as +08:00, or a zone name such as Asia/Shanghai",
                                 arg, err ? err : "not found");
         d->c.tz = tz;
-        d->c.tz_name = arg;
     }
     return NULL;
 }
@@ -271,6 +282,7 @@ static const char *set_shared(cmd_parms *cmd, void *dv, const char *arg)
     np_shared *sh;
     const char *colon = strchr(arg, ':'), *err;
     const char *name = colon ? apr_pstrndup(cmd->pool, arg, colon - arg) : arg;
+    d->shared_set = 1;
     if (strcasecmp(arg, "none") == 0) {
         d->shared = NULL;
         return NULL;
@@ -295,7 +307,8 @@ static const char *set_shared(cmd_parms *cmd, void *dv, const char *arg)
 }
 
 static const command_rec np_cmds[] = {
-    AP_INIT_TAKE1("NewsPortalContent", set_dir, NULL, OR_ALL | ACCESS_CONF | RSRC_CONF,
+    /* No NewsPortal directive is allowed in .htaccess: none of them is for authors. */
+    AP_INIT_TAKE1("NewsPortalContent", set_dir, NULL, ACCESS_CONF | RSRC_CONF,
                   "NewsPortalContent DIR: the folder of sections and XML articles to serve"),
     AP_INIT_TAKE1("NewsPortalTemplates", set_dir, NULL, ACCESS_CONF | RSRC_CONF,
                   "NewsPortalTemplates DIR: a folder of NAME.mustache templates replacing the "
@@ -364,7 +377,7 @@ static void log_to_server(void *baton, int level, const char *msg)
 
 static apr_status_t sites_lock(void)
 {
-    return np_sites_lock ? apr_thread_mutex_lock(np_sites_lock) : APR_SUCCESS;
+    return np_sites_lock ? apr_thread_mutex_lock(np_sites_lock) : APR_EGENERAL;
 }
 
 static void sites_unlock(void)
@@ -394,7 +407,13 @@ static np_site *site_for(request_rec *r, const np_site_conf *c)
         return site;
 
     keep = apr_pmemdup(sp, c, sizeof(*c));
-    built = np_site_create(sp, keep, &slog);
+    if (!(built = np_site_create(sp, keep, &slog))) {
+        ap_log_rerror(APLOG_MARK, APLOG_CRIT, 0, r,
+                      NPLOGNO(0003) "cannot set up the site for %s (out of memory or threads)",
+                      c->content_dir);
+        apr_pool_destroy(sp);
+        return NULL;
+    }
     if (sites_lock() != APR_SUCCESS) {
         apr_pool_destroy(sp);
         return NULL;
@@ -409,6 +428,121 @@ static np_site *site_for(request_rec *r, const np_site_conf *c)
     if (sp)
         apr_pool_destroy(sp);
     return site;
+}
+
+/* What a request needs of its configuration, worked out once per configuration and child:
+ * the fields with their defaults, the mount point, the page key and the site. */
+typedef struct {
+    np_site_conf c;
+    const char *mount; /* without a trailing slash; "" for "/" */
+    const char *conf_key, *conf_id;
+    np_site *site;
+} np_prepared;
+
+static apr_hash_t *np_prepared_by_sources; /* sources list -> np_prepared */
+static apr_hash_t *np_conf_ids;            /* page key of a configuration -> its short id */
+
+static void prepare(request_rec *r, const np_dir_conf *d, apr_pool_t *p, np_prepared *out)
+{
+    const char *m = d->mount && strcmp(d->mount, "/") != 0 ? d->mount : "";
+    apr_size_t mlen = strlen(m);
+    out->c = d->c;
+    if (!out->c.routes)
+        out->c.routes = np_default_routes;
+    np_site_conf_defaults(p, &out->c);
+    while (mlen > 0 && m[mlen - 1] == '/')
+        mlen--;
+    out->mount = apr_pstrndup(p, m, mlen);
+    out->conf_key = np_site_conf_key(p, &out->c, NP_KEY_PAGE);
+    out->conf_id = NULL;
+    out->site = site_for(r, &out->c);
+}
+
+/* The prepared configuration of d: from the table when d's sources name it, else made for this
+ * request alone. NULL when its site cannot be set up. */
+static const np_prepared *prepared_for(request_rec *r, const np_dir_conf *d)
+{
+    apr_size_t klen = sizeof(d->sources[0]) * (apr_size_t)(d->nsources > 0 ? d->nsources : 0);
+    np_prepared *pr;
+    apr_pool_t *pp;
+    const char *id;
+
+    if (d->nsources > 0) {
+        if (sites_lock() != APR_SUCCESS)
+            return NULL;
+        pr = apr_hash_get(np_prepared_by_sources, d->sources, (apr_ssize_t)klen);
+        sites_unlock();
+        if (pr)
+            return pr;
+    }
+    if (d->nsources <= 0) {
+        pr = apr_pcalloc(r->pool, sizeof(*pr));
+        prepare(r, d, r->pool, pr);
+        return pr->site ? pr : NULL;
+    }
+    if (apr_pool_create(&pp, np_sites_pool) != APR_SUCCESS)
+        return NULL;
+    pr = apr_pcalloc(pp, sizeof(*pr));
+    prepare(r, d, pp, pr);
+    if (!pr->site || sites_lock() != APR_SUCCESS) {
+        apr_pool_destroy(pp);
+        return NULL;
+    }
+    if (apr_hash_get(np_prepared_by_sources, d->sources, (apr_ssize_t)klen)) {
+        np_prepared *won = apr_hash_get(np_prepared_by_sources, d->sources, (apr_ssize_t)klen);
+        sites_unlock();
+        apr_pool_destroy(pp);
+        return won;
+    }
+    /* Configurations with equal page keys share their cached pages under one short id. */
+    if (!(id = apr_hash_get(np_conf_ids, pr->conf_key, APR_HASH_KEY_STRING))) {
+        id = apr_psprintf(pp, "conf#%u\n", apr_hash_count(np_conf_ids));
+        apr_hash_set(np_conf_ids, pr->conf_key, APR_HASH_KEY_STRING, id);
+    }
+    pr->conf_id = id;
+    apr_hash_set(np_prepared_by_sources, apr_pmemdup(pp, d->sources, klen), (apr_ssize_t)klen, pr);
+    sites_unlock();
+    return pr;
+}
+
+/* Is host one of the names of the virtual host that answered (ServerName, ServerAlias)? */
+static int host_is_ours(const server_rec *s, const char *host)
+{
+    int i;
+    if (s->server_hostname && strcasecmp(host, s->server_hostname) == 0)
+        return 1;
+    for (i = 0; s->names && i < s->names->nelts; i++)
+        if (strcasecmp(host, APR_ARRAY_IDX(s->names, i, const char *)) == 0)
+            return 1;
+    for (i = 0; s->wild_names && i < s->wild_names->nelts; i++)
+        if (ap_strcasecmp_match(host, APR_ARRAY_IDX(s->wild_names, i, const char *)) == 0)
+            return 1;
+    return 0;
+}
+
+/* Scheme, host and port of absolute URLs when no NewsPortalBaseURL is set, without a trailing
+ * slash. A Host header that names this virtual host is used as httpd's UseCanonicalName says;
+ * any other Host gets the ServerName (with its port, else the scheme's), so a reader cannot make
+ * pages that link to a host of their choosing. */
+static const char *request_origin(request_rec *r)
+{
+    const server_rec *s = r->server;
+    const char *url;
+    apr_size_t n;
+    if (r->hostname && host_is_ours(s, r->hostname)) {
+        url = ap_construct_url(r->pool, "", r);
+    } else {
+        apr_port_t port = s->port ? s->port : ap_default_port(r);
+        const char *h = s->server_hostname ? s->server_hostname : "localhost";
+        url = apr_psprintf(r->pool, "%s://%s%s%s", ap_http_scheme(r),
+                           ap_strchr_c(h, ':') ? apr_pstrcat(r->pool, "[", h, "]", NULL) : h,
+                           ap_is_default_port(port, r) ? "" : ":",
+                           ap_is_default_port(port, r) ? "" : apr_itoa(r->pool, port));
+    }
+    n = strlen(url);
+    while (n > 0 && url[n - 1] == '/')
+        n--;
+    return apr_pstrndup(r->pool, url, n);
 }
 
 static int max_log_level(request_rec *r)
@@ -447,30 +581,23 @@ static void shared_failed(np_shared *sh, request_rec *r, apr_status_t rv, const 
                       sh->spec, what, NP_SHARED_BACKOFF);
 }
 
-static void shared_key(const char *key, apr_size_t klen, unsigned char out[33])
-{
-    /* socache keys are short: two 64-bit hashes of the full key. */
-    apr_uint64_t a = np_hash(NP_HASH_INIT, key, klen);
-    apr_uint64_t b = np_hash(0x84222325cbf29ce4ULL, key, klen);
-    apr_snprintf((char *)out, 33, "%016" APR_UINT64_T_HEX_FMT "%016" APR_UINT64_T_HEX_FMT, a, b);
-}
-
 static int shared_get(void *baton, const char *key, apr_size_t klen, char **data, apr_size_t *len,
                       apr_pool_t *p)
 {
     shared_baton *b = baton;
     np_shared *sh = b->sh;
-    unsigned char id[33];
+    char id[33];
     unsigned int dlen = NP_SHARED_MAX;
     unsigned char *buf;
     apr_status_t rv;
     if (!shared_usable(sh))
         return 0;
-    shared_key(key, klen, id);
+    np_shared_id(key, klen, id);
     buf = apr_palloc(p, dlen);
     if (sh->mutex && apr_global_mutex_lock(sh->mutex) != APR_SUCCESS)
         return 0;
-    rv = sh->provider->retrieve(sh->instance, b->r->server, id, 32, buf, &dlen, p);
+    rv = sh->provider->retrieve(sh->instance, b->r->server, (unsigned char *)id, 32, buf, &dlen,
+                                p);
     if (sh->mutex)
         apr_global_mutex_unlock(sh->mutex);
     if (rv == APR_NOTFOUND || APR_STATUS_IS_ENOENT(rv) || rv == APR_ENOSPC)
@@ -489,18 +616,18 @@ static void shared_put(void *baton, const char *key, apr_size_t klen, const char
 {
     shared_baton *b = baton;
     np_shared *sh = b->sh;
-    unsigned char id[33];
+    char id[33];
     apr_status_t rv;
     if (!shared_usable(sh) || len > NP_SHARED_MAX)
         return;
-    shared_key(key, klen, id);
+    np_shared_id(key, klen, id);
     /* At most a day (memcached reads far expiry times as 32-bit values); the dependency
      * digest tells stale from fresh anyway. */
     if (!expiry || expiry > apr_time_now() + apr_time_from_sec(86400))
         expiry = apr_time_now() + apr_time_from_sec(86400);
     if (sh->mutex && apr_global_mutex_lock(sh->mutex) != APR_SUCCESS)
         return;
-    rv = sh->provider->store(sh->instance, b->r->server, id, 32, expiry, (unsigned char *)data,
+    rv = sh->provider->store(sh->instance, b->r->server, (unsigned char *)id, 32, expiry, (unsigned char *)data,
                              (unsigned int)len, p);
     if (sh->mutex)
         apr_global_mutex_unlock(sh->mutex);
@@ -516,13 +643,14 @@ static void release_entry(void *body)
 static int np_handler(request_rec *r)
 {
     np_dir_conf *d;
-    np_site_conf c;
+    const np_prepared *pr;
+    const np_site_conf *c;
+    const char *origin;
     np_logger log = {log_to_request, r, APLOG_ERR};
     np_request req;
     np_response resp;
     np_shared_tier tier;
     shared_baton sb;
-    np_site *site;
     apr_size_t mlen;
     apr_bucket_brigade *bb;
     apr_bucket *e;
@@ -541,26 +669,27 @@ static int np_handler(request_rec *r)
                       r->uri);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    c = d->c;
-    if (!c.routes)
-        c.routes = np_default_routes;
-    np_site_conf_defaults(r->pool, &c);
+    if (!(pr = prepared_for(r, d)))
+        return HTTP_INTERNAL_SERVER_ERROR;
+    c = &pr->c;
     log.max_level = max_log_level(r);
 
-    site = site_for(r, &c);
-    if (!site)
-        return HTTP_INTERNAL_SERVER_ERROR;
-
     memset(&req, 0, sizeof(req));
-    req.mount = d->mount && strcmp(d->mount, "/") != 0 ? d->mount : "";
+    req.mount = pr->mount;
     mlen = strlen(req.mount);
-    while (mlen > 0 && req.mount[mlen - 1] == '/')
-        mlen--;
-    req.mount = apr_pstrndup(r->pool, req.mount, mlen);
+    origin = c->base_url ? c->base_url : request_origin(r);
     if (mlen && strncmp(r->uri, req.mount, mlen) == 0 && !r->uri[mlen]) {
         /* "/news" is the home page's URL without its slash */
-        const char *to = apr_pstrcat(r->pool, req.mount, "/", r->args ? "?" : NULL, r->args, NULL);
-        apr_table_setn(r->headers_out, "Location", ap_construct_url(r->pool, to, r));
+        np_buf b;
+        np_buf_init_pool(&b, r->pool, 256);
+        np_buf_puts(&b, origin);
+        np_buf_url_path(&b, req.mount, mlen);
+        np_buf_putc(&b, '/');
+        if (r->args) {
+            np_buf_putc(&b, '?');
+            np_buf_url_query(&b, r->args, strlen(r->args));
+        }
+        apr_table_setn(r->headers_out, "Location", np_buf_cstr(&b));
         return HTTP_MOVED_PERMANENTLY;
     }
     if (mlen && strncmp(r->uri, req.mount, mlen) == 0 && r->uri[mlen] == '/')
@@ -570,13 +699,12 @@ static int np_handler(request_rec *r)
         req.mount = "";
     }
     req.query = r->args;
-    if (!c.base_url) {
-        req.origin = ap_construct_url(r->pool, "", r);
-        if (*req.origin && req.origin[strlen(req.origin) - 1] == '/')
-            req.origin = apr_pstrndup(r->pool, req.origin, strlen(req.origin) - 1);
-    }
+    if (!c->base_url)
+        req.origin = origin;
     req.now = r->request_time;
-    if (d->shared && c.cache) {
+    req.conf_key = pr->conf_key;
+    req.conf_id = pr->conf_id;
+    if (d->shared && !d->shared->broken && c->cache) {
         sb.sh = d->shared;
         sb.r = r;
         tier.baton = &sb;
@@ -585,10 +713,12 @@ static int np_handler(request_rec *r)
         req.shared = &tier;
     }
 
-    np_page_serve(site, &c, &req, &resp, r->pool, &log);
+    np_page_serve(pr->site, c, &req, &resp, r->pool, &log);
 
     if (resp.status == HTTP_MOVED_PERMANENTLY) {
-        apr_table_setn(r->headers_out, "Location", ap_construct_url(r->pool, resp.location, r));
+        /* resp.location is a percent-encoded path; the origin is the one the pages use. */
+        apr_table_setn(r->headers_out, "Location",
+                       apr_pstrcat(r->pool, origin, resp.location, NULL));
         return HTTP_MOVED_PERMANENTLY;
     }
     r->status = resp.status;
@@ -597,7 +727,7 @@ static int np_handler(request_rec *r)
         apr_table_setn(r->headers_out, "X-NewsPortal-Cache", resp.cache_state);
     if (resp.status == HTTP_OK) {
         apr_time_t until = resp.expires_at;
-        apr_int64_t max_age = c.max_age;
+        apr_int64_t max_age = c->max_age;
         if (until && until > r->request_time) {
             apr_int64_t left = apr_time_sec(until - r->request_time + APR_USEC_PER_SEC - 1);
             if (left < max_age)
@@ -643,6 +773,15 @@ typedef struct {
     int json, n;
 } status_ctx;
 
+/* s escaped for a JSON string (quotes not included). */
+static const char *json_str(apr_pool_t *p, const char *s)
+{
+    np_buf b;
+    np_buf_init_pool(&b, p, strlen(s) + 16);
+    np_buf_json(&b, s, strlen(s));
+    return np_buf_cstr(&b);
+}
+
 static void status_site(status_ctx *sc, const char *key, np_site *site)
 {
     request_rec *r = sc->r;
@@ -669,19 +808,14 @@ static void status_site(status_ctx *sc, const char *key, np_site *site)
             ",\"hit_ratio\":%.4f},\"article_cache\":{\"entries\":%" APR_SIZE_T_FMT
             ",\"bytes\":%" APR_SIZE_T_FMT ",\"hits\":%" APR_UINT64_T_FMT
             ",\"misses\":%" APR_UINT64_T_FMT "},\"errors\":[",
-            sc->n++ ? "," : "", ap_escape_html(r->pool, conf->content_dir), st.articles,
+            sc->n++ ? "," : "", json_str(r->pool, conf->content_dir), st.articles,
             st.sections, age, st.took / 1000.0, st.refreshes, st.parsed, st.reused,
             cache ? "true" : "false", cs.entries, cs.bytes, cs.max_bytes, cs.hits, cs.misses,
             cs.hits + cs.misses ? (double)cs.hits / (double)(cs.hits + cs.misses) : 0.0, bs.entries,
             bs.bytes, bs.hits, bs.misses);
-        for (i = 0; i < st.recent_errors->nelts; i++) {
-            np_buf b;
-            const char *m = APR_ARRAY_IDX(st.recent_errors, i, np_error_rec).message;
-            np_buf_init(&b, 256);
-            np_buf_json(&b, m, strlen(m));
-            ap_rprintf(r, "%s\"%s\"", i ? "," : "", np_buf_cstr(&b));
-            np_buf_free(&b);
-        }
+        for (i = 0; i < st.recent_errors->nelts; i++)
+            ap_rprintf(r, "%s\"%s\"", i ? "," : "",
+                       json_str(r->pool, APR_ARRAY_IDX(st.recent_errors, i, np_error_rec).message));
         ap_rputs("]}", r);
         return;
     }
@@ -792,8 +926,29 @@ static apr_status_t shared_destroy(void *data)
 static int np_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
     np_shared_list = NULL;
+    np_mounts = apr_array_make(pconf, 4, sizeof(np_mount_rec));
     return ap_mutex_register(pconf, np_mutex_id, NULL, APR_LOCK_DEFAULT, 0) == APR_SUCCESS ? OK
                                                                                            : 500;
+}
+
+/* Without NewsPortalBaseURL, absolute URLs come from the request's Host when it is one of the
+ * virtual host's names, else from its ServerName: worth knowing before the first reader. */
+static void warn_no_base_url(void)
+{
+    int i;
+    for (i = 0; np_mounts && i < np_mounts->nelts; i++) {
+        const np_mount_rec *m = &APR_ARRAY_IDX(np_mounts, i, np_mount_rec);
+        const np_dir_conf *sd = ap_get_module_config(m->s->lookup_defaults, &newsportal_module);
+        if (m->d->c.base_url || (sd && sd->c.base_url))
+            continue;
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, m->s,
+                     NPLOGNO(0013) "<Location %s> (NewsPortalContent %s) has no NewsPortalBaseURL: "
+                                   "absolute URLs in its pages (canonical, feeds, share links) use "
+                                   "the Host of each request when it is this server's ServerName "
+                                   "or a ServerAlias, else %s; set NewsPortalBaseURL to fix them",
+                     m->d->dir ? m->d->dir : "/", m->d->c.content_dir,
+                     m->s->server_hostname ? m->s->server_hostname : "the ServerName");
+    }
 }
 
 static int np_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
@@ -802,6 +957,7 @@ static int np_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
     np_shared *sh;
     np_xml_init();
     np_default_routes = np_routes_default(pconf);
+    warn_no_base_url();
     for (sh = np_shared_list; sh; sh = sh->next) {
         apr_status_t rv;
         if (sh->provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
@@ -827,15 +983,31 @@ static int np_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
 static void np_child_init(apr_pool_t *pchild, server_rec *s)
 {
     np_shared *sh;
+    apr_status_t rv;
     np_sites_pool = pchild;
     np_sites = apr_hash_make(pchild);
-    if (apr_thread_mutex_create(&np_sites_lock, APR_THREAD_MUTEX_DEFAULT, pchild) != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, NPLOGNO(0002) "cannot create a thread mutex");
+    np_prepared_by_sources = apr_hash_make(pchild);
+    np_conf_ids = apr_hash_make(pchild);
+    /* Without it the tables cannot be shared between threads: every page is then a 500 with
+     * this line in the log (sites_lock fails), never a race. */
+    rv = apr_thread_mutex_create(&np_sites_lock, APR_THREAD_MUTEX_DEFAULT, pchild);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
+                     NPLOGNO(0002) "cannot create a thread mutex; this child will answer 500");
         np_sites_lock = NULL;
     }
-    for (sh = np_shared_list; sh; sh = sh->next)
-        if (sh->mutex)
-            apr_global_mutex_child_init(&sh->mutex, apr_global_mutex_lockfile(sh->mutex), pchild);
+    for (sh = np_shared_list; sh; sh = sh->next) {
+        if (!sh->mutex)
+            continue;
+        rv = apr_global_mutex_child_init(&sh->mutex, apr_global_mutex_lockfile(sh->mutex), pchild);
+        if (rv != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
+                         NPLOGNO(0014) "cannot attach the mutex of NewsPortalSharedCache %s; this "
+                                       "child renders its pages without it",
+                         sh->spec);
+            sh->broken = 1;
+        }
+    }
 }
 
 /* ---- the module's URLs are not files ---- */

@@ -178,8 +178,7 @@ static int cmd_render(const np_cli_command *cmd, apr_pool_t *p, int argc, const 
     char *path, *q;
     int i;
 
-    memset(&c, 0, sizeof(c));
-    c.page_size = c.feed_full = c.check_interval = c.max_age = c.stale_on_error = c.cache = -1;
+    np_site_conf_init(&c);
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (a[0] == '-' && a[1] == '-') {
@@ -197,7 +196,6 @@ static int cmd_render(const np_cli_command *cmd, apr_pool_t *p, int argc, const 
             else if (strcmp(a, "--time-zone") == 0) {
                 if (!(c.tz = np_tz_load(p, v, &err)))
                     return cmd_usage(cmd, apr_psprintf(p, "unknown time zone '%s': %s", v, err));
-                c.tz_name = v;
             } else
                 return cmd_usage(cmd, apr_psprintf(p, "unknown option %s", a));
         } else if (!dir) {
@@ -226,7 +224,10 @@ static int cmd_render(const np_cli_command *cmd, apr_pool_t *p, int argc, const 
         fprintf(stderr, "newsportal render: 400 Bad Request: %s\n", url);
         return 1;
     }
-    site = np_site_create(p, &c, &cli_logger);
+    if (!(site = np_site_create(p, &c, &cli_logger))) {
+        fprintf(stderr, "newsportal render: out of memory\n");
+        return 1;
+    }
     np_page_serve(site, &c, &req, &resp, p, &cli_logger);
     fwrite(resp.body, 1, resp.len, stdout);
     np_cache_release(resp.entry);

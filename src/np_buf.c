@@ -205,6 +205,30 @@ void np_buf_url(np_buf *b, const char *s, apr_size_t n)
     buf_escape(b, s, n, esc_url);
 }
 
+static const char *esc_url_path(unsigned char c, char tmp[8])
+{
+    return c == '/' ? NULL : esc_url(c, tmp);
+}
+
+void np_buf_url_path(np_buf *b, const char *s, apr_size_t n)
+{
+    buf_escape(b, s, n, esc_url_path);
+}
+
+/* A query string as received: its escapes and delimiters stay, anything a header or a URL may
+ * not hold raw (controls, spaces, quotes, non-ASCII) is escaped. */
+static const char *esc_url_query(unsigned char c, char tmp[8])
+{
+    if (c > 0x20 && c < 0x7f && !strchr("\"<>\\^`{|}", c))
+        return NULL;
+    return esc_url(c, tmp);
+}
+
+void np_buf_url_query(np_buf *b, const char *s, apr_size_t n)
+{
+    buf_escape(b, s, n, esc_url_query);
+}
+
 static const char *esc_json(unsigned char c, char tmp[8])
 {
     switch (c) {

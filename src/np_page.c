@@ -15,6 +15,7 @@
 #include "np_cache.h"
 #include "np_feed.h"
 #include "np_labels.h"
+#include "np_shared.h"
 #include "np_view.h"
 
 typedef struct {
@@ -29,6 +30,43 @@ typedef struct {
     apr_uint64_t deps; /* digest of everything the page depends on; 0: do not cache */
     int stale;
 } page_ctx;
+
+/* The key of this page in the shared tier: the local key may name the configuration by a
+ * number of this process; between servers only the configuration itself can. */
+static const char *shared_key(page_ctx *c, apr_size_t *klen)
+{
+    const np_request *req = c->v.req;
+    const char *base = c->v.base ? c->v.base : "", *conf, *k;
+    if (!req->conf_id) {
+        *klen = c->klen;
+        return c->key;
+    }
+    conf = req->conf_key ? req->conf_key : np_site_conf_key(c->v.p, c->v.conf, NP_KEY_PAGE);
+    k = apr_psprintf(c->v.p, "%s" "origin=%" APR_SIZE_T_FMT ":%s\n%s%s", conf, strlen(base), base,
+                     req->mount, req->path);
+    *klen = strlen(k);
+    return k;
+}
+
+static void shared_put(page_ctx *c, const np_cache_entry *e)
+{
+    np_shared_record rec;
+    apr_size_t klen;
+    const char *key = shared_key(c, &klen);
+    np_buf b;
+    rec.deps = e->deps;
+    rec.valid_until = e->valid_until;
+    rec.last_modified = e->last_modified;
+    rec.stale = e->stale;
+    rec.content_type = e->content_type;
+    rec.body = e->body;
+    rec.len = e->len;
+    np_buf_init(&b, e->len + klen + NP_SHARED_HEADER + 64);
+    if (np_shared_encode(&b, key, klen, &rec) && !b.failed)
+        c->v.req->shared->put(c->v.req->shared->baton, key, klen, b.data, b.len, e->valid_until,
+                              c->v.p);
+    np_buf_free(&b);
+}
 
 /* b was started with np_cache_entry_buf_init: the page becomes the entry without a copy. */
 static void set_body(page_ctx *c, int status, const char *type, np_buf *b)
@@ -61,19 +99,8 @@ static void set_body(page_ctx *c, int status, const char *type, np_buf *b)
         if (c->cache && c->deps) {
             np_cache_put(c->cache, e);
             r->cache_state = c->stale ? "stale" : "miss";
-            if (c->v.req->shared) {
-                np_buf s;
-                np_buf_init(&s, e->len + 256);
-                np_buf_printf(&s,
-                              "NP1 %016" APR_UINT64_T_HEX_FMT " %" APR_TIME_T_FMT
-                              " %" APR_TIME_T_FMT " %d %s\n",
-                              e->deps, e->valid_until, e->last_modified, e->stale, e->content_type);
-                np_buf_append(&s, e->body, e->len);
-                if (!s.failed)
-                    c->v.req->shared->put(c->v.req->shared->baton, c->key, c->klen, s.data, s.len,
-                                          e->valid_until, c->v.p);
-                np_buf_free(&s);
-            }
+            if (c->v.req->shared)
+                shared_put(c, e);
         }
     }
 }
@@ -92,38 +119,26 @@ static int from_cache(page_ctx *c)
         e = NULL;
     }
     if (!e && c->v.req->shared) {
-        /* "NP1 deps valid_until last_modified stale type\nbody" */
-        char *data, *nl, type[64];
-        apr_size_t len;
-        apr_uint64_t deps;
-        apr_time_t until, lm;
-        int stale;
-        if (c->v.req->shared->get(c->v.req->shared->baton, c->key, c->klen, &data, &len, c->v.p) &&
-            (nl = memchr(data, '\n', len < 256 ? len : 256)) &&
-            sscanf(data,
-                   "NP1 %16" APR_UINT64_T_HEX_FMT " %" APR_TIME_T_FMT " %" APR_TIME_T_FMT
-                   " %d %63s",
-                   &deps, &until, &lm, &stale, type) == 5 &&
-            deps == c->deps && (!until || c->v.now < until)) {
-            apr_size_t blen = len - (apr_size_t)(nl + 1 - data);
-            if ((e = np_cache_entry_make(c->key, c->klen, blen))) {
-                memcpy(e->body, nl + 1, blen);
-                e->deps = deps;
-                e->valid_until = until;
-                e->last_modified = lm;
-                e->stale = stale;
-                e->content_type =
-                    strncmp(type, "application/", 12) == 0 ? c->resp->content_type : NULL;
-                apr_snprintf(e->etag, sizeof(e->etag), "\"%016" APR_UINT64_T_HEX_FMT "\"",
-                             np_hash(NP_HASH_INIT, e->body, e->len));
-                state = "shared-hit";
-            }
+        char *data;
+        apr_size_t len, klen;
+        const char *key = shared_key(c, &klen);
+        np_shared_record rec;
+        if (c->v.req->shared->get(c->v.req->shared->baton, key, klen, &data, &len, c->v.p) &&
+            np_shared_decode(data, len, key, klen, &rec) && rec.deps == c->deps &&
+            (!rec.valid_until || c->v.now < rec.valid_until) &&
+            (e = np_cache_entry_make(c->key, c->klen, rec.len))) {
+            memcpy(e->body, rec.body, rec.len);
+            e->deps = rec.deps;
+            e->valid_until = rec.valid_until;
+            e->last_modified = rec.last_modified;
+            e->stale = rec.stale;
+            e->content_type = rec.content_type;
+            apr_snprintf(e->etag, sizeof(e->etag), "\"%016" APR_UINT64_T_HEX_FMT "\"",
+                         np_hash(NP_HASH_INIT, e->body, e->len));
+            state = "shared-hit";
         }
-        if (e) {
-            if (!e->content_type)
-                e->content_type = "text/html; charset=utf-8";
+        if (e)
             np_cache_put(c->cache, e);
-        }
     }
     if (!e)
         return 0;
@@ -187,15 +202,36 @@ static int not_found(page_ctx *c)
     return render(c, 404, "error", root);
 }
 
+/* to is a URL path as the router writes it (already percent-encoded); NULL when no route can
+ * express the target, which then does not exist for readers. */
 static int redirect(page_ctx *c, const char *to)
 {
     const char *q = c->v.req->query;
+    if (!to)
+        return not_found(c);
+    if (q && *q) {
+        np_buf b;
+        np_buf_init_pool(&b, c->v.p, strlen(to) + strlen(q) + 16);
+        np_buf_puts(&b, to);
+        np_buf_putc(&b, '?');
+        np_buf_url_query(&b, q, strlen(q));
+        to = np_buf_cstr(&b);
+    }
     c->resp->status = 301;
-    c->resp->location = q && *q ? apr_pstrcat(c->v.p, to, "?", q, NULL) : to;
+    c->resp->location = to;
     c->resp->content_type = "text/html; charset=utf-8";
     c->resp->body = "";
     c->resp->len = 0;
     return 301;
+}
+
+/* A decoded path (the request's) as a URL path. */
+static const char *url_path(apr_pool_t *p, const char *path)
+{
+    np_buf b;
+    np_buf_init_pool(&b, p, strlen(path) * 3 + 1);
+    np_buf_url_path(&b, path, strlen(path));
+    return np_buf_cstr(&b);
 }
 
 static const char *tpl_name(const np_route_match *m, const char *def)
@@ -229,18 +265,24 @@ static int slice(page_ctx *c, np_entry *const *list, int n, const np_visibility 
                  int size, page_slice *out)
 {
     int i;
-    out->items = apr_palloc(c->v.p, sizeof(np_entry *) * (size + 1));
-    out->total =
-        np_content_visible_fast(list, n, vis, c->v.now, (page - 1) * size, out->items, size);
-    out->pages = out->total ? (out->total + size - 1) / size : 1;
-    out->n = out->total - (page - 1) * size;
-    if (out->n > size)
-        out->n = size;
-    if (out->n < 0)
-        out->n = 0;
+    apr_int64_t skip;
+    /* Count first: a page past the last is refused before any offset is computed, and the
+     * offset, in 64 bits, is then below the count. */
+    out->total = np_content_visible_fast(list, n, vis, c->v.now, 0, NULL, 0);
+    out->pages = out->total ? (int)(((apr_int64_t)out->total + size - 1) / size) : 1;
+    out->n = 0;
+    out->items = NULL;
+    if (page < 1 || size < 1 || page > out->pages)
+        return 0;
+    skip = (apr_int64_t)(page - 1) * size;
+    /* Zeroed: only the slots the listing filled are counted, whatever the count said. */
+    out->items = apr_pcalloc(c->v.p, sizeof(np_entry *) * (apr_size_t)size);
+    np_content_visible_fast(list, n, vis, c->v.now, (int)skip, out->items, size);
+    while (out->n < size && out->items[out->n])
+        out->n++;
     for (i = 0; i < out->n; i++)
         touch(c, out->items[i]->mtime);
-    return page <= out->pages;
+    return 1;
 }
 
 static void expires(page_ctx *c, np_entry *const *list, int n, const np_visibility *vis)
@@ -328,15 +370,27 @@ static int serve_section(page_ctx *c, const np_route_match *m, const np_section 
     }
 }
 
+/* The tag named by a URL when at least one of its articles is visible now. */
+static const np_tag *visible_tag(page_ctx *c, const char *name)
+{
+    const np_tag *tag = np_content_tag(c->v.snap, np_tag_slug(c->v.p, name));
+    if (tag && !np_content_visible_fast(tag->entries, tag->nentries, &tag->vis, c->v.now, 0, NULL,
+                                        0))
+        tag = NULL;
+    return tag;
+}
+
 static int serve_tag(page_ctx *c, const np_route_match *m)
 {
     apr_pool_t *p = c->v.p;
     const char *slug = np_tag_slug(p, m->v.tag), *lang = c->v.conf->language;
-    const np_tag *tag = np_content_tag(c->v.snap, slug);
+    const np_tag *tag = visible_tag(c, m->v.tag);
     int page = m->v.page ? m->v.page : 1;
     page_slice sl;
     np_value *root, *tm;
 
+    /* A tag whose articles are all hidden (drafts, embargoed, expired) does not exist for
+     * readers, in any spelling: no redirect may confirm it. */
     if (!tag)
         return not_found(c);
     if (m->v.page == 1 || strcmp(slug, m->v.tag) != 0)
@@ -549,7 +603,7 @@ static int serve_feed(page_ctx *c, const np_route_match *m)
     rq.kind = m->kind;
     rq.page = m->v.page;
     if (m->v.tag) {
-        if (!(rq.tag = np_content_tag(c->v.snap, np_tag_slug(c->v.p, m->v.tag))))
+        if (!(rq.tag = visible_tag(c, m->v.tag)))
             return not_found(c);
         scope = rq.tag->digest;
     } else if (m->v.section && *m->v.section) {
@@ -584,35 +638,23 @@ static int names_something(page_ctx *c, const np_route_match *m)
     case NP_ROUTE_SECTION:
         return np_content_section(c->v.snap, m->v.section) != NULL;
     case NP_ROUTE_TAG:
-        return np_content_tag(c->v.snap, np_tag_slug(c->v.p, m->v.tag)) != NULL;
+        return visible_tag(c, m->v.tag) != NULL;
     default:
         return 0;
     }
 }
 
-/* The cache key: everything of the configuration that shapes pages, and the URL. */
+/* The cache key, whole: every field of the configuration that shapes pages, the origin of
+ * absolute URLs, and the URL. Entries match on all of it, byte for byte. */
 static void make_key(page_ctx *c)
 {
-    const np_site_conf *k = c->v.conf;
-    apr_uint64_t h = NP_HASH_INIT;
-    int i;
-    /* Only what shapes the page: servers sharing a tier share keys whatever their cache
-     * sizes or check intervals. */
-    h = np_hash_str(h, k->content_dir);
-    h = np_hash_str(h, k->templates_dir);
-    h = np_hash_str(h, k->tz_name);
-    h = np_hash_str(h, k->language);
-    h = np_hash_str(h, k->site_name);
-    h = np_hash_str(h, c->v.base);
-    h = np_hash_str(h, k->home_label);
-    h = np_hash_u64(h, (apr_uint64_t)k->page_size);
-    h = np_hash_u64(h, (apr_uint64_t)k->feed_full);
-    for (i = 0; k->share && i < k->share->nelts; i++)
-        h = np_hash_str(h, APR_ARRAY_IDX(k->share, i, const char *));
-    for (i = 0; i < np_routes_count(k->routes); i++)
-        h = np_hash_str(h, np_routes_pattern(k->routes, i));
-    c->key = apr_psprintf(c->v.p, "%016" APR_UINT64_T_HEX_FMT "|%s%s", h, c->v.req->mount,
-                          c->v.req->path);
+    const np_request *req = c->v.req;
+    const char *conf = req->conf_id    ? req->conf_id
+                       : req->conf_key ? req->conf_key
+                                       : np_site_conf_key(c->v.p, c->v.conf, NP_KEY_PAGE);
+    const char *base = c->v.base ? c->v.base : "";
+    c->key = apr_psprintf(c->v.p, "%s" "origin=%" APR_SIZE_T_FMT ":%s\n%s%s", conf, strlen(base),
+                          base, req->mount, req->path);
     c->klen = strlen(c->key);
 }
 
@@ -650,7 +692,8 @@ int np_page_serve(np_site *site, const np_site_conf *conf, const np_request *req
         np_route_match m2;
         if (req->path[strlen(req->path) - 1] != '/' &&
             np_routes_match(conf->routes, slashed, &m2, p) && names_something(&c, &m2))
-            status = redirect(&c, apr_pstrcat(p, req->mount, slashed, NULL));
+            status = redirect(&c, apr_pstrcat(p, url_path(p, req->mount), url_path(p, slashed),
+                                              NULL));
         else
             status = not_found(&c);
     } else {

@@ -26,6 +26,9 @@ typedef struct {
     const char *origin; /* "http://host:port" for absolute URLs when no NewsPortalBaseURL */
     apr_time_t now;
     const np_shared_tier *shared; /* NULL: none */
+    const char *conf_key;         /* np_site_conf_key(conf, NP_KEY_PAGE) made once; NULL: here */
+    const char *conf_id; /* a short name of conf_key unique in this process, for the page cache's
+                          * keys; NULL: conf_key itself */
 } np_request;
 
 typedef struct {

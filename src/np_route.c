@@ -507,6 +507,19 @@ int np_routes_match(const np_routes *r, const char *path, np_route_match *m, apr
     return 0;
 }
 
+void np_routes_key(np_buf *b, const np_routes *r)
+{
+    int i;
+    np_buf_printf(b, "%d routes\n", r->list->nelts);
+    for (i = 0; i < r->list->nelts; i++) {
+        const route *rt = &APR_ARRAY_IDX(r->list, i, route);
+        /* Lengths first: no pattern or template can pass for another's. */
+        np_buf_printf(b, "%d %" APR_SIZE_T_FMT " %s %" APR_SIZE_T_FMT " %s\n", (int)rt->kind,
+                      strlen(rt->pattern), rt->pattern, rt->tmpl ? strlen(rt->tmpl) : 0,
+                      rt->tmpl ? rt->tmpl : "");
+    }
+}
+
 /* prefix (a mount point) and the route's path, written once into the pool. */
 static const char *route_url(const route *rt, const np_route_params *v, const char *prefix,
                              apr_pool_t *p)

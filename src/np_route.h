@@ -7,6 +7,8 @@
 
 #include <apr_pools.h>
 
+#include "np_buf.h"
+
 typedef enum {
     NP_ROUTE_NONE = 0, /* not a kind */
     NP_ROUTE_HOME,
@@ -66,6 +68,9 @@ np_routes *np_routes_default(apr_pool_t *p);
 int np_routes_count(const np_routes *r);
 /* The pattern of route i (0 <= i < count), as given. */
 const char *np_routes_pattern(const np_routes *r, int i);
+
+/* Writes every route (pattern, kind, template) into b, unambiguously: for keys. */
+void np_routes_key(np_buf *b, const np_routes *r);
 
 /* Matches path (percent-decoded, relative to the mount point, starting with "/") against the
  * table; the first route that matches wins. Returns 1 and fills *m (strings in p), or 0.

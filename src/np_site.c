@@ -7,6 +7,7 @@
 #include <apr_file_info.h>
 #include <apr_strings.h>
 
+#include "np_buf.h"
 #include "np_cache.h"
 #include "np_labels.h"
 #include "np_theme.h"
@@ -28,48 +29,112 @@ struct np_site {
     np_cache *bodies;
 };
 
+apr_array_header_t *np_share_default(void)
+{
+    /* Read-only and shared. */
+    static const char *def[] = {"weixin", "weibo", "x", "facebook", "linkedin", "email"};
+    static apr_array_header_t share = {NULL, sizeof(const char *), 6, 6, (char *)def};
+    return &share;
+}
+
+/* Per type: the unset value, and whether a field is set. */
+#define UNSET_STR NULL
+#define UNSET_ROUTES NULL
+#define UNSET_TZ NULL
+#define UNSET_INT (-1)
+#define UNSET_SHARE NULL
+#define UNSET_SIZE 0
+#define IS_SET_STR(v) ((v) != NULL)
+#define IS_SET_ROUTES(v) ((v) != NULL)
+#define IS_SET_TZ(v) ((v) != NULL)
+#define IS_SET_INT(v) ((v) >= 0)
+#define IS_SET_SHARE(v) ((v) != NULL)
+#define IS_SET_SIZE(v) ((v) != 0)
+
+void np_site_conf_init(np_site_conf *c)
+{
+#define INIT(type, name, def, keys) c->name = UNSET_##type;
+    NP_SITE_CONF_FIELDS(INIT)
+#undef INIT
+}
+
+void np_site_conf_merge(np_site_conf *out, const np_site_conf *base, const np_site_conf *add)
+{
+#define MERGE(type, name, def, keys) out->name = IS_SET_##type(add->name) ? add->name : base->name;
+    NP_SITE_CONF_FIELDS(MERGE)
+#undef MERGE
+}
+
 void np_site_conf_defaults(apr_pool_t *p, np_site_conf *c)
 {
-    if (!c->site_name)
-        c->site_name = "News";
-    if (!c->language)
-        c->language = "en";
-    if (!c->tz) {
-        c->tz = np_tz_utc();
-        c->tz_name = "UTC";
+#define DEFAULT(type, name, def, keys)                                                            \
+    if (!IS_SET_##type(c->name))                                                                  \
+        c->name = def;
+    NP_SITE_CONF_FIELDS(DEFAULT)
+#undef DEFAULT
+}
+
+/* Each value with its length or a marker for unset, so that no value can pass for another. */
+static void key_STR(np_buf *b, const char *v)
+{
+    if (v)
+        np_buf_printf(b, "%" APR_SIZE_T_FMT ":%s\n", strlen(v), v);
+    else
+        np_buf_puts(b, "-\n");
+}
+
+static void key_ROUTES(np_buf *b, const np_routes *v)
+{
+    if (v)
+        np_routes_key(b, v);
+    else
+        np_buf_puts(b, "-\n");
+}
+
+static void key_TZ(np_buf *b, const np_tz *v)
+{
+    key_STR(b, v ? np_tz_name(v) : NULL);
+}
+
+static void key_INT(np_buf *b, int v)
+{
+    np_buf_printf(b, "%d\n", v);
+}
+
+static void key_SHARE(np_buf *b, const apr_array_header_t *v)
+{
+    int i;
+    if (!v) {
+        np_buf_puts(b, "-\n");
+        return;
     }
-    if (c->page_size <= 0)
-        c->page_size = 20;
-    if (!c->share) {
-        /* Read-only and shared: this runs on every request. */
-        static const char *def[] = {"weixin", "weibo", "x", "facebook", "linkedin", "email"};
-        static apr_array_header_t share = {NULL, sizeof(const char *), 6, 6, (char *)def};
-        c->share = &share;
+    np_buf_printf(b, "%d:", v->nelts);
+    for (i = 0; i < v->nelts; i++)
+        key_STR(b, APR_ARRAY_IDX(v, i, const char *));
+}
+
+static void key_SIZE(np_buf *b, apr_size_t v)
+{
+    np_buf_printf(b, "%" APR_SIZE_T_FMT "\n", v);
+}
+
+const char *np_site_conf_key(apr_pool_t *p, const np_site_conf *c, int keys)
+{
+    np_buf b;
+    np_buf_init_pool(&b, p, 512);
+#define KEY(type, name, def, k)                                                                   \
+    if ((k) & keys) {                                                                             \
+        np_buf_puts(&b, #name "=");                                                               \
+        key_##type(&b, c->name);                                                                  \
     }
-    if (c->feed_full < 0)
-        c->feed_full = 1;
-    if (!c->max_article_size)
-        c->max_article_size = 4 * 1024 * 1024;
-    if (c->check_interval < 0)
-        c->check_interval = 1;
-    if (c->max_age < 0)
-        c->max_age = 60;
-    if (c->stale_on_error < 0)
-        c->stale_on_error = 1;
-    if (c->cache < 0)
-        c->cache = 1;
-    if (!c->cache_size)
-        c->cache_size = 64 * 1024 * 1024;
-    if (!c->routes)
-        c->routes = np_routes_default(p);
+    NP_SITE_CONF_FIELDS(KEY)
+#undef KEY
+    return np_buf_cstr(&b);
 }
 
 const char *np_site_key(apr_pool_t *p, const np_site_conf *c)
 {
-    return apr_psprintf(p, "%s\n%s\n%s\n%s\n%" APR_SIZE_T_FMT "\n%d\n%d\n%d\n%" APR_SIZE_T_FMT,
-                        c->content_dir, c->templates_dir ? c->templates_dir : "", c->tz_name,
-                        c->language, c->max_article_size, c->check_interval, c->stale_on_error,
-                        c->cache, c->cache_size);
+    return np_site_conf_key(p, c, NP_KEY_SITE);
 }
 
 static void content_opts(const np_site_conf *c, const np_logger *log, np_content_opts *o)
@@ -188,10 +253,13 @@ np_site *np_site_create(apr_pool_t *p, const np_site_conf *conf, const np_logger
     np_content_opts o;
     s->pool = p;
     s->conf = conf;
-    apr_thread_mutex_create(&s->lock, APR_THREAD_MUTEX_DEFAULT, p);
+    if (apr_thread_mutex_create(&s->lock, APR_THREAD_MUTEX_DEFAULT, p) != APR_SUCCESS)
+        return NULL;
+    s->theme = theme_load(conf, log);
+    if (!s->theme)
+        return NULL;
     content_opts(conf, log, &o);
     s->current = np_content_scan(&o);
-    s->theme = theme_load(conf, log);
     s->refreshes = 1;
     s->next_check = apr_time_now() + apr_time_from_sec(conf->check_interval);
     if (conf->cache)
@@ -252,15 +320,17 @@ void np_site_acquire(np_site *s, apr_time_t now, const np_logger *log, np_site_v
     {
         apr_pool_t *tmp;
         apr_hash_t *changed;
-        apr_pool_create_unmanaged_ex(&tmp, NULL, NULL);
-        if ((changed = find_changes(out->snap, cursor, tmp))) {
+        if (apr_pool_create_unmanaged_ex(&tmp, NULL, NULL) != APR_SUCCESS)
+            tmp = NULL; /* no check this time; the next request tries again */
+        if (tmp && (changed = find_changes(out->snap, cursor, tmp))) {
             np_content_opts o;
             content_opts(s->conf, log, &o);
             fresh = np_content_rescan(&o, out->snap, changed);
         }
-        if (theme_changed(s->conf, out->theme, tmp))
+        if (tmp && theme_changed(s->conf, out->theme, tmp))
             fresh_theme = theme_load(s->conf, log);
-        apr_pool_destroy(tmp);
+        if (tmp)
+            apr_pool_destroy(tmp);
     }
 
     apr_thread_mutex_lock(s->lock);

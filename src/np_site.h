@@ -16,31 +16,58 @@
 
 struct np_cache;
 
+/* Every field of a location's configuration, listed once: its type, its default, and the keys
+ * it is part of. NP_KEY_SITE: it shapes a site's runtime (snapshot, theme, caches), so locations
+ * that differ in it do not share one. NP_KEY_PAGE: it shapes rendered pages, so pages cached
+ * under configurations that differ in it never meet. Create, merge, defaults and both keys are
+ * all generated from this list. X(TYPE, name, default, keys) */
+#define NP_KEY_SITE 1
+#define NP_KEY_PAGE 2
+#define NP_SITE_CONF_FIELDS(X)                                                                    \
+    X(STR, content_dir, NULL, NP_KEY_SITE | NP_KEY_PAGE)                                          \
+    X(STR, templates_dir, NULL, NP_KEY_SITE | NP_KEY_PAGE) /* NULL: the default theme only */     \
+    X(ROUTES, routes, np_routes_default(p), NP_KEY_PAGE)                                          \
+    X(STR, site_name, "News", NP_KEY_PAGE)                                                        \
+    X(STR, base_url, NULL, NP_KEY_PAGE) /* NULL: from the request; no trailing slash */           \
+    X(STR, home_label, NULL, NP_KEY_PAGE) /* NULL: the language's word */                         \
+    X(STR, language, "en", NP_KEY_SITE | NP_KEY_PAGE)                                             \
+    X(TZ, tz, np_tz_utc(), NP_KEY_SITE | NP_KEY_PAGE)                                             \
+    X(INT, page_size, 20, NP_KEY_PAGE)                                                            \
+    X(SHARE, share, np_share_default(), NP_KEY_PAGE) /* const char *: action names, in order */   \
+    X(INT, feed_full, 1, NP_KEY_PAGE)                                                             \
+    X(SIZE, max_article_size, 4 * 1024 * 1024, NP_KEY_SITE | NP_KEY_PAGE)                         \
+    X(INT, check_interval, 1, NP_KEY_SITE) /* seconds */                                          \
+    X(INT, max_age, 60, 0)                 /* seconds; a header, not the page */                  \
+    X(INT, stale_on_error, 1, NP_KEY_SITE | NP_KEY_PAGE)                                          \
+    X(INT, cache, 1, NP_KEY_SITE)                                                                 \
+    X(SIZE, cache_size, 64 * 1024 * 1024, NP_KEY_SITE)
+
+typedef const char *np_conf_STR;
+typedef np_routes *np_conf_ROUTES;
+typedef const np_tz *np_conf_TZ;
+typedef int np_conf_INT; /* unset: -1 */
+typedef apr_array_header_t *np_conf_SHARE;
+typedef apr_size_t np_conf_SIZE; /* unset: 0 */
+
 typedef struct np_site_conf {
-    const char *content_dir;
-    const char *templates_dir; /* NULL: the built-in default theme only */
-    np_routes *routes;         /* never NULL after np_site_conf_finish */
-    const char *site_name;
-    const char *base_url;   /* NULL: from the request; no trailing slash */
-    const char *home_label; /* NULL: the language's word */
-    const char *language;
-    const char *tz_name;
-    const np_tz *tz;
-    int page_size;
-    apr_array_header_t *share; /* const char *: share action names, in order */
-    int feed_full;
-    apr_size_t max_article_size;
-    int check_interval; /* seconds */
-    int max_age;        /* seconds */
-    int stale_on_error;
-    int cache;
-    apr_size_t cache_size;
+#define NP_CONF_MEMBER(type, name, def, keys) np_conf_##type name;
+    NP_SITE_CONF_FIELDS(NP_CONF_MEMBER)
+#undef NP_CONF_MEMBER
 } np_site_conf;
 
-/* Fills every unset field with its default (SPEC section 4). */
+/* Every field unset. */
+void np_site_conf_init(np_site_conf *c);
+/* out = base with every field that add sets taken from add. out may be neither. */
+void np_site_conf_merge(np_site_conf *out, const np_site_conf *base, const np_site_conf *add);
+/* Fills every unset field with its default (docs/directives.md). */
 void np_site_conf_defaults(apr_pool_t *p, np_site_conf *c);
+/* The fields of c that are part of keys (NP_KEY_SITE or NP_KEY_PAGE), written out whole: two
+ * configurations have equal keys exactly when those fields are equal. */
+const char *np_site_conf_key(apr_pool_t *p, const np_site_conf *c, int keys);
 /* The key of the runtime state a conf needs: sites with equal keys share an np_site. */
 const char *np_site_key(apr_pool_t *p, const np_site_conf *c);
+/* The share actions when none are configured. */
+apr_array_header_t *np_share_default(void);
 
 typedef struct np_site np_site;
 
@@ -64,7 +91,8 @@ typedef struct {
 } np_site_view;
 
 /* Creates the runtime for conf's content folder and theme, on pool p (which must outlive it).
- * Scans the content and compiles the templates at once. */
+ * Scans the content and compiles the templates at once. NULL when a lock or memory for the
+ * theme could not be had. */
 np_site *np_site_create(apr_pool_t *p, const np_site_conf *conf, const np_logger *log);
 
 /* The current snapshot and theme, with references the caller drops with np_site_release.

@@ -63,9 +63,8 @@ static long rss_kb(void)
 
 static void conf_for(apr_pool_t *p, np_site_conf *c, const char *dir, int cache)
 {
-    memset(c, 0, sizeof(*c));
+    np_site_conf_init(c);
     c->content_dir = dir;
-    c->page_size = c->feed_full = c->check_interval = c->max_age = c->stale_on_error = -1;
     c->cache = cache;
     np_site_conf_defaults(p, c);
 }

@@ -59,10 +59,8 @@ int main(int argc, char **argv)
     apr_initialize();
     np_xml_init();
     apr_pool_create(&pool, NULL);
-    memset(&on, 0, sizeof(on));
+    np_site_conf_init(&on);
     on.content_dir = dir;
-    on.page_size = on.feed_full = on.check_interval = on.max_age = on.stale_on_error = -1;
-    on.cache = -1;
     np_site_conf_defaults(pool, &on);
     off = on;
     off.cache = 0;

@@ -73,10 +73,8 @@ static inline int np_test_teardown(void **state)
  * which must outlive it. */
 static inline np_site *np_test_site(apr_pool_t *p, np_site_conf *c, const char *dir)
 {
-    memset(c, 0, sizeof(*c));
+    np_site_conf_init(c);
     c->content_dir = dir;
-    c->page_size = c->feed_full = c->check_interval = -1;
-    c->max_age = c->stale_on_error = c->cache = -1;
     np_site_conf_defaults(p, c);
     c->check_interval = 0;
     return np_site_create(p, c, NULL);

@@ -160,11 +160,7 @@ static int setup(void **state)
     apr_pool_create(&p, root_pool);
     f = apr_pcalloc(p, sizeof(*f));
     f->p = p;
-    f->conf.feed_full = -1;
-    f->conf.check_interval = -1;
-    f->conf.max_age = -1;
-    f->conf.stale_on_error = -1;
-    f->conf.cache = -1;
+    np_site_conf_init(&f->conf);
     np_site_conf_defaults(p, &f->conf);
     f->conf.site_name = "Example News";
     f->log.fn = capture;
