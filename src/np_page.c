@@ -261,11 +261,16 @@ typedef struct {
     int n, total, pages;
 } page_slice;
 
+/* Articles per listing page at most, whatever a section file or a directive says. */
+#define NP_PAGE_SIZE_MAX 1000
+
 static int slice(page_ctx *c, np_entry *const *list, int n, const np_visibility *vis, int page,
                  int size, page_slice *out)
 {
     int i;
     apr_int64_t skip;
+    if (size > NP_PAGE_SIZE_MAX)
+        size = NP_PAGE_SIZE_MAX;
     /* Count first: a page past the last is refused before any offset is computed, and the
      * offset, in 64 bits, is then below the count. */
     out->total = np_content_visible_fast(list, n, vis, c->v.now, 0, NULL, 0);

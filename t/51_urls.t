@@ -109,6 +109,24 @@ my @attacks = (
     [GET => '/news/no-such-story.html?q=' . ('A' x 7000)],
     [GET => '/news/no-such-story.html?q=' . ('A' x 102400)],
     [GET => '/news/no-such-story.html?../../../../etc/passwd%00'],
+    # page numbers past the last, up to 2^63 and beyond
+    [GET => '/news/tags/heritage/page/999999999/'],
+    [GET => '/news/tags/heritage/page/2147483647/'],
+    [GET => '/news/tags/heritage/page/2147483648/'],
+    [GET => '/news/tags/heritage/page/9223372036854775807/'],
+    [GET => '/news/tags/heritage/page/9223372036854775808/'],
+    [GET => '/news/tags/heritage/page/18446744073709551617/'],
+    [GET => '/news/tags/heritage/page/-1/'],
+    [GET => '/news/tags/heritage/page/0/'],
+    [GET => '/news/tags/heritage/page/2/'],
+    [GET => '/news/news-and-events/page/200000000/'],
+    [GET => '/news/news-and-events/page/214748365/'],
+    [GET => '/news/news-and-events/ich-news/page/999999999/'],
+    [GET => '/news/page/999999999/'],
+    [GET => '/news/page/107374183/'],
+    [GET => '/news/sitemap-999999999.xml'],
+    [GET => '/news/sitemap-2147483648.xml'],
+    [GET => '/custom/p/999999999/'],
     # methods
     [PUT => '/news/news-and-events/press/press-release.html'],
     [DELETE => '/news/news-and-events/press/press-release.html'],
@@ -130,7 +148,7 @@ my @normalised = (
     ['/news/%6e%65%77%73-and-events/', '/news/news-and-events/'],
 );
 
-plan tests => 3 * @attacks + 2 * @normalised + 9, need_module('newsportal');
+plan tests => 3 * @attacks + 2 * @normalised + 18, need_module('newsportal');
 
 is raw(GET => '/news/')->{status}, 200, 'the site answers';  # scanned before the log offset
 my $off = error_log_size();
@@ -168,16 +186,45 @@ ok $r->{head} !~ /^Set-Cookie:/mi, 'an encoded CR LF in the query is not decoded
 like $r->{head}, qr{^Location: http://[^/]+/news/news-and-events/\?%0d%0aSet-Cookie:%20x=1\r?$}mi,
      'the Location is our own absolute URL';
 
+# A decoded path goes back into Location percent-encoded.
+$r = raw(GET => '/news/tags/Good%20%20Practice');
+like $r->{head}, qr{^Location: http://news\.example\.org/news/tags/Good%20%20Practice/\r?$}m,
+     'the trailing-slash redirect encodes the spaces it decoded';
+$r = raw(GET => '/news/tags/Good%20%20Practice/?a=%22%20b%C3%A9');
+like $r->{head}, qr{^Location: http://news\.example\.org/news/tags/good-practice/\?a=%22%20b%C3%A9\r?$}m,
+     'a tag spelt otherwise redirects to its own URL, with the query as sent';
+
 # The Host header: httpd refuses a malformed one; a foreign one shows only in its own pages.
 is raw(GET => '/live/', qq{Host: evil"><script>alert(1)</script>\r\n})->{status}, 400,
    'a malformed Host header is refused by httpd';
 mkdir live_dir() . '/urls';
 write_file(live_dir() . '/urls/story.xml', qq{<?xml version="1.0" encoding="UTF-8"?>\n}
     . '<article><title>Host story</title><published>2026-01-01</published><body><p>x</p></body></article>');
+# Without NewsPortalBaseURL a Host that is one of the server's names shapes absolute URLs; any
+# other gets the ServerName's (docs/security.md), and each origin has pages of its own in the
+# cache, matched on the whole key.
+my $canon = qr{href="http://localhost:$port/live/urls/story\.html"};
 my $evil = raw(GET => '/live/urls/story.html', "Host: evil.example\r\n");
-like $evil->{body}, qr{href="http://evil\.example(?::\d+)?/live/urls/story\.html"}, 'without NewsPortalBaseURL the Host names the page';
+is $evil->{status}, 200, 'a foreign Host is served';
+unlike $evil->{body}, qr{evil\.example}, 'a foreign Host never reaches the page';
+like $evil->{body}, qr{<link rel="canonical" $canon}, 'its canonical URL is the ServerName\'s';
 my $own = raw(GET => '/live/urls/story.html', "Host: localhost:$port\r\n");
-unlike $own->{body}, qr{evil\.example}, 'another Host never gets that page from the cache';
+like $own->{body}, qr{<link rel="canonical" $canon}, 'the server\'s own name is used as given';
+my $ip = raw(GET => '/live/urls/story.html', "Host: 127.0.0.1:$port\r\n");
+like $ip->{body}, qr{<link rel="canonical" $canon}, 'an address that is not a ServerAlias gets the ServerName';
+my %seen;
+for my $h ('evil.example', 'EVIL.example:1', 'localhost:1', 'a' x 200, 'xn--80ak6aa92e.com',
+           '[::1]', "localhost:$port") {
+    my $r = raw(GET => '/live/urls/feed.atom', "Host: $h\r\n");
+    my @hosts = $r->{body} =~ m{https?://([^/"<]+)}g;
+    $seen{$_}++ for @hosts;
+}
+is_deeply [grep { !/^localhost(?::\d+)?$/ } sort keys %seen], [], 'no foreign host in any feed';
+my $vary = raw(GET => '/live/urls/story.html', "Host: localhost:1\r\n");
+like $vary->{body}, qr{<link rel="canonical" href="http://localhost:1/live/urls/story\.html"},
+     'a port given with the server\'s name is kept (as UseCanonicalName Off says)';
+my $again = raw(GET => '/live/urls/story.html', "Host: localhost:$port\r\n");
+like $again->{body}, qr{<link rel="canonical" $canon}, 'and never shown for another port';
 system 'rm', '-rf', live_dir() . '/urls';
 
 my $log = error_log_since($off);

@@ -6,14 +6,96 @@
  *      on the default table.
  * Matched values must keep to the content alphabet (no way out of the content folder), and a
  * link, percent-decoded, must be a valid path that routes again (to the same page on the default
- * table). */
+ * table). Mode 0's paths are also served (np_page_serve) from a small site with tags and
+ * sections, so page numbers up to 2^63 and past the last page reach the listing arithmetic. */
 #include "fuzz_common.h"
 
 #include <apr_strings.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "np_cache.h"
+#include "np_page.h"
 #include "np_route.h"
 
 static np_routes *defaults;
+static np_site *site;
+static np_site_conf site_conf;
+static char site_dir[64];
+static apr_pool_t *site_pool;
+
+/* The site's snapshot and theme live in pools of their own: released with the site's. */
+static void remove_site(void)
+{
+    char cmd[128];
+    apr_pool_destroy(site_pool);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", site_dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "fuzz_route: could not remove %s\n", site_dir);
+}
+
+static void write_file(const char *rel, const char *text)
+{
+    char path[256];
+    FILE *f;
+    snprintf(path, sizeof(path), "%s/%s", site_dir, rel);
+    f = fopen(path, "w");
+    FUZZ_CHECK(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Three articles in two sections, a tag with one of them, a tag whose only article is
+ * embargoed: every listing is shorter than a page. */
+static void make_site(apr_pool_t *root)
+{
+    char d[128];
+    apr_pool_t *p;
+    FUZZ_CHECK(apr_pool_create(&site_pool, root) == APR_SUCCESS);
+    p = site_pool;
+    strcpy(site_dir, "/tmp/np-fuzz-route-XXXXXX");
+    FUZZ_CHECK(mkdtemp(site_dir));
+    atexit(remove_site);
+    snprintf(d, sizeof(d), "%s/a", site_dir);
+    mkdir(d, 0755);
+    snprintf(d, sizeof(d), "%s/a/b", site_dir);
+    mkdir(d, 0755);
+    write_file("a/one.xml", "<article><title>One</title><published>2026-01-01</published><tags>"
+                            "<tag>x</tag></tags><body><p>1</p></body></article>");
+    write_file("a/b/two.xml", "<article><title>Two</title><published>2026-01-02</published>"
+                              "<body><p>2</p></body></article>");
+    write_file("a/b/later.xml", "<article><title>Later</title><published>2999-01-01</published>"
+                                "<tags><tag>y</tag></tags><body><p>3</p></body></article>");
+    np_site_conf_init(&site_conf);
+    site_conf.content_dir = site_dir;
+    site_conf.check_interval = 86400;
+    site_conf.cache = 0;
+    np_site_conf_defaults(p, &site_conf);
+    site = np_site_create(p, &site_conf, NULL);
+    FUZZ_CHECK(site);
+}
+
+static void serve(apr_pool_t *p, const char *path, size_t len)
+{
+    np_request req;
+    np_response resp;
+    int status;
+    if (strlen(path) != len || !len || path[0] != '/')
+        return;
+    memset(&req, 0, sizeof(req));
+    req.path = path;
+    req.mount = "/news";
+    req.origin = "http://fuzz.example";
+    req.now = apr_time_from_sec(1780000000); /* 2026 */
+    status = np_page_serve(site, &site_conf, &req, &resp, p, NULL);
+    FUZZ_CHECK(status == 200 || status == 301 || status == 404);
+    FUZZ_CHECK(status != 301 || (resp.location && !strpbrk(resp.location, " \r\n\"<>")));
+    FUZZ_CHECK(resp.len == 0 || resp.body);
+    np_cache_release(resp.entry);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -24,6 +106,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     root = fuzz_root_pool();
     defaults = np_routes_default(root);
     FUZZ_CHECK(np_routes_count(defaults) == 15);
+    make_site(root);
     return 0;
 }
 
@@ -217,6 +300,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 0: {
         char *path = apr_pstrmemdup(p, s, size - 1);
         match(p, defaults, path, size - 1);
+        serve(p, path, size - 1);
         break;
     }
     case 1:

@@ -1,0 +1,287 @@
+/* The request path (np_page_serve) against hostile requests: page numbers past the last and at
+ * the limits of every integer type, tags whose articles are all hidden, redirects that must come
+ * out percent-encoded, and cache keys that must tell origins and configurations apart whole. */
+#include "np_test.h"
+
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "np_cache.h"
+#include "np_page.h"
+#include "np_shared.h"
+
+static char root[64];
+static apr_pool_t *pool;
+
+static void put(const char *rel, const char *text)
+{
+    char path[256];
+    FILE *f;
+    snprintf(path, sizeof(path), "%s/%s", root, rel);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void article(const char *rel, const char *title, const char *date, const char *tags)
+{
+    char text[1024];
+    snprintf(text, sizeof(text),
+             "<article><title>%s</title><published>%s</published><tags>%s</tags>"
+             "<body><p>text of %s</p></body></article>",
+             title, date, tags, title);
+    put(rel, text);
+}
+
+static np_site_conf conf;
+static np_site *site;
+
+static int setup_tree(void **state)
+{
+    char d[128];
+    (void)state;
+    apr_pool_create(&pool, NULL);
+    strcpy(root, "/tmp/np-page-XXXXXX");
+    assert_non_null(mkdtemp(root));
+    snprintf(d, sizeof(d), "%s/desk", root);
+    mkdir(d, 0755);
+    article("desk/one.xml", "One", "2026-01-01", "<tag>Open Tag</tag>");
+    article("desk/two.xml", "Two", "2026-01-02", "<tag>Open Tag</tag>");
+    /* Every article of this tag is hidden: an embargo far ahead, and a draft. */
+    article("desk/secret.xml", "Secret", "2999-01-01", "<tag>Secret Subject</tag>");
+    put("desk/draft.xml", "<article><title>Draft</title><published>2026-01-03</published>"
+                          "<status>draft</status><tags><tag>Draft Subject</tag></tags>"
+                          "<body><p>d</p></body></article>");
+    site = np_test_site(pool, &conf, root);
+    assert_non_null(site);
+    return 0;
+}
+
+static int teardown_tree(void **state)
+{
+    char cmd[128];
+    (void)state;
+    apr_pool_destroy(pool);
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+    assert_int_equal(system(cmd), 0);
+    return 0;
+}
+
+static int serve(apr_pool_t *p, const char *path, const char *query, const char *origin,
+                 np_response *resp)
+{
+    np_request req;
+    memset(&req, 0, sizeof(req));
+    req.path = path;
+    req.mount = "/news";
+    req.query = query;
+    req.origin = origin;
+    req.now = apr_time_now();
+    return np_page_serve(site, &conf, &req, resp, p, NULL);
+}
+
+static int status_of(apr_pool_t *p, const char *path)
+{
+    np_response resp;
+    int s = serve(p, path, NULL, "http://a.example", &resp);
+    np_cache_release(resp.entry);
+    return s;
+}
+
+static void test_pages_past_the_last(void **state)
+{
+    static const char *const paths[] = {
+        "/tags/open-tag/page/2/",
+        "/tags/open-tag/page/999999999/",
+        "/tags/open-tag/page/214748365/",
+        "/tags/open-tag/page/107374183/",
+        "/desk/page/2/",
+        "/desk/page/200000000/",
+        "/desk/page/999999999/",
+        "/page/2/",
+        "/page/999999999/",
+        "/tags/open-tag/page/2147483648/",
+        "/tags/open-tag/page/9223372036854775807/",
+        "/tags/open-tag/page/9223372036854775808/",
+        "/tags/open-tag/page/18446744073709551616/",
+        "/desk/page/0/",
+        "/desk/page/-1/",
+        "/desk/page/00002/",
+        "/sitemap-999999999.xml",
+        "/sitemap-2.xml",
+    };
+    size_t i;
+    for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        int s = status_of(*state, paths[i]);
+        if (s != 404)
+            fail_msg("%s: %d, expected 404", paths[i], s);
+    }
+    assert_int_equal(status_of(*state, "/tags/open-tag/"), 200);
+    assert_int_equal(status_of(*state, "/desk/"), 200);
+    assert_int_equal(status_of(*state, "/"), 200);
+}
+
+/* A page size far beyond any listing, from a section file an author controls. */
+static void test_huge_section_page_size(void **state)
+{
+    np_site_conf c2;
+    np_site *s2;
+    np_request req;
+    np_response resp;
+    char d[128];
+    put("_section.xml", "<section><title>Home</title><page-size>2147483647</page-size></section>");
+    snprintf(d, sizeof(d), "%s/desk/_section.xml", root);
+    put("desk/_section.xml", "<section><title>Desk</title><page-size>2147483647</page-size>"
+                             "</section>");
+    s2 = np_test_site(*state, &c2, root);
+    memset(&req, 0, sizeof(req));
+    req.path = "/desk/";
+    req.mount = "";
+    req.origin = "http://a.example";
+    req.now = apr_time_now();
+    assert_int_equal(np_page_serve(s2, &c2, &req, &resp, *state, NULL), 200);
+    np_cache_release(resp.entry);
+    req.path = "/desk/page/2/";
+    assert_int_equal(np_page_serve(s2, &c2, &req, &resp, *state, NULL), 404);
+    np_cache_release(resp.entry);
+    unlink(d);
+    snprintf(d, sizeof(d), "%s/_section.xml", root);
+    unlink(d);
+}
+
+static void test_hidden_tags_do_not_exist(void **state)
+{
+    static const char *const paths[] = {
+        "/tags/secret-subject/",    "/tags/Secret%20Subject/", "/tags/Secret Subject/",
+        "/tags/SECRET-SUBJECT/",    "/tags/secret_subject/",   "/tags/secret-subject",
+        "/tags/Secret Subject",     "/tags/secret-subject/feed.atom",
+        "/tags/secret-subject/feed.rss", "/tags/secret-subject/feed.json",
+        "/tags/secret-subject/page/2/",  "/tags/draft-subject/", "/tags/Draft Subject",
+        "/tags/no-such-subject/",
+    };
+    size_t i;
+    for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        np_response resp;
+        int s = serve(*state, paths[i], NULL, "http://a.example", &resp);
+        np_cache_release(resp.entry);
+        if (s != 404)
+            fail_msg("%s: %d, expected 404 (as for a tag that never existed)", paths[i], s);
+    }
+    assert_int_equal(status_of(*state, "/tags/open-tag/"), 200);
+}
+
+static void test_redirects_are_encoded(void **state)
+{
+    np_response resp;
+    assert_int_equal(serve(*state, "/tags/Open  Tag", NULL, "http://a.example", &resp), 301);
+    assert_string_equal(resp.location, "/news/tags/Open%20%20Tag/");
+    assert_int_equal(serve(*state, "/tags/Open  Tag/", "x=\"<a b>\"\r\n\xc3\xa9%41", "http://a.example",
+                           &resp),
+                     301);
+    assert_string_equal(resp.location, "/news/tags/open-tag/?x=%22%3Ca%20b%3E%22%0D%0A%C3%A9%41");
+    assert_null(strpbrk(resp.location, " \r\n\"<>"));
+}
+
+/* Pages for two origins are two entries: a hit needs the whole key, origin included. */
+static void test_origin_in_key(void **state)
+{
+    np_response a, b, a2;
+    assert_int_equal(serve(*state, "/desk/one.html", NULL, "http://a.example", &a), 200);
+    assert_int_equal(serve(*state, "/desk/one.html", NULL, "http://b.example", &b), 200);
+    assert_string_equal(b.cache_state, "miss");
+    assert_non_null(strstr(b.body, "http://b.example/news/desk/one.html"));
+    assert_null(strstr(b.body, "http://a.example"));
+    assert_int_equal(serve(*state, "/desk/one.html", NULL, "http://a.example", &a2), 200);
+    assert_string_equal(a2.cache_state, "hit");
+    assert_null(strstr(a2.body, "http://b.example"));
+    np_cache_release(a.entry);
+    np_cache_release(b.entry);
+    np_cache_release(a2.entry);
+}
+
+/* A shared tier that holds one record per id, ids made to collide: what was stored for another
+ * page must never come back as this one. */
+typedef struct {
+    char *data;
+    apr_size_t len;
+} one_slot;
+
+static int slot_get(void *baton, const char *key, apr_size_t klen, char **data, apr_size_t *len,
+                    apr_pool_t *p)
+{
+    one_slot *s = baton;
+    (void)key;
+    (void)klen;
+    if (!s->data)
+        return 0;
+    *data = apr_pmemdup(p, s->data, s->len);
+    *len = s->len;
+    return 1;
+}
+
+static void slot_put(void *baton, const char *key, apr_size_t klen, const char *data,
+                     apr_size_t len, apr_time_t expiry, apr_pool_t *p)
+{
+    one_slot *s = baton;
+    (void)key;
+    (void)klen;
+    (void)expiry;
+    s->data = apr_pmemdup(pool, data, len);
+    s->len = len;
+    (void)p;
+}
+
+static void test_shared_tier_colliding_ids(void **state)
+{
+    np_site_conf c2;
+    np_site *s2;
+    one_slot slot = {NULL, 0};
+    np_shared_tier tier = {&slot, slot_get, slot_put};
+    np_request req;
+    np_response resp;
+    s2 = np_test_site(*state, &c2, root);
+    memset(&req, 0, sizeof(req));
+    req.mount = "";
+    req.now = apr_time_now();
+    req.shared = &tier;
+    req.path = "/desk/one.html";
+    req.origin = "http://evil.example";
+    assert_int_equal(np_page_serve(s2, &c2, &req, &resp, *state, NULL), 200);
+    np_cache_release(resp.entry);
+    assert_non_null(slot.data);
+    /* Another server (a site of its own), another origin, the same id in the tier. */
+    s2 = np_test_site(*state, &c2, root);
+    req.origin = "http://good.example";
+    assert_int_equal(np_page_serve(s2, &c2, &req, &resp, *state, NULL), 200);
+    assert_string_equal(resp.cache_state, "miss");
+    assert_null(strstr(resp.body, "evil.example"));
+    np_cache_release(resp.entry);
+    /* The same origin on a third server is a shared hit, with its type. */
+    s2 = np_test_site(*state, &c2, root);
+    req.path = "/feed.atom";
+    assert_int_equal(np_page_serve(s2, &c2, &req, &resp, *state, NULL), 200);
+    np_cache_release(resp.entry);
+    s2 = np_test_site(*state, &c2, root);
+    assert_int_equal(np_page_serve(s2, &c2, &req, &resp, *state, NULL), 200);
+    assert_string_equal(resp.cache_state, "shared-hit");
+    assert_string_equal(resp.content_type, "application/atom+xml; charset=utf-8");
+    np_cache_release(resp.entry);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        np_pool_test(test_pages_past_the_last),
+        np_pool_test(test_huge_section_page_size),
+        np_pool_test(test_hidden_tags_do_not_exist),
+        np_pool_test(test_redirects_are_encoded),
+        np_pool_test(test_origin_in_key),
+        np_pool_test(test_shared_tier_colliding_ids),
+    };
+    int rc;
+    np_test_root = np_test_begin();
+    np_xml_init();
+    rc = cmocka_run_group_tests(tests, setup_tree, teardown_tree);
+    return np_test_end(np_test_root, rc);
+}
