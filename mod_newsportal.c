@@ -951,13 +951,20 @@ static void warn_no_base_url(void)
     }
 }
 
+static void np_test_config(apr_pool_t *pconf, server_rec *s)
+{
+    warn_no_base_url();
+}
+
 static int np_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
     static const struct ap_socache_hints hints = {64, 32 * 1024, 86400 * APR_USEC_PER_SEC};
     np_shared *sh;
     np_xml_init();
     np_default_routes = np_routes_default(pconf);
-    warn_no_base_url();
+    /* Once per start (configtest says it through np_test_config), not on the dry run. */
+    if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG)
+        warn_no_base_url();
     for (sh = np_shared_list; sh; sh = sh->next) {
         apr_status_t rv;
         if (sh->provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
@@ -1052,6 +1059,7 @@ static void np_register_hooks(apr_pool_t *p)
     ap_hook_map_to_storage(np_map_to_storage, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_pre_config(np_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(np_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_test_config(np_test_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(np_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(np_status_handler, NULL, NULL, APR_HOOK_MIDDLE);
     APR_OPTIONAL_HOOK(ap, status_hook, np_status_hook, NULL, NULL, APR_HOOK_MIDDLE);

@@ -20,7 +20,7 @@ my @cases = (
     ['NewsPortalShare weixin myspace', qr{NewsPortalShare: unknown action 'myspace'}],
     ['NewsPortalCheckInterval -1', qr{NewsPortalCheckInterval: expected a whole number}],
 );
-plan tests => 2 * @cases + 1, need_module('newsportal');
+plan tests => 2 * @cases + 5, need_module('newsportal');
 
 my $cfg = Apache::Test::config();
 my $httpd = $cfg->{vars}{httpd};
@@ -54,6 +54,13 @@ CONF
 
 my ($rc, $out) = configtest('NewsPortalPageSize 10');
 is $rc, 0, 'a good configuration passes' or diag $out;
+like $out, qr{NP0013: <Location /news> \(NewsPortalContent \S+\) has no NewsPortalBaseURL: .*ServerName or a ServerAlias},
+     'and warns that without NewsPortalBaseURL absolute URLs come from the Host or ServerName';
+($rc, $out) = configtest('NewsPortalBaseURL https://news.example.org');
+is $rc, 0, 'with NewsPortalBaseURL it passes';
+unlike $out, qr{NP0013}, 'without the warning';
+($rc, $out) = configtest("</Location>\n<Location /x>\nSetHandler newsportal\nNewsPortalContent $content\nNewsPortalBaseURL https://x.example.org");
+unlike $out, qr{<Location /x>.*NewsPortalBaseURL}, 'a second site with its own NewsPortalBaseURL is not named';
 for my $c (@cases) {
     ($rc, $out) = configtest($c->[0]);
     isnt $rc, 0, "$c->[0] fails configtest";
