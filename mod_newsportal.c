@@ -596,8 +596,7 @@ static int shared_get(void *baton, const char *key, apr_size_t klen, char **data
     buf = apr_palloc(p, dlen);
     if (sh->mutex && apr_global_mutex_lock(sh->mutex) != APR_SUCCESS)
         return 0;
-    rv = sh->provider->retrieve(sh->instance, b->r->server, (unsigned char *)id, 32, buf, &dlen,
-                                p);
+    rv = sh->provider->retrieve(sh->instance, b->r->server, (unsigned char *)id, 32, buf, &dlen, p);
     if (sh->mutex)
         apr_global_mutex_unlock(sh->mutex);
     if (rv == APR_NOTFOUND || APR_STATUS_IS_ENOENT(rv) || rv == APR_ENOSPC)
@@ -627,8 +626,8 @@ static void shared_put(void *baton, const char *key, apr_size_t klen, const char
         expiry = apr_time_now() + apr_time_from_sec(86400);
     if (sh->mutex && apr_global_mutex_lock(sh->mutex) != APR_SUCCESS)
         return;
-    rv = sh->provider->store(sh->instance, b->r->server, (unsigned char *)id, 32, expiry, (unsigned char *)data,
-                             (unsigned int)len, p);
+    rv = sh->provider->store(sh->instance, b->r->server, (unsigned char *)id, 32, expiry,
+                             (unsigned char *)data, (unsigned int)len, p);
     if (sh->mutex)
         apr_global_mutex_unlock(sh->mutex);
     if (rv != APR_SUCCESS)
@@ -808,9 +807,9 @@ static void status_site(status_ctx *sc, const char *key, np_site *site)
             ",\"hit_ratio\":%.4f},\"article_cache\":{\"entries\":%" APR_SIZE_T_FMT
             ",\"bytes\":%" APR_SIZE_T_FMT ",\"hits\":%" APR_UINT64_T_FMT
             ",\"misses\":%" APR_UINT64_T_FMT "},\"errors\":[",
-            sc->n++ ? "," : "", json_str(r->pool, conf->content_dir), st.articles,
-            st.sections, age, st.took / 1000.0, st.refreshes, st.parsed, st.reused,
-            cache ? "true" : "false", cs.entries, cs.bytes, cs.max_bytes, cs.hits, cs.misses,
+            sc->n++ ? "," : "", json_str(r->pool, conf->content_dir), st.articles, st.sections, age,
+            st.took / 1000.0, st.refreshes, st.parsed, st.reused, cache ? "true" : "false",
+            cs.entries, cs.bytes, cs.max_bytes, cs.hits, cs.misses,
             cs.hits + cs.misses ? (double)cs.hits / (double)(cs.hits + cs.misses) : 0.0, bs.entries,
             bs.bytes, bs.hits, bs.misses);
         for (i = 0; i < st.recent_errors->nelts; i++)

@@ -43,7 +43,7 @@ char *np_buf_detach(np_buf *b, apr_size_t *len);
 /* Escapers, each appending s (n bytes) escaped for one output context. */
 void np_buf_html(np_buf *b, const char *s, apr_size_t n); /* text and quoted attributes */
 void np_buf_url(np_buf *b, const char *s, apr_size_t n);  /* percent-encodes all but unreserved */
-void np_buf_url_path(np_buf *b, const char *s, apr_size_t n); /* the same, '/' kept */
+void np_buf_url_path(np_buf *b, const char *s, apr_size_t n);  /* the same, '/' kept */
 void np_buf_url_query(np_buf *b, const char *s, apr_size_t n); /* only what a header can't hold */
 void np_buf_json(np_buf *b, const char *s, apr_size_t n); /* JSON string body, safe in <script> */
 void np_buf_xml(np_buf *b, const char *s, apr_size_t n);  /* XML text and attributes */

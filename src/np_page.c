@@ -42,8 +42,10 @@ static const char *shared_key(page_ctx *c, apr_size_t *klen)
         return c->key;
     }
     conf = req->conf_key ? req->conf_key : np_site_conf_key(c->v.p, c->v.conf, NP_KEY_PAGE);
-    k = apr_psprintf(c->v.p, "%s" "origin=%" APR_SIZE_T_FMT ":%s\n%s%s", conf, strlen(base), base,
-                     req->mount, req->path);
+    k = apr_psprintf(c->v.p,
+                     "%s"
+                     "origin=%" APR_SIZE_T_FMT ":%s\n%s%s",
+                     conf, strlen(base), base, req->mount, req->path);
     *klen = strlen(k);
     return k;
 }
@@ -379,8 +381,8 @@ static int serve_section(page_ctx *c, const np_route_match *m, const np_section 
 static const np_tag *visible_tag(page_ctx *c, const char *name)
 {
     const np_tag *tag = np_content_tag(c->v.snap, np_tag_slug(c->v.p, name));
-    if (tag && !np_content_visible_fast(tag->entries, tag->nentries, &tag->vis, c->v.now, 0, NULL,
-                                        0))
+    if (tag &&
+        !np_content_visible_fast(tag->entries, tag->nentries, &tag->vis, c->v.now, 0, NULL, 0))
         tag = NULL;
     return tag;
 }
@@ -658,8 +660,10 @@ static void make_key(page_ctx *c)
                        : req->conf_key ? req->conf_key
                                        : np_site_conf_key(c->v.p, c->v.conf, NP_KEY_PAGE);
     const char *base = c->v.base ? c->v.base : "";
-    c->key = apr_psprintf(c->v.p, "%s" "origin=%" APR_SIZE_T_FMT ":%s\n%s%s", conf, strlen(base),
-                          base, req->mount, req->path);
+    c->key = apr_psprintf(c->v.p,
+                          "%s"
+                          "origin=%" APR_SIZE_T_FMT ":%s\n%s%s",
+                          conf, strlen(base), base, req->mount, req->path);
     c->klen = strlen(c->key);
 }
 
@@ -697,8 +701,8 @@ int np_page_serve(np_site *site, const np_site_conf *conf, const np_request *req
         np_route_match m2;
         if (req->path[strlen(req->path) - 1] != '/' &&
             np_routes_match(conf->routes, slashed, &m2, p) && names_something(&c, &m2))
-            status = redirect(&c, apr_pstrcat(p, url_path(p, req->mount), url_path(p, slashed),
-                                              NULL));
+            status =
+                redirect(&c, apr_pstrcat(p, url_path(p, req->mount), url_path(p, slashed), NULL));
         else
             status = not_found(&c);
     } else {

@@ -55,7 +55,8 @@ static apr_uint64_t get_u64(const unsigned char *p)
     return (apr_uint64_t)get_u32(p) | (apr_uint64_t)get_u32(p + 4) << 32;
 }
 
-/* magic(4) klen(4) tlen(4) blen(4) stale(4) deps(8) valid_until(8) last_modified(8), little-endian */
+/* magic(4) klen(4) tlen(4) blen(4) stale(4) deps(8) valid_until(8) last_modified(8), little-endian
+ */
 int np_shared_encode(np_buf *b, const char *key, apr_size_t klen, const np_shared_record *rec)
 {
     unsigned char h[NP_SHARED_HEADER];

@@ -67,8 +67,8 @@ void np_site_conf_merge(np_site_conf *out, const np_site_conf *base, const np_si
 
 void np_site_conf_defaults(apr_pool_t *p, np_site_conf *c)
 {
-#define DEFAULT(type, name, def, keys)                                                            \
-    if (!IS_SET_##type(c->name))                                                                  \
+#define DEFAULT(type, name, def, keys)                                                             \
+    if (!IS_SET_##type(c->name))                                                                   \
         c->name = def;
     NP_SITE_CONF_FIELDS(DEFAULT)
 #undef DEFAULT
@@ -122,10 +122,10 @@ const char *np_site_conf_key(apr_pool_t *p, const np_site_conf *c, int keys)
 {
     np_buf b;
     np_buf_init_pool(&b, p, 512);
-#define KEY(type, name, def, k)                                                                   \
-    if ((k) & keys) {                                                                             \
-        np_buf_puts(&b, #name "=");                                                               \
-        key_##type(&b, c->name);                                                                  \
+#define KEY(type, name, def, k)                                                                    \
+    if ((k)&keys) {                                                                                \
+        np_buf_puts(&b, #name "=");                                                                \
+        key_##type(&b, c->name);                                                                   \
     }
     NP_SITE_CONF_FIELDS(KEY)
 #undef KEY

@@ -23,23 +23,23 @@ struct np_cache;
  * all generated from this list. X(TYPE, name, default, keys) */
 #define NP_KEY_SITE 1
 #define NP_KEY_PAGE 2
-#define NP_SITE_CONF_FIELDS(X)                                                                    \
-    X(STR, content_dir, NULL, NP_KEY_SITE | NP_KEY_PAGE)                                          \
-    X(STR, templates_dir, NULL, NP_KEY_SITE | NP_KEY_PAGE) /* NULL: the default theme only */     \
-    X(ROUTES, routes, np_routes_default(p), NP_KEY_PAGE)                                          \
-    X(STR, site_name, "News", NP_KEY_PAGE)                                                        \
-    X(STR, base_url, NULL, NP_KEY_PAGE) /* NULL: from the request; no trailing slash */           \
-    X(STR, home_label, NULL, NP_KEY_PAGE) /* NULL: the language's word */                         \
-    X(STR, language, "en", NP_KEY_SITE | NP_KEY_PAGE)                                             \
-    X(TZ, tz, np_tz_utc(), NP_KEY_SITE | NP_KEY_PAGE)                                             \
-    X(INT, page_size, 20, NP_KEY_PAGE)                                                            \
-    X(SHARE, share, np_share_default(), NP_KEY_PAGE) /* const char *: action names, in order */   \
-    X(INT, feed_full, 1, NP_KEY_PAGE)                                                             \
-    X(SIZE, max_article_size, 4 * 1024 * 1024, NP_KEY_SITE | NP_KEY_PAGE)                         \
-    X(INT, check_interval, 1, NP_KEY_SITE) /* seconds */                                          \
-    X(INT, max_age, 60, 0)                 /* seconds; a header, not the page */                  \
-    X(INT, stale_on_error, 1, NP_KEY_SITE | NP_KEY_PAGE)                                          \
-    X(INT, cache, 1, NP_KEY_SITE)                                                                 \
+#define NP_SITE_CONF_FIELDS(X)                                                                     \
+    X(STR, content_dir, NULL, NP_KEY_SITE | NP_KEY_PAGE)                                           \
+    X(STR, templates_dir, NULL, NP_KEY_SITE | NP_KEY_PAGE) /* NULL: the default theme only */      \
+    X(ROUTES, routes, np_routes_default(p), NP_KEY_PAGE)                                           \
+    X(STR, site_name, "News", NP_KEY_PAGE)                                                         \
+    X(STR, base_url, NULL, NP_KEY_PAGE)   /* NULL: from the request; no trailing slash */          \
+    X(STR, home_label, NULL, NP_KEY_PAGE) /* NULL: the language's word */                          \
+    X(STR, language, "en", NP_KEY_SITE | NP_KEY_PAGE)                                              \
+    X(TZ, tz, np_tz_utc(), NP_KEY_SITE | NP_KEY_PAGE)                                              \
+    X(INT, page_size, 20, NP_KEY_PAGE)                                                             \
+    X(SHARE, share, np_share_default(), NP_KEY_PAGE) /* const char *: action names, in order */    \
+    X(INT, feed_full, 1, NP_KEY_PAGE)                                                              \
+    X(SIZE, max_article_size, 4 * 1024 * 1024, NP_KEY_SITE | NP_KEY_PAGE)                          \
+    X(INT, check_interval, 1, NP_KEY_SITE) /* seconds */                                           \
+    X(INT, max_age, 60, 0)                 /* seconds; a header, not the page */                   \
+    X(INT, stale_on_error, 1, NP_KEY_SITE | NP_KEY_PAGE)                                           \
+    X(INT, cache, 1, NP_KEY_SITE)                                                                  \
     X(SIZE, cache_size, 64 * 1024 * 1024, NP_KEY_SITE)
 
 typedef const char *np_conf_STR;

@@ -55,21 +55,21 @@ static void test_each_field(void **state)
     (void)state;
     p = *state;
     base_conf(&base);
-#define CHECK(type, name, def, keys)                                                              \
+#define CHECK(type, name, def, keys)                                                               \
     {                                                                                              \
         np_site_conf c = base;                                                                     \
         const char *page0 = np_site_conf_key(p, &base, NP_KEY_PAGE);                               \
         const char *site0 = np_site_key(p, &base);                                                 \
         other_##type(&c.name);                                                                     \
         fields++;                                                                                  \
-        if ((keys) & NP_KEY_PAGE) {                                                                \
+        if ((keys)&NP_KEY_PAGE) {                                                                  \
             changed_page++;                                                                        \
             if (strcmp(page0, np_site_conf_key(p, &c, NP_KEY_PAGE)) == 0)                          \
                 fail_msg("changing %s leaves the page key as it was", #name);                      \
-        } else if (strcmp(page0, np_site_conf_key(p, &c, NP_KEY_PAGE)) != 0) {                    \
+        } else if (strcmp(page0, np_site_conf_key(p, &c, NP_KEY_PAGE)) != 0) {                     \
             fail_msg("%s is not page-shaping but changes the page key", #name);                    \
         }                                                                                          \
-        if ((((keys) & NP_KEY_SITE) != 0) != (strcmp(site0, np_site_key(p, &c)) != 0))             \
+        if ((((keys)&NP_KEY_SITE) != 0) != (strcmp(site0, np_site_key(p, &c)) != 0))               \
             fail_msg("%s: the site key does not follow the table", #name);                         \
     }
     NP_SITE_CONF_FIELDS(CHECK)

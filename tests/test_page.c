@@ -153,12 +153,13 @@ static void test_huge_section_page_size(void **state)
 static void test_hidden_tags_do_not_exist(void **state)
 {
     static const char *const paths[] = {
-        "/tags/secret-subject/",    "/tags/Secret%20Subject/", "/tags/Secret Subject/",
-        "/tags/SECRET-SUBJECT/",    "/tags/secret_subject/",   "/tags/secret-subject",
-        "/tags/Secret Subject",     "/tags/secret-subject/feed.atom",
+        "/tags/secret-subject/",         "/tags/Secret%20Subject/",
+        "/tags/Secret Subject/",         "/tags/SECRET-SUBJECT/",
+        "/tags/secret_subject/",         "/tags/secret-subject",
+        "/tags/Secret Subject",          "/tags/secret-subject/feed.atom",
         "/tags/secret-subject/feed.rss", "/tags/secret-subject/feed.json",
-        "/tags/secret-subject/page/2/",  "/tags/draft-subject/", "/tags/Draft Subject",
-        "/tags/no-such-subject/",
+        "/tags/secret-subject/page/2/",  "/tags/draft-subject/",
+        "/tags/Draft Subject",           "/tags/no-such-subject/",
     };
     size_t i;
     for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
@@ -176,9 +177,9 @@ static void test_redirects_are_encoded(void **state)
     np_response resp;
     assert_int_equal(serve(*state, "/tags/Open  Tag", NULL, "http://a.example", &resp), 301);
     assert_string_equal(resp.location, "/news/tags/Open%20%20Tag/");
-    assert_int_equal(serve(*state, "/tags/Open  Tag/", "x=\"<a b>\"\r\n\xc3\xa9%41", "http://a.example",
-                           &resp),
-                     301);
+    assert_int_equal(
+        serve(*state, "/tags/Open  Tag/", "x=\"<a b>\"\r\n\xc3\xa9%41", "http://a.example", &resp),
+        301);
     assert_string_equal(resp.location, "/news/tags/open-tag/?x=%22%3Ca%20b%3E%22%0D%0A%C3%A9%41");
     assert_null(strpbrk(resp.location, " \r\n\"<>"));
 }

@@ -80,7 +80,8 @@ static void test_refused(void **state)
     copy[b.len] = 'x';
     assert_false(np_shared_decode(copy, b.len + 1, key, strlen(key), &out));
     /* Another page's key, one byte different, and a prefix of it. */
-    assert_false(np_shared_decode(b.data, b.len, "conf=1\norigin=16:http://b.example\n/news/desk/one.html",
+    assert_false(np_shared_decode(b.data, b.len,
+                                  "conf=1\norigin=16:http://b.example\n/news/desk/one.html",
                                   strlen(key), &out));
     assert_false(np_shared_decode(b.data, b.len, key, strlen(key) - 1, &out));
     /* Each header field corrupted. */
@@ -128,10 +129,8 @@ static void test_id(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_every_type_kept),
-        cmocka_unit_test(test_refused),
-        cmocka_unit_test(test_unknown_type_not_stored),
+        cmocka_unit_test(test_round_trip), cmocka_unit_test(test_every_type_kept),
+        cmocka_unit_test(test_refused),    cmocka_unit_test(test_unknown_type_not_stored),
         cmocka_unit_test(test_id),
     };
     return np_test_run_pooled(tests);
