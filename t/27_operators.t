@@ -7,9 +7,10 @@ use lib "$FindBin::Bin/lib";
 use Apache::Test qw(-withtestmore);
 use Apache::TestRequest qw(GET);
 use File::Path qw(make_path remove_tree);
+use JSON::PP ();
 use NPTest;
 
-plan tests => 11, need_module('newsportal');
+plan tests => 13, need_module('newsportal');
 
 # .htaccess under AllowOverride All: httpd refuses the directive, so nothing is ever served
 # from the folder it names.
@@ -38,3 +39,9 @@ is $r->code, 200, 'an article under the nested location is served';
 like $r->content, qr{<link rel="canonical" href="http://nest\.example\.org/nest/news-and-events/ich-news/older-1\.html"},
      'at its one URL';
 unlike GET('/nest/')->content, qr{Nested Name}, 'the rest of the site keeps its own name';
+
+# The status page's JSON escapes paths as JSON, whatever they hold.
+is GET('/odd-name/')->code, 200, 'a site over a folder named with a quote and a backslash';
+my $st = eval { JSON::PP::decode_json(GET('/np-status?json')->content) };
+ok $st && grep({ $_->{content} =~ m{/live/q"b\\s\z} } @{ $st->{sites} }),
+   'newsportal-status?json parses and gives its path exactly' or diag explain $st;

@@ -23,6 +23,8 @@ conf="$build/t-httpd.conf"
 export NP_MODULE="$build/mod_newsportal.so"
 # Folders the tests write into, fresh for every run.
 rm -rf "$top/t/live" "$top/t/live-templates" && mkdir -p "$top/t/live" "$top/t/live-templates"
+# A content folder whose name has a quote and a backslash (the status page's JSON, t/27).
+mkdir -p "$top/t/live/q\"b\\s"
 
 run=$(mktemp -d /tmp/newsportal-t.XXXXXX)  # memcached, as nobody, must reach it
 chmod 1777 "$run"
