@@ -105,8 +105,8 @@ my @garbage = (
 );
 for my $t (['memcache', 'np_mc', [qw(/shared/news-and-events/press/ /shared/culture-corner/
             /shared/news-and-events/press/press-release.html /shared/culture-corner/craft-fair.html
-            /shared/news-and-events/feed.json /shared/culture-corner/feed.rss
-            /shared/news-and-events/ich-news/sharing-good-practices.html /shared/culture-corner/feed.json)]],
+            /shared/tags/crafts/ /shared/culture-corner/feed.rss
+            /shared/news-and-events/ich-news/sharing-good-practices.html /shared/tags/unesco/)]],
            ['redis', 'np_rd', [qw(/shared/ /shared/xinwen/ /shared/feed.atom /shared/feed.rss
             /shared/feed.json /shared/sitemap.xml /shared/xinwen/feed.atom /shared/xinwen/feed.rss)]]) {
     my ($name, $vh, $urls) = @$t;
