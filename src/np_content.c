@@ -291,7 +291,7 @@ static int cmp_dirent(const void *a, const void *b)
 }
 
 apr_status_t np_content_list_dir(apr_pool_t *p, const char *root, const char *dir,
-                                apr_array_header_t **out)
+                                 apr_array_header_t **out)
 {
     apr_array_header_t *names;
     np_file_status st;

@@ -199,7 +199,8 @@ static int walk(int rootfd, const char *root, const char *rel, int flags, np_fil
         name[len] = '\0';
         s = next;
         if (last)
-            fd = openat(cur, name, flags | O_NOFOLLOW | O_CLOEXEC | (slash_after ? O_DIRECTORY : 0));
+            fd =
+                openat(cur, name, flags | O_NOFOLLOW | O_CLOEXEC | (slash_after ? O_DIRECTORY : 0));
         else
             fd = openat(cur, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd >= 0) {

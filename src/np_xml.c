@@ -310,8 +310,8 @@ xmlDoc *np_xml_parse_file(apr_pool_t *p, const char *path, apr_size_t max_size, 
     return np_xml_parse_file_in(p, NULL, path, max_size, err);
 }
 
-xmlDoc *np_xml_parse_file_in(apr_pool_t *p, const char *root, const char *path,
-                             apr_size_t max_size, const char **err)
+xmlDoc *np_xml_parse_file_in(apr_pool_t *p, const char *root, const char *path, apr_size_t max_size,
+                             const char **err)
 {
     np_file_opts fo;
     apr_size_t len;

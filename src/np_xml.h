@@ -27,8 +27,8 @@ xmlDoc *np_xml_parse_file(apr_pool_t *p, const char *path, apr_size_t max_size, 
 /* The same, path opened confined to root, the content folder (np_file_open_beneath): a symlink
  * on the way that is absolute or leads outside root is refused with a message saying so. NULL
  * root: the file's own folder. */
-xmlDoc *np_xml_parse_file_in(apr_pool_t *p, const char *root, const char *path,
-                             apr_size_t max_size, const char **err);
+xmlDoc *np_xml_parse_file_in(apr_pool_t *p, const char *root, const char *path, apr_size_t max_size,
+                             const char **err);
 
 /* The same for len bytes at data; name stands for the file in messages. */
 xmlDoc *np_xml_parse_memory(apr_pool_t *p, const char *name, const char *data, apr_size_t len,
