@@ -129,7 +129,7 @@ static int cmd_template(const np_cli_command *cmd, apr_pool_t *p, int argc, cons
     if (rv == APR_SUCCESS)
         tpl = np_tpl_compile_file(
             set, dot && strcmp(dot, ".mustache") == 0 ? apr_pstrndup(p, base, dot - base) : base,
-            file, &err);
+            NULL, file, &err);
     if (rv != APR_SUCCESS || !tpl) {
         fprintf(stderr, "%s\n", err.text);
         return 1;

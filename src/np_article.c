@@ -330,7 +330,7 @@ np_article *np_article_load_report(apr_pool_t *p, const char *path, const char *
                                    const np_article_opts *opts, np_article_report *rep,
                                    const char **err)
 {
-    static const np_article_opts defaults = {0, NULL, 0};
+    static const np_article_opts defaults = {0, NULL, 0, NULL};
     load_ctx cx = {p, NULL, path, NULL, NULL, NULL};
     np_article *a = NULL;
     xmlDoc *doc;
@@ -347,7 +347,7 @@ np_article *np_article_load_report(apr_pool_t *p, const char *path, const char *
         *err = apr_psprintf(p, "%s:0:0: out of memory", path);
         return NULL;
     }
-    doc = np_xml_parse_file(cx.tmp, path, opts->max_size, &cx.err);
+    doc = np_xml_parse_file_in(cx.tmp, opts->root, path, opts->max_size, &cx.err);
     if (!doc) {
         *err = apr_pstrdup(p, cx.err);
         apr_pool_destroy(cx.tmp);

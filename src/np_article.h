@@ -41,6 +41,8 @@ typedef struct {
     apr_size_t max_size; /* bytes; larger files are refused */
     const np_tz *tz;     /* zone for bare dates */
     int with_body;       /* 0: metadata only (summary still derived from the body text) */
+    const char *root;    /* the content folder the file must stay in (np_file_open_beneath);
+                            NULL: the file's own folder */
 } np_article_opts;
 
 /* Loads the article in file path. On failure returns NULL and sets *err to a message that

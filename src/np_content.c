@@ -2,14 +2,19 @@
  * the caller builds a new snapshot and swaps it in; nothing here is shared until then. */
 #include "np_content.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <apr_atomic.h>
 #include <apr_file_info.h>
 #include <apr_lib.h>
 #include <apr_strings.h>
 
 #include "np_cache.h"
+#include "np_file.h"
 #include "np_sanitize.h"
 #include "np_xml.h"
 
@@ -18,7 +23,6 @@
 typedef struct {
     np_snapshot *s;
     const np_content_opts *o;
-    const char *root_real; /* realpath of the content folder, for symlink checks */
     apr_array_header_t *all;
     const np_snapshot *prev; /* NULL: read everything */
     apr_hash_t *changed;     /* folders to read again when prev is given */
@@ -92,15 +96,12 @@ static void load_section_meta(scan_ctx *c, np_section *sec)
     apr_pool_t *p = c->s->pool;
     const char *path = apr_pstrcat(p, sec->dir, "/_section.xml", NULL);
     const char *err = NULL, *v;
-    apr_finfo_t fi;
     xmlDocPtr doc;
     xmlNodePtr root;
     apr_pool_t *tmp;
 
-    if (apr_stat(&fi, path, APR_FINFO_TYPE, p) != APR_SUCCESS || fi.filetype != APR_REG)
-        return;
     apr_pool_create(&tmp, p);
-    doc = np_xml_parse_file(tmp, path, c->o->max_article_size, &err);
+    doc = np_xml_parse_file_in(tmp, c->o->dir, path, c->o->max_article_size, &err);
     if (!doc) {
         record_error(c, path, err);
     } else if (!(root = xmlDocGetRootElement(doc)) ||
@@ -123,25 +124,17 @@ static void load_section_meta(scan_ctx *c, np_section *sec)
     apr_pool_destroy(tmp);
 }
 
-/* A symlink is followed only when it resolves inside the content folder. */
-static int inside_root(scan_ctx *c, const char *path)
+/* What path leads to, a symlink followed the way reading it would be (np_file_open_beneath):
+ * APR_REG, APR_DIR, ...; APR_NOFILE when absent, or refused with a warning. */
+static apr_filetype_e confined_type(scan_ctx *c, const char *path, apr_pool_t *tmp)
 {
-    char *real = realpath(path, NULL);
-    size_t n = strlen(c->root_real);
-    int ok = real && strncmp(real, c->root_real, n) == 0 && (real[n] == '/' || real[n] == '\0');
-    free(real);
-    return ok;
-}
-
-/* Does the symlink at path lead to dir or one of its ancestors? Following it would loop. */
-static int leads_up(const char *path, const char *dir)
-{
-    char *to = realpath(path, NULL), *here = realpath(dir, NULL);
-    size_t n = to ? strlen(to) : 0;
-    int up = to && here && strncmp(here, to, n) == 0 && (here[n] == '/' || here[n] == '\0');
-    free(to);
-    free(here);
-    return up;
+    np_file_status st;
+    int e;
+    apr_filetype_e type = np_file_type_beneath(c->o->dir, path, &st, &e);
+    if (type == APR_NOFILE && st != NP_FILE_ERRNO)
+        np_log(c->o->log, NP_LOG_WARNING, "%s: %s", path,
+               np_file_strerror(tmp, st, e, "the content folder"));
+    return type;
 }
 
 static int cmp_entry_date(const void *a, const void *b)
@@ -266,6 +259,7 @@ static void load_article(scan_ctx *c, np_section *sec, const char *path, const c
     ao.max_size = c->o->max_article_size;
     ao.tz = c->o->tz;
     ao.with_body = 0;
+    ao.root = c->o->dir;
     c->s->parsed++;
     a = np_article_load(c->s->pool, path, slug, &ao, &err);
     /* A file written in the last second may be half-written: read it again shortly. (A new
@@ -296,26 +290,35 @@ static int cmp_dirent(const void *a, const void *b)
     return strcmp(((const np_dirent *)a)->name, ((const np_dirent *)b)->name);
 }
 
-apr_status_t np_content_list_dir(apr_pool_t *p, const char *dir, apr_array_header_t **out)
+apr_status_t np_content_list_dir(apr_pool_t *p, const char *root, const char *dir,
+                                 apr_array_header_t **out)
 {
     apr_array_header_t *names;
-    apr_finfo_t fi;
-    apr_dir_t *d;
-    apr_status_t rv;
-    if ((rv = apr_dir_open(&d, dir, p)) != APR_SUCCESS)
-        return rv;
-    names = apr_array_make(p, 16, sizeof(np_dirent));
-    while (apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d) == APR_SUCCESS ||
-           fi.valid & APR_FINFO_NAME) {
-        if (fi.name && fi.name[0] != '.' && fi.name[0] != '_') {
-            np_dirent *e = apr_array_push(names);
-            e->name = apr_pstrdup(p, fi.name);
-            e->type = (fi.valid & APR_FINFO_TYPE) ? fi.filetype : APR_UNKFILE;
-        }
-        fi.valid = 0;
-        fi.name = NULL;
+    np_file_status st;
+    struct dirent *de;
+    DIR *d;
+    int e, fd;
+    /* Opened confined like any file: a folder re-pointed outside since it was found is not
+     * listed. */
+    if ((fd = np_file_open_beneath(root, dir, O_RDONLY | O_DIRECTORY, &st, &e)) < 0)
+        return st == NP_FILE_ERRNO ? APR_FROM_OS_ERROR(e) : APR_FROM_OS_ERROR(EXDEV);
+    if (!(d = fdopendir(fd))) {
+        e = errno;
+        close(fd);
+        return APR_FROM_OS_ERROR(e);
     }
-    apr_dir_close(d);
+    names = apr_array_make(p, 16, sizeof(np_dirent));
+    while ((de = readdir(d))) {
+        if (de->d_name[0] != '.' && de->d_name[0] != '_') {
+            np_dirent *n = apr_array_push(names);
+            n->name = apr_pstrdup(p, de->d_name);
+            n->type = de->d_type == DT_REG   ? APR_REG
+                      : de->d_type == DT_DIR ? APR_DIR
+                      : de->d_type == DT_LNK ? APR_LNK
+                                             : APR_UNKFILE;
+        }
+    }
+    closedir(d);
     qsort(names->elts, names->nelts, sizeof(np_dirent), cmp_dirent);
     *out = names;
     return APR_SUCCESS;
@@ -372,21 +375,23 @@ static np_section *scan_folder(scan_ctx *c, np_section *parent, const char *dir,
           apr_hash_get(c->changed, dir, APR_HASH_KEY_STRING);
 
     {
+        /* A _section.xml is confined like an article: one that is a symlink leading outside the
+         * content folder is not read (a warning says so). */
         const char *meta = apr_pstrcat(p, dir, "/_section.xml", NULL);
-        has_meta = apr_stat(&fi, meta, APR_FINFO_TYPE | APR_FINFO_MTIME | APR_FINFO_SIZE, p) ==
-                       APR_SUCCESS &&
-                   fi.filetype == APR_REG;
+        has_meta = confined_type(c, meta, p) == APR_REG &&
+                   apr_stat(&fi, meta, APR_FINFO_MTIME | APR_FINFO_SIZE, p) == APR_SUCCESS;
         if (has_meta)
             note_file(c, meta, fi.mtime, fi.size);
         if (all || !reuse_section_meta(c, sec, np_content_section(c->prev, sec->path))) {
-            if (has_meta)
+            if (has_meta) {
                 sec->meta_mtime = fi.mtime;
-            load_section_meta(c, sec);
+                load_section_meta(c, sec);
+            }
         }
     }
 
     apr_pool_create(&tmp, p);
-    if (np_content_list_dir(tmp, dir, &names) != APR_SUCCESS) {
+    if (np_content_list_dir(tmp, c->o->dir, dir, &names) != APR_SUCCESS) {
         record_error(c, dir, apr_psprintf(tmp, "%s:0:0: cannot read the folder", dir));
         apr_pool_destroy(tmp);
         return parent ? NULL : sec;
@@ -398,26 +403,10 @@ static np_section *scan_folder(scan_ctx *c, np_section *parent, const char *dir,
         apr_size_t len = strlen(n);
         int is_xml = len > 4 && strcmp(n + len - 4, ".xml") == 0;
         apr_filetype_e type = r->type;
-        if (type == APR_UNKFILE || type == APR_LNK) {
-            if (apr_stat(&fi, path, APR_FINFO_LINK | APR_FINFO_TYPE, tmp) != APR_SUCCESS)
-                continue;
-            type = fi.filetype;
-        }
-        if (type == APR_LNK) {
-            if (!inside_root(c, path)) {
-                np_log(c->o->log, NP_LOG_WARNING,
-                       "%s: symlink leads outside the content folder; not followed", path);
-                continue;
-            }
-            if (leads_up(path, dir)) {
-                np_log(c->o->log, NP_LOG_WARNING,
-                       "%s: symlink leads to a folder that holds it (a loop); not followed", path);
-                continue;
-            }
-            if (apr_stat(&fi, path, APR_FINFO_TYPE, tmp) != APR_SUCCESS)
-                continue;
-            type = fi.filetype;
-        }
+        /* A symlink (or an entry of unknown type) is resolved as reading it would be; one
+         * leading back to a folder being scanned is caught by scan_dir. */
+        if (type == APR_UNKFILE || type == APR_LNK)
+            type = confined_type(c, path, tmp);
         if (type == APR_DIR) {
             np_section *kid;
             if (!np_content_name_ok(n)) {
@@ -601,7 +590,6 @@ np_snapshot *np_content_rescan(const np_content_opts *opts, const np_snapshot *p
     apr_pool_t *p;
     np_snapshot *s;
     scan_ctx c;
-    char *real;
 
     if (apr_pool_create_unmanaged_ex(&p, NULL, NULL) != APR_SUCCESS)
         return NULL;
@@ -624,9 +612,6 @@ np_snapshot *np_content_rescan(const np_content_opts *opts, const np_snapshot *p
     c.changed = changed ? changed : apr_hash_make(p);
     c.all = apr_array_make(p, 64, sizeof(np_entry *));
     c.open_dirs = apr_array_make(p, 16, sizeof(dir_id));
-    real = realpath(opts->dir, NULL);
-    c.root_real = apr_pstrdup(p, real ? real : opts->dir);
-    free(real);
 
     s->root = scan_dir(&c, NULL, s->dir, "");
     if (s->root->title && !*s->root->title)

@@ -146,8 +146,10 @@ typedef struct {
     apr_filetype_e type; /* APR_UNKFILE when the system did not say */
 } np_dirent;
 /* The entries of dir that are not hidden ('.') or reserved ('_'), sorted by name so that every
- * server lists the same files in the same order: an array of np_dirent in p. */
-apr_status_t np_content_list_dir(apr_pool_t *p, const char *dir, apr_array_header_t **out);
+ * server lists the same files in the same order: an array of np_dirent in p. dir is opened
+ * confined to root, the content folder (np_file_open_beneath). */
+apr_status_t np_content_list_dir(apr_pool_t *p, const char *root, const char *dir,
+                                 apr_array_header_t **out);
 
 /* The visible entries of list (newest first) at now: fills out (up to max) skipping the first
  * `skip` visible ones; returns how many were visible in total. */

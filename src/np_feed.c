@@ -298,6 +298,7 @@ static int collect(const np_view *v, const np_feed_req *rq, feed_doc *d, np_feed
             o.max_size = c->max_article_size;
             o.tz = c->tz;
             o.with_body = 1;
+            o.root = c->content_dir; /* a symlink re-pointed since the scan is refused here too */
             if (!(a = np_article_load(v->p, e->a->path, e->a->slug, &o, &err))) {
                 np_log(log, NP_LOG_WARNING, "%s (left out of the feed)", err ? err : e->a->path);
                 continue;

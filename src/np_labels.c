@@ -2,12 +2,17 @@
 #include "np_labels.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <apr_file_info.h>
 #include <apr_lib.h>
 #include <apr_strings.h>
 
+#include "np_file.h"
 #include "np_log.h"
+
+/* A labels file larger than this is not read. */
+#define LABELS_MAX_SIZE ((apr_size_t)1024 * 1024)
 
 typedef struct {
     const char *key, *en, *zh;
@@ -172,29 +177,36 @@ np_label_set *np_labels_load(apr_pool_t *p, const char *dir, const struct np_log
     apr_hash_t *set = NULL;
     apr_dir_t *d;
     apr_finfo_t fi;
+    np_file_opts fo;
+    fo.root = dir;
+    fo.what = "the templates folder";
+    fo.max = LABELS_MAX_SIZE;
+    fo.limit = "the labels file limit";
     if (!dir || apr_dir_open(&d, dir, p) != APR_SUCCESS)
         return NULL;
     while (apr_dir_read(&fi, APR_FINFO_NAME, d) == APR_SUCCESS) {
-        apr_size_t n = strlen(fi.name);
-        const char *path, *lang;
+        apr_size_t n = strlen(fi.name), len;
+        const char *path, *lang, *err = NULL;
         apr_hash_t *t;
-        FILE *f;
-        char line[2048];
+        char *data, *line, *next;
         int lineno = 0;
         if (n <= 11 || strncmp(fi.name, "labels-", 7) != 0 || strcmp(fi.name + n - 4, ".txt"))
             continue;
         lang = apr_pstrndup(p, fi.name + 7, n - 11);
         path = apr_pstrcat(p, dir, "/", fi.name, NULL);
-        if (!(f = fopen(path, "r"))) {
-            np_log(log, NP_LOG_ERR, "%s:0: cannot read the labels file", path);
+        /* Confined to the templates folder, like the templates (np_file_open_beneath). */
+        if (!(data = np_file_read(p, &fo, path, &len, NULL, &err))) {
+            np_log(log, NP_LOG_ERR, "%s; the labels file is not read", err);
             continue;
         }
         if (!set)
             set = apr_hash_make(p);
         t = apr_hash_make(p);
         apr_hash_set(set, lang, APR_HASH_KEY_STRING, t);
-        while (fgets(line, sizeof(line), f)) {
+        for (line = data; line && line < data + len; line = next) {
             char *eq, *k;
+            if ((next = memchr(line, '\n', (apr_size_t)(data + len - line))))
+                *next++ = '\0';
             lineno++;
             k = trim(line);
             if (!*k || *k == '#')
@@ -207,7 +219,7 @@ np_label_set *np_labels_load(apr_pool_t *p, const char *dir, const struct np_log
             apr_hash_set(t, apr_pstrdup(p, trim(k)), APR_HASH_KEY_STRING,
                          apr_pstrdup(p, trim(eq + 1)));
         }
-        fclose(f);
+        free(data);
     }
     apr_dir_close(d);
     return set;

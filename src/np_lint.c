@@ -3,6 +3,7 @@
  * (names, '.' and '_' files, symlinks) so the linter and the module agree on what is skipped. */
 #include "np_lint.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 
 #include "np_article.h"
 #include "np_content.h"
+#include "np_file.h"
 #include "np_sanitize.h"
 #include "np_xml.h"
 
@@ -31,8 +33,8 @@ typedef struct {
     apr_pool_t *p;
     const np_lint_opts *o;
     np_lint_result *r;
-    const char *root_real; /* realpath of the tree, for symlink checks */
-    apr_hash_t *walking;   /* realpaths of the folders being walked: symlink loops */
+    const char *root;    /* the tree: every file is opened confined to it, as the module does */
+    apr_hash_t *walking; /* device:inode of the folders being walked: symlink loops */
     apr_array_header_t *ids;
     int seq;
 } lint_ctx;
@@ -180,6 +182,7 @@ static void lint_article(lint_ctx *c, const char *path, const char *slug)
     ao.max_size = c->o->max_size;
     ao.tz = c->o->tz;
     ao.with_body = 1;
+    ao.root = c->root;
     apr_pool_create(&fp, c->p);
     rep.sanitize = np_sanitize_report_make(fp);
     c->r->files++;
@@ -223,7 +226,7 @@ static void lint_section(lint_ctx *c, const char *dir, const char *name, int is_
 
     apr_pool_create(&fp, c->p);
     c->r->files++;
-    doc = np_xml_parse_file(fp, path, c->o->max_size, &err);
+    doc = np_xml_parse_file_in(fp, c->root, path, c->o->max_size, &err);
     if (!doc) {
         add_loaded(c, path, err);
     } else if (!(root = xmlDocGetRootElement(doc)) || !np_xml_is(root, "section")) {
@@ -261,19 +264,31 @@ static void lint_section(lint_ctx *c, const char *dir, const char *name, int is_
     apr_pool_destroy(fp);
 }
 
-/* Does real lie inside the tree? The module follows only such symlinks. */
-static int inside_root(lint_ctx *c, const char *real)
+/* The identity of the folder path leads to, as a key; NULL when it cannot be had. */
+static const char *dir_key(apr_pool_t *p, const char *path)
 {
-    size_t n = strlen(c->root_real);
-    return real && strncmp(real, c->root_real, n) == 0 && (real[n] == '/' || real[n] == '\0');
+    apr_finfo_t fi;
+    if (apr_stat(&fi, path, APR_FINFO_IDENT, p) != APR_SUCCESS)
+        return NULL;
+    return apr_psprintf(p, "%" APR_UINT64_T_FMT ":%" APR_UINT64_T_FMT, (apr_uint64_t)fi.device,
+                        (apr_uint64_t)fi.inode);
 }
 
-static const char *real_path(apr_pool_t *p, const char *path)
+/* Why the module does not follow a symbolic link (np_file_open_beneath said so). */
+static const char *link_refused(np_file_status st, int err)
 {
-    char *r = realpath(path, NULL);
-    const char *out = r ? apr_pstrdup(p, r) : NULL;
-    free(r);
-    return out;
+    switch (st) {
+    case NP_FILE_OUTSIDE:
+        return "symbolic link leads outside the content folder; not followed";
+    case NP_FILE_ABSOLUTE:
+        return "absolute symbolic link; not followed (make it a relative link that stays inside "
+               "the content folder)";
+    case NP_FILE_LOOP:
+        return "more than 40 symbolic links on the way (a loop); not followed";
+    default:
+        return err == ENOENT || err == ENOTDIR ? "broken symbolic link"
+                                               : "symbolic link cannot be followed";
+    }
 }
 
 static int ends_with(const char *s, apr_size_t len, const char *end, int nocase)
@@ -282,9 +297,9 @@ static int ends_with(const char *s, apr_size_t len, const char *end, int nocase)
     return len > n && (nocase ? strcasecmp(s + len - n, end) : strcmp(s + len - n, end)) == 0;
 }
 
-/* Walks dir (shown as dir, named name; NULL for the tree's root). Returns how many article
- * files it holds at any depth, which makes it a section. */
-static int lint_dir(lint_ctx *c, const char *dir, const char *name, const char *real)
+/* Walks dir (shown as dir, named name; NULL for the tree's root; id its dir_key). Returns how many
+ * article files it holds at any depth, which makes it a section. */
+static int lint_dir(lint_ctx *c, const char *dir, const char *name, const char *id)
 {
     apr_array_header_t *names;
     apr_pool_t *tmp;
@@ -295,52 +310,47 @@ static int lint_dir(lint_ctx *c, const char *dir, const char *name, const char *
     const char *sep = dir[strlen(dir) - 1] == '/' ? "" : "/"; /* DIR may be "/" */
 
     apr_pool_create(&tmp, c->p);
-    if ((rv = np_content_list_dir(tmp, dir, &names)) != APR_SUCCESS) {
+    if ((rv = np_content_list_dir(tmp, c->root, dir, &names)) != APR_SUCCESS) {
         add(c, dir, 0, 0, NP_LINT_ERROR, "cannot read the folder: %s",
             apr_strerror(rv, ebuf, sizeof(ebuf)));
         apr_pool_destroy(tmp);
         return 0;
     }
-    if (real)
-        apr_hash_set(c->walking, real, APR_HASH_KEY_STRING, "");
+    if (id)
+        apr_hash_set(c->walking, id, APR_HASH_KEY_STRING, "");
 
     for (i = 0; i < names->nelts; i++) {
         const np_dirent *e = &APR_ARRAY_IDX(names, i, np_dirent);
-        const char *path = apr_pstrcat(c->p, dir, sep, e->name, NULL), *kid_real = NULL;
+        const char *path = apr_pstrcat(c->p, dir, sep, e->name, NULL), *kid_id;
         apr_size_t len = strlen(e->name);
         apr_filetype_e type = e->type;
         int link = 0;
 
         if (type == APR_UNKFILE || type == APR_LNK) {
+            np_file_status st;
+            int err;
             if (apr_stat(&fi, path, APR_FINFO_LINK | APR_FINFO_TYPE, tmp) != APR_SUCCESS)
                 continue;
-            type = fi.filetype;
-        }
-        if (type == APR_LNK) {
-            link = 1;
-            kid_real = real_path(tmp, path);
-            if (!inside_root(c, kid_real)) {
-                add(c, path, 0, 0, NP_LINT_WARNING, "%s",
-                    kid_real ? "symbolic link leads outside the content folder; not followed"
-                             : "broken symbolic link");
+            link = fi.filetype == APR_LNK;
+            /* Resolved the way the module opens it. */
+            type = np_file_type_beneath(c->root, path, &st, &err);
+            if (type == APR_NOFILE) {
+                if (link)
+                    add(c, path, 0, 0, NP_LINT_WARNING, "%s", link_refused(st, err));
                 continue;
             }
-            if (apr_stat(&fi, path, APR_FINFO_TYPE, tmp) != APR_SUCCESS)
-                continue;
-            type = fi.filetype;
         }
         if (type == APR_DIR) {
             int n;
-            if (!kid_real)
-                kid_real = real_path(tmp, path);
-            if (link && kid_real && apr_hash_get(c->walking, kid_real, APR_HASH_KEY_STRING)) {
+            kid_id = dir_key(tmp, path);
+            if (link && kid_id && apr_hash_get(c->walking, kid_id, APR_HASH_KEY_STRING)) {
                 add(c, path, 0, 0, NP_LINT_WARNING,
                     "symbolic link leads back to a folder that contains it; the module would "
                     "read that folder again under this name");
                 continue;
             }
             n = lint_dir(c, path, apr_pstrdup(c->p, e->name),
-                         kid_real ? apr_pstrdup(c->p, kid_real) : NULL);
+                         kid_id ? apr_pstrdup(c->p, kid_id) : NULL);
             if (!np_content_name_ok(e->name) && n > 0)
                 add(c, path, 0, 0, NP_LINT_ERROR,
                     "folder name is not " NAME_RULE ": the module skips it with its %d article "
@@ -363,17 +373,23 @@ static int lint_dir(lint_ctx *c, const char *dir, const char *name, const char *
         }
     }
 
-    has_meta = apr_stat(&fi, apr_pstrcat(tmp, dir, "/_section.xml", NULL), APR_FINFO_TYPE, tmp) ==
-                   APR_SUCCESS &&
-               fi.filetype == APR_REG;
+    {
+        /* As the module: resolved confined, a refused symlink said so. */
+        const char *meta = apr_pstrcat(c->p, dir, "/_section.xml", NULL);
+        np_file_status st;
+        int err;
+        has_meta = np_file_type_beneath(c->root, meta, &st, &err) == APR_REG;
+        if (!has_meta && st != NP_FILE_ERRNO)
+            add(c, meta, 0, 0, NP_LINT_WARNING, "%s", link_refused(st, err));
+    }
     if (has_meta)
         lint_section(c, dir, name, name == NULL);
     else if (name && articles > 0)
         add(c, dir, 0, 0, NP_LINT_WARNING,
             "section without _section.xml: it is called \"%s\", after its folder",
             np_section_title_from_name(c->p, name));
-    if (real)
-        apr_hash_set(c->walking, real, APR_HASH_KEY_STRING, NULL);
+    if (id)
+        apr_hash_set(c->walking, id, APR_HASH_KEY_STRING, NULL);
     apr_pool_destroy(tmp);
     return articles;
 }
@@ -438,10 +454,8 @@ np_lint_result *np_lint_tree(apr_pool_t *p, const char *dir, const np_lint_opts 
     while (n > 1 && dir[n - 1] == '/')
         n--;
     dir = apr_pstrmemdup(p, dir, n);
-    c.root_real = real_path(p, dir);
-    if (!c.root_real)
-        c.root_real = dir;
-    lint_dir(&c, dir, NULL, c.root_real);
+    c.root = dir;
+    lint_dir(&c, dir, NULL, dir_key(p, dir));
     check_ids(&c);
     qsort(c.r->findings->elts, c.r->findings->nelts, sizeof(np_lint_finding), cmp_finding);
     return c.r;

@@ -205,7 +205,7 @@ static np_theme *theme_load(const np_site_conf *c, const np_logger *log)
                 fs->mtime = fi.mtime;
                 fs->size = fi.size;
             }
-            if (!is_labels && !np_tpl_compile_file(t->set, name, path, &err))
+            if (!is_labels && !np_tpl_compile_file(t->set, name, c->templates_dir, path, &err))
                 np_log(log, NP_LOG_ERR, "%s", err.text);
             h = np_hash_u64(np_hash_str(h, path), (apr_uint64_t)fs->mtime ^ (apr_uint64_t)fs->size);
         }

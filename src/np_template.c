@@ -4,6 +4,8 @@
  * never allocates except to grow the caller's output buffer. */
 #include "np_template.h"
 
+#include "np_file.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -794,37 +796,34 @@ const np_tpl *np_tpl_compile(np_tpl_set *set, const char *name, const char *file
     return ok ? tpl : NULL;
 }
 
-static apr_status_t read_file(apr_pool_t *p, const char *path, char **data, apr_size_t *len)
+const np_tpl *np_tpl_compile_file(np_tpl_set *set, const char *name, const char *root,
+                                  const char *path, np_tpl_error *err)
 {
-    apr_file_t *f;
-    apr_finfo_t fi;
-    apr_status_t rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, p);
-    if (rv != APR_SUCCESS)
-        return rv;
-    rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f);
-    if (rv == APR_SUCCESS) {
-        *len = (apr_size_t)fi.size;
-        *data = apr_palloc(p, *len + 1);
-        rv = *len ? apr_file_read_full(f, *data, *len, len) : APR_SUCCESS;
-    }
-    apr_file_close(f);
-    return rv;
-}
-
-const np_tpl *np_tpl_compile_file(np_tpl_set *set, const char *name, const char *path,
-                                  np_tpl_error *err)
-{
+    np_file_opts fo;
     apr_pool_t *tmp;
-    char *data = NULL, msg[256];
-    apr_size_t len = 0;
+    const char *why = NULL;
+    char *data;
+    apr_size_t len = 0, n = strlen(path);
     const np_tpl *tpl = NULL;
-    apr_status_t rv;
+
+    fo.root = root;
+    fo.what = root ? "the templates folder" : NULL;
+    fo.max = NP_TPL_MAX_SIZE;
+    fo.limit = "the template size limit";
     apr_pool_create(&tmp, set->pool);
-    rv = read_file(tmp, path, &data, &len);
-    if (rv != APR_SUCCESS)
-        tpl_error(err, path, 0, 0, "cannot read template: %s", apr_strerror(rv, msg, sizeof(msg)));
-    else
+    /* Opened confined to the templates folder, like content files to theirs. */
+    data = np_file_read(tmp, &fo, path, &len, NULL, &why);
+    if (!data) {
+        /* why is "path:0:0: text"; the error names the file itself. */
+        if (strncmp(why, path, n) == 0 && strncmp(why + n, ":0:0: ", 6) == 0)
+            why += n + 6;
+        if (strncmp(why, "cannot open: ", 13) == 0)
+            why += 13;
+        tpl_error(err, path, 0, 0, "cannot read template: %s", why);
+    } else {
         tpl = np_tpl_compile(set, name, path, data, len, err);
+        free(data);
+    }
     apr_pool_destroy(tmp);
     return tpl;
 }
@@ -872,7 +871,8 @@ apr_status_t np_tpl_set_load_dir(np_tpl_set *set, const char *dir, const char *e
         char *path;
         if (apr_filepath_merge(&path, dir, fname, APR_FILEPATH_NATIVE, tmp) != APR_SUCCESS)
             path = apr_pstrcat(tmp, dir, "/", fname, NULL);
-        if (!np_tpl_compile_file(set, apr_pstrmemdup(tmp, fname, strlen(fname) - elen), path, err))
+        if (!np_tpl_compile_file(set, apr_pstrmemdup(tmp, fname, strlen(fname) - elen), dir, path,
+                                 err))
             rv = APR_EGENERAL;
     }
     apr_pool_destroy(tmp);

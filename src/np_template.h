@@ -16,6 +16,8 @@
 /* Sections, partials and blocks nested deeper than this (all counted) stop the render too, so a
  * template can never exhaust a thread's stack. */
 #define NP_TPL_MAX_NESTING 512
+/* A template file larger than this is not read. */
+#define NP_TPL_MAX_SIZE ((apr_size_t)4 * 1024 * 1024)
 
 typedef struct np_tpl_set np_tpl_set;
 typedef struct np_tpl np_tpl;
@@ -42,9 +44,11 @@ np_tpl_set *np_tpl_set_create(apr_pool_t *pool);
 const np_tpl *np_tpl_compile(np_tpl_set *set, const char *name, const char *file, const char *src,
                              apr_size_t len, np_tpl_error *err);
 
-/* Reads path and compiles it under name. */
-const np_tpl *np_tpl_compile_file(np_tpl_set *set, const char *name, const char *path,
-                                  np_tpl_error *err);
+/* Reads path and compiles it under name. The file is opened confined to root (the templates
+ * folder; NULL: the file's own folder): a symlink that is absolute or leads outside it is refused
+ * (np_file_open_beneath), as is a file over NP_TPL_MAX_SIZE bytes. */
+const np_tpl *np_tpl_compile_file(np_tpl_set *set, const char *name, const char *root,
+                                  const char *path, np_tpl_error *err);
 
 /* Compiles every NAME<ext> in dir (ext like ".mustache"; hidden files skipped) under NAME, in
  * name order. Stops at the first error, leaving the templates compiled so far in the set. */

@@ -8,11 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <apr_file_io.h>
 #include <apr_strings.h>
 #include <libxml/parser.h>
 #include <libxml/SAX2.h>
 #include <libxml/dict.h>
+
+#include "np_file.h"
 
 /* Never NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE or HUGE. */
 #define NP_XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_COMPACT)
@@ -306,54 +307,25 @@ xmlDoc *np_xml_parse_memory(apr_pool_t *p, const char *name, const char *data, a
 
 xmlDoc *np_xml_parse_file(apr_pool_t *p, const char *path, apr_size_t max_size, const char **err)
 {
-    apr_file_t *f;
-    apr_finfo_t fi;
-    apr_status_t rv;
-    apr_size_t got = 0;
-    char *data, ebuf[120];
+    return np_xml_parse_file_in(p, NULL, path, max_size, err);
+}
+
+xmlDoc *np_xml_parse_file_in(apr_pool_t *p, const char *root, const char *path, apr_size_t max_size,
+                             const char **err)
+{
+    np_file_opts fo;
+    apr_size_t len;
+    char *data;
     xmlDoc *doc;
 
-    if (max_size == 0)
-        max_size = NP_XML_MAX_SIZE_DEFAULT;
-    /* Non-blocking, so that a FIFO put in a file's place after the scan fails the regular-file
-     * check below instead of holding the thread in open() until some writer comes. */
-    rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY | APR_FOPEN_NONBLOCK,
-                       APR_FPROT_OS_DEFAULT, p);
-    if (rv != APR_SUCCESS) {
-        *err =
-            apr_psprintf(p, "%s:0:0: cannot open: %s", path, apr_strerror(rv, ebuf, sizeof(ebuf)));
-        return NULL;
-    }
-    rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_TYPE, f);
-    if (rv != APR_SUCCESS || fi.filetype != APR_REG) {
-        apr_file_close(f);
-        *err = apr_psprintf(p, "%s:0:0: not a regular file", path);
-        return NULL;
-    }
-    if ((apr_uint64_t)fi.size > (apr_uint64_t)max_size) {
-        apr_file_close(f);
-        *err = apr_psprintf(p,
-                            "%s:0:0: file is %" APR_OFF_T_FMT " bytes, over the limit of "
-                            "%" APR_SIZE_T_FMT " bytes (NewsPortalMaxArticleSize); not parsed",
-                            path, fi.size, max_size);
-        return NULL;
-    }
+    fo.root = root;
+    fo.what = root ? "the content folder" : NULL;
+    fo.max = max_size ? max_size : NP_XML_MAX_SIZE_DEFAULT;
+    fo.limit = "NewsPortalMaxArticleSize";
     /* On the heap, not in p: the text is only needed while parsing. */
-    data = malloc((apr_size_t)fi.size + 1);
-    if (!data) {
-        apr_file_close(f);
-        *err = apr_psprintf(p, "%s:0:0: out of memory reading the file", path);
+    if (!(data = np_file_read(p, &fo, path, &len, NULL, err)))
         return NULL;
-    }
-    rv = apr_file_read_full(f, data, (apr_size_t)fi.size, &got);
-    apr_file_close(f);
-    if (rv != APR_SUCCESS && rv != APR_EOF) {
-        free(data);
-        *err =
-            apr_psprintf(p, "%s:0:0: cannot read: %s", path, apr_strerror(rv, ebuf, sizeof(ebuf)));
-        return NULL;
-    }
-    doc = np_xml_parse_memory(p, path, data, got, err);
+    doc = np_xml_parse_memory(p, path, data, len, err);
     free(data);
     return doc;
 }

@@ -20,8 +20,15 @@ void np_xml_init(void);
 /* Reads and parses the file at path. A file larger than max_size bytes (0: the default) is
  * refused before anything is parsed. Returns the document, freed when p is cleared, or NULL
  * with *err set (from p) to "path:line:col: message" (line and col 0 when not about a place
- * in the file). Thread-safe. */
+ * in the file). Thread-safe. The file is opened as np_xml_parse_file_in does with its own
+ * folder as the root. */
 xmlDoc *np_xml_parse_file(apr_pool_t *p, const char *path, apr_size_t max_size, const char **err);
+
+/* The same, path opened confined to root, the content folder (np_file_open_beneath): a symlink
+ * on the way that is absolute or leads outside root is refused with a message saying so. NULL
+ * root: the file's own folder. */
+xmlDoc *np_xml_parse_file_in(apr_pool_t *p, const char *root, const char *path, apr_size_t max_size,
+                             const char **err);
 
 /* The same for len bytes at data; name stands for the file in messages. */
 xmlDoc *np_xml_parse_memory(apr_pool_t *p, const char *name, const char *data, apr_size_t len,

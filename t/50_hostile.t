@@ -17,7 +17,7 @@ use POSIX qw(strftime);
 use Time::HiRes qw(time sleep);
 use NPTest;
 
-plan tests => 177, need_module('newsportal');
+plan tests => 191, need_module('newsportal');
 Apache::TestRequest::user_agent(reset => 1, requests_redirectable => 0, timeout => 60);
 
 my $live = live_dir();
@@ -163,7 +163,7 @@ if (-x '/usr/bin/strace' && $child) {
     $strace_pid = fork // die "fork: $!";
     if (!$strace_pid) {
         open STDERR, '>', '/dev/null';
-        { exec '/usr/bin/strace', '-f', '-qq', '-e', 'trace=open,openat,connect', '-o', $strace_out,
+        { exec '/usr/bin/strace', '-f', '-qq', '-e', 'trace=open,openat,openat2,connect', '-o', $strace_out,
                '-p', $child }
         POSIX::_exit(127);
     }
@@ -196,7 +196,8 @@ SKIP: {
     waitpid $strace_pid, 0;
     open my $fh, '<', $strace_out or die "$strace_out: $!";
     my $trace = do { local $/; <$fh> };
-    like $trace, qr{\Q$dir\E/xxe-file\.xml}, 'strace saw the child open the articles';
+    # openat2 names the file relative to the content folder
+    like $trace, qr{\Q$dir\E/xxe-file\.xml|"hostile/xxe-file\.xml"}, 'strace saw the child open the articles';
     unlike $trace, qr{\Q$outside\E/canary}, 'the child never opened a canary file';
     unlike $trace, qr{sin_port=htons\($tport\)}, 'the child never connected to the trap port';
 }
@@ -293,6 +294,7 @@ symlink '/etc/passwd', "$dir/passwd.xml";
 symlink "$outside/canary.xml", "$dir/outside.xml";
 symlink $outside, "$dir/outdir";
 symlink '../hostile-ok/real.xml', "$dir/inside.xml";
+symlink "$live/hostile-ok/real.xml", "$dir/absolute.xml";
 symlink 'nowhere.xml', "$dir/dangling.xml";
 symlink '.', "$dir/self";
 symlink '..', "$dir/up";
@@ -320,6 +322,9 @@ is get('/live/hostile/outdir/')->code, 404, 'a symlinked folder outside the tree
 is get('/live/hostile/outdir/canary.html')->code, 404, 'nor its articles';
 like $symlog, qr{\Q$dir/outdir\E: symlink leads outside the content folder}, 'logged';
 is get('/live/hostile/inside.html')->code, 200, 'a symlink inside the tree is followed';
+is get('/live/hostile/absolute.html')->code, 404, 'an absolute symlink, even to a file inside the tree: 404';
+like $symlog, qr{\Q$dir/absolute.xml\E: absolute symlink; not followed \(make it a relative link},
+     'an absolute symlink: logged, saying to make it relative';
 is get('/live/hostile/dangling.html')->code, 404, 'a dangling symlink: 404';
 is get('/live/hostile/self/good.html')->code, 404, 'a symlink to its own folder is not followed';
 is get('/live/hostile/up/hostile/good.html')->code, 404, 'nor one to its parent';
@@ -331,14 +336,36 @@ is get('/live/hostile-x/a/tob/toa/one.html')->code, 404, 'but not back again: tw
 like $symlog, qr{\Q$live/hostile-x/\E[ab]/to[ab]/to[ab]: $loop_re}, 'that loop is logged too';
 unlike join('', map { $_->[1] } @responses), qr/root:x:0:0/, 'no /etc/passwd content anywhere';
 site_ok('symlinks');
-unlink map { "$dir/$_" } qw(passwd.xml outside.xml outdir inside.xml dangling.xml self up root);
+unlink map { "$dir/$_" } qw(passwd.xml outside.xml outdir inside.xml absolute.xml dangling.xml self up root);
 system 'rm', '-rf', "$live/hostile-x";
+
+# A _section.xml that is a symlink to a file outside the tree: not read (its title would show in
+# the navigation), and a warning says why. Names starting with '_' are confined like the rest.
+{
+    put("$outside/section.xml", "<section><title>Outside $marker-SECTION</title></section>");
+    chmod 0644, "$outside/section.xml";
+    mkdir "$live/hostile-sec";
+    put("$live/hostile-sec/story.xml", article('Section story', '<p>x</p>'));
+    symlink "$outside/section.xml", "$live/hostile-sec/_section.xml";
+    my $off = error_log_size();
+    my $home = get('/live/')->content;
+    my $sec = get('/live/hostile-sec/');
+    is $sec->code, 200, 'a folder whose _section.xml links outside is still a section';
+    unlike $home . $sec->content, qr/\Q$marker\E-SECTION/,
+           'a _section.xml symlinked outside is not read: its title is in no navigation';
+    like $sec->content, qr{<h1[^>]*>\s*Hostile sec\s*</h1>}, 'the section is titled after its folder';
+    like error_log_since($off),
+         qr{\Q$live/hostile-sec/_section.xml\E: symlink leads outside the content folder; not followed},
+         'a _section.xml symlinked outside: logged';
+    system 'rm', '-rf', "$live/hostile-sec";
+}
 
 # A symlink re-pointed outside after the scan, with the folder's mtime put back and a target of
 # the same size and mtime: the scan cannot see it; the read must still refuse to follow it.
 {
-    my $inside = article('Swap story', '<p>Inside text.</p>');
-    my $out = article('Swap story', "<p>$marker-SWAP</p>");
+    # the newest article, so that the feed (20 items) carries it
+    my $inside = article('Swap story', '<p>Inside text.</p>', date => '2026-06-01');
+    my $out = article('Swap story', "<p>$marker-SWAP</p>", date => '2026-06-01');
     my $pad = length($inside) - length($out);  # the same size (trailing blanks are allowed)
     $pad > 0 ? ($out .= ' ' x $pad) : ($inside .= ' ' x -$pad);
     put("$live/hostile-ok/swap.xml", $inside);
@@ -350,6 +377,14 @@ system 'rm', '-rf', "$live/hostile-x";
     symlink "$outside/swap.xml", "$dir/swap.new";
     rename "$dir/swap.new", "$dir/swap.xml";
     utime $t, $t, $dir;
+    # The full-text feed reads bodies too: confined the same way.
+    my $off = error_log_size();
+    my $feed = get('/live/hostile/feed.atom');
+    is $feed->code, 200, 're-pointed outside after the scan: the feed is served';
+    unlike $feed->content, qr/\Q$marker\E-SWAP/, 're-pointed outside after the scan: not in the full-text feed';
+    like error_log_since($off),
+         qr{\Q$dir/swap.xml\E:0:0: symlink leads outside the content folder; not followed \(left out of the feed\)},
+         're-pointed outside after the scan: the feed logs why it is left out';
     my $r = get('/live/hostile/swap.html');
     ok $r->code == 404 && $r->content !~ /\Q$marker\E-SWAP/, 're-pointed outside after the scan: still refused (' . $r->code . ')';
     unlink "$dir/swap.xml", "$live/hostile-ok/swap.xml";
@@ -379,6 +414,28 @@ system 'rm', '-rf', "$live/hostile-x";
        'a folder re-pointed outside after the scan: still refused (' . $r->code . ')';
     unlink "$dir/fold";
     system 'rm', '-rf', "$live/hostile-ok/fold", "$outside/fold";
+}
+
+# A template and a labels file symlinked outside NewsPortalTemplates (t/live-templates, the
+# templates folder of /live-tpl): not read, a log line each, the default theme's version used.
+{
+    my $tpl = Apache::Test::vars('serverroot') . '/live-templates';
+    put("$outside/article.mustache", "OUTSIDE-TEMPLATE $marker-TPL {{article.title}}");
+    put("$outside/labels-en.txt", "home = $marker-LABEL\n");
+    chmod 0644, "$outside/article.mustache", "$outside/labels-en.txt";
+    symlink "$outside/article.mustache", "$tpl/article.mustache";
+    symlink "$outside/labels-en.txt", "$tpl/labels-en.txt";
+    my $off = error_log_size();
+    my $r = get('/live-tpl/hostile/good.html');
+    is $r->code, 200, 'a template symlinked outside the templates folder: the page is served';
+    unlike $r->content, qr/\Q$marker\E-(?:TPL|LABEL)/, 'neither it nor a labels file so linked is read';
+    like $r->content, qr{<div class="story-body">\s*<p>Good body text}, 'the default article template is used';
+    my $log = error_log_since($off);
+    like $log, qr{\Q$tpl/article.mustache\E: cannot read template: symlink leads outside the templates folder; not followed},
+         'a template symlinked outside: logged';
+    like $log, qr{\Q$tpl/labels-en.txt\E:0:0: symlink leads outside the templates folder; not followed},
+         'a labels file symlinked outside: logged';
+    unlink "$tpl/article.mustache", "$tpl/labels-en.txt";
 }
 
 # ---- a FIFO, and a symlink to it: skipped, never opened (an open would wait for a writer) ----
@@ -569,7 +626,7 @@ for my $feed ('/live/feed.atom', '/live/feed.rss') {
 
 get($_) for '/live/', '/live/hostile/', '/live/feed.atom', '/live/feed.rss', '/live/feed.json',
             '/live/hostile/feed.atom', '/live/sitemap.xml';
-my @leaks2 = grep { $_->[1] =~ /\Q$marker\E-(?:FILE|DTD|PE|INTERNAL|SYMLINK)/ } @responses;
+my @leaks2 = grep { $_->[1] =~ /\Q$marker\E-(?:FILE|DTD|PE|INTERNAL|SYMLINK|SECTION|TPL|LABEL)/ } @responses;
 ok !@leaks2, 'no canary content in any of ' . scalar(@responses) . ' responses'
     or diag join ', ', map { $_->[0] } @leaks2;
 ok !IO::Select->new($trap)->can_read(0.3), "nothing ever connected to the trap port $tport";

@@ -106,7 +106,7 @@ static inline const char *str_at(const apr_array_header_t *arr, int i)
 static inline np_article *np_test_load(apr_pool_t *p, const char *path, const np_tz *tz,
                                        int with_body, const char *format)
 {
-    np_article_opts o = {0, tz, with_body};
+    np_article_opts o = {0, tz, with_body, NULL};
     const char *err = NULL;
     np_article *a = np_article_load(p, path, NULL, &o, &err);
     if (!a)
@@ -121,7 +121,7 @@ static inline np_article *np_test_load(apr_pool_t *p, const char *path, const np
 static inline void np_test_load_fails(apr_pool_t *p, const char *path, const char *slug,
                                       const char *want)
 {
-    np_article_opts o = {0, np_tz_utc(), 1};
+    np_article_opts o = {0, np_tz_utc(), 1, NULL};
     const char *err = NULL;
     assert_null(np_article_load(p, path, slug, &o, &err));
     assert_non_null(err);

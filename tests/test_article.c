@@ -39,7 +39,7 @@ static void load_fails(apr_pool_t *p, const char *file, const char *want)
 static void test_every_field(void **state)
 {
     apr_pool_t *p = *state;
-    np_article_opts o = {0, np_tz_utc(), 1};
+    np_article_opts o = {0, np_tz_utc(), 1, NULL};
     const char *err = NULL;
     np_article *a = np_article_load(p, FIX "full.xml", "sharing-good-practices", &o, &err);
     const np_link *rel;
@@ -128,7 +128,7 @@ static void test_opts_null_and_zone(void **state)
 {
     apr_pool_t *p = *state;
     const char *err = NULL;
-    np_article_opts o = {0, NULL, 0};
+    np_article_opts o = {0, NULL, 0, NULL};
     np_article *a = np_article_load(p, FIX "minimal.xml", "m", NULL, &err);
     assert_non_null(a);
     assert_int_equal(a->published.t, apr_time_from_sec(T_DAY));
@@ -241,7 +241,7 @@ static void test_errors(void **state)
 static void test_too_large(void **state)
 {
     apr_pool_t *p = *state;
-    np_article_opts o = {100, np_tz_utc(), 1};
+    np_article_opts o = {100, np_tz_utc(), 1, NULL};
     const char *err = NULL;
     assert_null(np_article_load(p, FIX "full.xml", "full", &o, &err));
     assert_non_null(err);

@@ -217,11 +217,15 @@ static void test_symlinks(void **state)
     snprintf(target, sizeof(target), "%s/outside/secret.xml", root);
     snprintf(link, sizeof(link), "%s/site/leak.xml", root);
     assert_int_equal(symlink(target, link), 0);
+    /* An absolute link is refused even to a file inside (docs/security.md "Symlinks"). */
     snprintf(target, sizeof(target), "%s/site/ok.xml", root);
-    snprintf(link, sizeof(link), "%s/site/alias.xml", root);
+    snprintf(link, sizeof(link), "%s/site/absolute.xml", root);
     assert_int_equal(symlink(target, link), 0);
+    snprintf(link, sizeof(link), "%s/site/alias.xml", root);
+    assert_int_equal(symlink("ok.xml", link), 0);
     s = scan_dir(sub);
     assert_null(np_content_article_by_slug(s, "leak", at("2026-06-01")));
+    assert_null(np_content_article_by_slug(s, "absolute", at("2026-06-01")));
     assert_non_null(np_content_article_by_slug(s, "alias", at("2026-06-01")));
     np_snapshot_release(s);
 }

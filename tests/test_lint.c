@@ -202,20 +202,34 @@ static void test_symlinks(void **state)
     assert_int_equal(symlink("/etc", apr_pstrcat(p, dir, "/news/outside", NULL)), 0);
     assert_int_equal(symlink("nowhere", apr_pstrcat(p, dir, "/news/dangling", NULL)), 0);
     assert_int_equal(symlink("story.xml", apr_pstrcat(p, dir, "/news/alias.xml", NULL)), 0);
+    /* Refused by the module although it names a file inside: absolute. */
+    assert_int_equal(symlink(apr_pstrcat(p, dir, "/news/story.xml", NULL),
+                             apr_pstrcat(p, dir, "/news/abs.xml", NULL)),
+                     0);
+    /* A _section.xml is confined like the rest. */
+    assert_int_equal(mkdir(apr_pstrcat(p, dir, "/sports", NULL), 0755), 0);
+    assert_int_equal(symlink("/etc/passwd", apr_pstrcat(p, dir, "/sports/_section.xml", NULL)), 0);
 
     /* alias.xml, a link inside the tree, is read like any article: no finding. */
     want = apr_psprintf(p,
+                        "%s/news/abs.xml:0:0: warning: absolute symbolic link; not followed (make "
+                        "it a relative link that stays inside the content folder)\n"
                         "%s/news/dangling:0:0: warning: broken symbolic link\n"
                         "%s/news/loop:0:0: warning: symbolic link leads back to a folder that "
                         "contains it; the module would read that folder again under this name\n"
                         "%s/news/outside:0:0: warning: symbolic link leads outside the content "
                         "folder; not followed\n"
-                        "lint: 3 files, 0 errors, 3 warnings\n",
-                        dir, dir, dir);
+                        "%s/sports/_section.xml:0:0: warning: symbolic link leads outside the "
+                        "content folder; not followed\n"
+                        "lint: 3 files, 0 errors, 5 warnings\n",
+                        dir, dir, dir, dir, dir);
     assert_output(lint(p, dir, 0, &rc), want);
     assert_int_equal(rc, 0);
 
     unlink(apr_pstrcat(p, dir, "/news/alias.xml", NULL));
+    unlink(apr_pstrcat(p, dir, "/news/abs.xml", NULL));
+    unlink(apr_pstrcat(p, dir, "/sports/_section.xml", NULL));
+    rmdir(apr_pstrcat(p, dir, "/sports", NULL));
     unlink(apr_pstrcat(p, dir, "/news/dangling", NULL));
     unlink(apr_pstrcat(p, dir, "/news/outside", NULL));
     unlink(apr_pstrcat(p, dir, "/news/loop", NULL));

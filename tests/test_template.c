@@ -402,7 +402,8 @@ static void test_load_dir(void **state)
                                               "/none: cannot open template folder: "
                                               "No such file or directory",
                                               NULL));
-    assert_null(np_tpl_compile_file(set, "x", apr_pstrcat(pool, base, "/x.mustache", NULL), &err));
+    assert_null(
+        np_tpl_compile_file(set, "x", NULL, apr_pstrcat(pool, base, "/x.mustache", NULL), &err));
     assert_string_equal(err.msg, "cannot read template: No such file or directory");
     assert_int_equal(err.line, 0);
 

@@ -271,7 +271,7 @@ static void check_article(const np_article *a)
 
 static void load(apr_pool_t *p, const char *path, int with_body, const np_tz *tz)
 {
-    np_article_opts opts = {0, tz, with_body};
+    np_article_opts opts = {0, tz, with_body, NULL};
     const char *err = NULL;
     np_article *a = np_article_load(p, path, "fuzz", &opts, &err);
     if (a) {
