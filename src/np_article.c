@@ -90,6 +90,7 @@ static int date_of(load_ctx *cx, const xmlNode *parent, const char *name, int re
 {
     const xmlNode *el = np_xml_child(parent, name);
     const char *s = el ? np_sanitize_text(cx->tmp, el) : "";
+    int rc;
     if (!el && required)
         return fail(cx, parent, "missing <%s>", name);
     if (!*s) {
@@ -98,7 +99,9 @@ static int date_of(load_ctx *cx, const xmlNode *parent, const char *name, int re
                         name);
         return 0;
     }
-    if (np_date_parse(s, cx->tz, out) != 0)
+    if ((rc = np_date_parse(s, cx->tz, out)) == NP_DATE_RANGE)
+        return fail(cx, el, "date in <%s> is outside the years 0001-9999: \"%s\"", name, s);
+    if (rc != 0)
         return fail(cx, el,
                     "bad date in <%s>: \"%s\" (expected RFC 3339, e.g. 2026-11-27T10:00:00+08:00, "
                     "or a bare date, e.g. 2026-11-27)",
@@ -136,7 +139,10 @@ const char *np_article_attr(load_ctx *cx, const xmlNode *el, const char *name)
 
 int np_article_date(load_ctx *cx, const xmlNode *at, const char *what, const char *s, np_date *out)
 {
-    if (np_date_parse(s ? s : "", cx->tz, out) != 0)
+    int rc = np_date_parse(s ? s : "", cx->tz, out);
+    if (rc == NP_DATE_RANGE)
+        return fail(cx, at, "date in %s is outside the years 0001-9999: \"%s\"", what, s);
+    if (rc != 0)
         return fail(cx, at,
                     "bad date in %s: \"%s\" (expected ISO 8601, e.g. 2026-11-27T10:00:00+08:00 "
                     "or 20261127T100000+0800)",

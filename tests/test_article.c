@@ -229,6 +229,10 @@ static void test_errors(void **state)
     load_fails(p, "bad-expires.xml",
                "5:3: bad date in <expires>: \"soon\" (expected RFC 3339, e.g. "
                "2026-11-27T10:00:00+08:00, or a bare date, e.g. 2026-11-27)");
+    /* Year -1 in UTC: no URL, no feed date could be written for it. */
+    load_fails(p, "year-range.xml",
+               "4:5: date in <published> is outside the years 0001-9999: "
+               "\"0000-01-01T00:00:00+23:59\"");
     load_fails(p, "missing-body.xml", "2:1: missing <body>");
     load_fails(p, "bad-status.xml",
                "5:3: unknown <status> \"pending\": expected published or draft");
