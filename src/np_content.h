@@ -32,6 +32,9 @@ struct np_entry {
     int sec_index;       /* position in its section's entries */
     int stale;           /* the file is broken now; this is its last good version */
     apr_uint64_t digest; /* of its path, mtime and size: changes when the file does */
+    /* Set (atomically) once it was logged that no route can express its URL, so that the line
+     * is written once per snapshot and process, not once per request. */
+    volatile apr_uint32_t no_url_logged;
 };
 
 struct np_section {

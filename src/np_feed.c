@@ -287,10 +287,9 @@ static int collect(const np_view *v, const np_feed_req *rq, feed_doc *d, np_feed
         feed_item *it = &d->items[d->n];
         if (!np_article_visible(e->a, v->now))
             continue;
-        if (!(it->url = np_view_absolute(v, np_view_article_url(v, e)))) {
-            np_log(log, NP_LOG_WARNING, "no article route can express the URL of %s", e->a->path);
-            return NP_FEED_NO_ROUTE;
-        }
+        /* No URL: logged once by np_view_article_url; the rest of the feed stands. */
+        if (!(it->url = np_view_absolute(v, np_view_article_url(v, e))))
+            continue;
         if (d->full) {
             np_article_opts o;
             const char *err = NULL;
