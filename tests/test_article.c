@@ -296,22 +296,27 @@ static void test_visibility(void **state)
     assert_false(np_article_visible(NULL, pub));
 }
 
+/* Texts are cut at a character boundary, never inside a UTF-8 sequence. */
+static void test_text_cut(void **state)
+{
+    apr_pool_t *p = *state;
+    assert_string_equal(np_text_cut(p, "a\xC3\xA9", 2), "a");
+    assert_string_equal(np_text_cut(p, "a\xC3\xA9", 3), "a\xC3\xA9");
+    assert_string_equal(np_text_cut(p, "\xE9\x9D\x9E\xE9\x81\x97", 5), "\xE9\x9D\x9E");
+    assert_string_equal(np_text_cut(p, "abc", 0), "");
+    assert_null(np_text_cut(p, NULL, 3));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        np_pool_test(test_every_field),
-        np_pool_test(test_defaults),
-        np_pool_test(test_opts_null_and_zone),
-        np_pool_test(test_summary_cut),
-        np_pool_test(test_image_attributes),
-        np_pool_test(test_body_sanitized),
-        np_pool_test(test_latin1),
-        np_pool_test(test_status),
-        np_pool_test(test_external_dtd_accepted),
-        np_pool_test(test_errors),
-        np_pool_test(test_too_large),
-        np_pool_test(test_hostile_sample),
-        np_pool_test(test_visibility),
+        np_pool_test(test_every_field),    np_pool_test(test_text_cut),
+        np_pool_test(test_defaults),       np_pool_test(test_opts_null_and_zone),
+        np_pool_test(test_summary_cut),    np_pool_test(test_image_attributes),
+        np_pool_test(test_body_sanitized), np_pool_test(test_latin1),
+        np_pool_test(test_status),         np_pool_test(test_external_dtd_accepted),
+        np_pool_test(test_errors),         np_pool_test(test_too_large),
+        np_pool_test(test_hostile_sample), np_pool_test(test_visibility),
     };
     return np_test_run_pooled(tests);
 }
