@@ -117,6 +117,8 @@ const char *np_text_cut(apr_pool_t *p, const char *s, apr_size_t max)
     n = max;
     while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
         n--; /* s[n] would start the next character: cut before it */
+    while (n > 0 && s[n - 1] == ' ')
+        n--; /* texts are trimmed: a cut keeps them so */
     return apr_pstrmemdup(p, s, n);
 }
 

@@ -33,8 +33,8 @@ typedef struct {
 #define NP_MAX_URL 2000     /* source href, image src, related href */
 #define NP_MAX_LANG 35      /* a language tag */
 
-/* s cut to at most max bytes at a UTF-8 character boundary: s itself when short enough, else a
- * copy in p. */
+/* s cut to at most max bytes at a UTF-8 character boundary (spaces it would end with dropped):
+ * s itself when short enough, else a copy in p. */
 const char *np_text_cut(apr_pool_t *p, const char *s, apr_size_t max);
 
 /* Something the loader cut or dropped, for the linter and the log. */
