@@ -333,6 +333,7 @@ static void test_tag_index_linear(void **state)
     assert_int_equal(apr_hash_count(s->tags), 100 * 100); /* "common" is the 101st: dropped */
     assert_int_equal(np_content_tag(s, "x5-7")->nentries, 1);
     np_snapshot_release(s);
+    assert_int_equal(system(apr_pstrcat(pool, "rm -rf '", dir, "'", NULL)), 0);
 }
 
 int main(void)
