@@ -6,7 +6,8 @@
 
 BENCH_ARTICLES ?= 100000
 
-bench: deps bench-template $(MODULE) $(BUILD)/tests/bench_page $(BUILD)/tests/bench_index
+bench: deps bench-template $(MODULE) $(BUILD)/tests/bench_page $(BUILD)/tests/bench_index \
+       $(BUILD)/tests/bench_linear
 	@sh bench/run.sh
 	@echo
 	@echo "== core request path (no httpd): $(BUILD)/tests/bench_page"
@@ -15,3 +16,10 @@ bench: deps bench-template $(MODULE) $(BUILD)/tests/bench_page $(BUILD)/tests/be
 	@echo "== scale: $(BENCH_ARTICLES) articles: $(BUILD)/tests/bench_index"
 	@/usr/bin/time -f "peak resident memory of the whole run: %M KB" \
 	    $(BUILD)/tests/bench_index $(BENCH_ARTICLES)
+	@echo
+	@BUILD=$(BUILD) sh bench/linear.sh
+
+# The worst article a file can hold costs a linear pass (bench/linear.sh, tests/bench_linear.c).
+.PHONY: bench-linear
+bench-linear: $(BUILD)/tests/bench_linear
+	@BUILD=$(BUILD) sh bench/linear.sh

@@ -90,6 +90,7 @@ static int date_of(load_ctx *cx, const xmlNode *parent, const char *name, int re
 {
     const xmlNode *el = np_xml_child(parent, name);
     const char *s = el ? np_sanitize_text(cx->tmp, el) : "";
+    int rc;
     if (!el && required)
         return fail(cx, parent, "missing <%s>", name);
     if (!*s) {
@@ -98,7 +99,9 @@ static int date_of(load_ctx *cx, const xmlNode *parent, const char *name, int re
                         name);
         return 0;
     }
-    if (np_date_parse(s, cx->tz, out) != 0)
+    if ((rc = np_date_parse(s, cx->tz, out)) == NP_DATE_RANGE)
+        return fail(cx, el, "date in <%s> is outside the years 0001-9999: \"%s\"", name, s);
+    if (rc != 0)
         return fail(cx, el,
                     "bad date in <%s>: \"%s\" (expected RFC 3339, e.g. 2026-11-27T10:00:00+08:00, "
                     "or a bare date, e.g. 2026-11-27)",
@@ -106,13 +109,127 @@ static int date_of(load_ctx *cx, const xmlNode *parent, const char *name, int re
     return 0;
 }
 
-static void push_str(apr_array_header_t *arr, const char *s)
+const char *np_text_cut(apr_pool_t *p, const char *s, apr_size_t max)
+{
+    apr_size_t n;
+    if (!s || strlen(s) <= max)
+        return s;
+    n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--; /* s[n] would start the next character: cut before it */
+    while (n > 0 && s[n - 1] == ' ')
+        n--; /* texts are trimmed: a cut keeps them so */
+    return apr_pstrmemdup(p, s, n);
+}
+
+static void note(load_ctx *cx, const xmlNode *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void note(load_ctx *cx, const xmlNode *at, const char *fmt, ...)
+{
+    np_article_note *n;
+    va_list ap;
+    if (!cx->notes)
+        return;
+    n = apr_array_push(cx->notes);
+    n->line = n->col = 0;
+    if (at)
+        np_xml_pos(at, &n->line, &n->col);
+    va_start(ap, fmt);
+    n->message = apr_pvsprintf(cx->notes->pool, fmt, ap);
+    va_end(ap);
+}
+
+/* Cuts *s to max bytes, with a note naming what: "<title>". */
+static void cut(load_ctx *cx, const xmlNode *at, const char *what, const char **s, apr_size_t max)
+{
+    apr_size_t n = *s ? strlen(*s) : 0;
+    if (n <= max)
+        return;
+    *s = np_text_cut(cx->p, *s, max);
+    note(cx, at,
+         "%s is %" APR_SIZE_T_FMT " bytes: cut to %" APR_SIZE_T_FMT
+         " (the limit is %" APR_SIZE_T_FMT " bytes)",
+         what, n, strlen(*s), max);
+}
+
+static void push_limited(load_ctx *cx, const xmlNode *at, apr_array_header_t *arr,
+                         apr_hash_t **seen, int *dropped, const xmlNode **first_dropped,
+                         int max_count, apr_size_t max_len, const char *what, const char *s)
+{
+    if (!s)
+        return;
+    if (strlen(s) > max_len)
+        cut(cx, at, what, &s, max_len);
+    if (!*seen)
+        *seen = apr_hash_make(cx->tmp);
+    if (apr_hash_get(*seen, s, APR_HASH_KEY_STRING))
+        return;
+    if (arr->nelts >= max_count) {
+        if (!(*dropped)++)
+            *first_dropped = at;
+        return;
+    }
+    apr_hash_set(*seen, s, APR_HASH_KEY_STRING, s);
+    APR_ARRAY_PUSH(arr, const char *) = s;
+}
+
+void np_article_push_tag(load_ctx *cx, const xmlNode *at, const char *s)
+{
+    push_limited(cx, at, cx->a->tags, &cx->seen_tags, &cx->tags_dropped, &cx->first_dropped_tag,
+                 NP_MAX_TAGS, NP_MAX_TAG, "a tag", s);
+}
+
+void np_article_push_author(load_ctx *cx, const xmlNode *at, const char *s)
+{
+    push_limited(cx, at, cx->a->authors, &cx->seen_authors, &cx->authors_dropped,
+                 &cx->first_dropped_author, NP_MAX_AUTHORS, NP_MAX_NAME, "an author", s);
+}
+
+/* The element name of root, for a report's place; root itself when there is none (the
+ * newsroom formats put these fields elsewhere). */
+static const xmlNode *place(const xmlNode *root, const char *name)
+{
+    const xmlNode *el = np_xml_child(root, name);
+    return el ? el : root;
+}
+
+/* The limits of docs/content.md on the fields every mapper fills; where is the root. */
+static void limit_fields(load_ctx *cx, const xmlNode *where, np_article *a)
 {
     int i;
-    for (i = 0; i < arr->nelts; i++)
-        if (strcmp(APR_ARRAY_IDX(arr, i, const char *), s) == 0)
-            return;
-    APR_ARRAY_PUSH(arr, const char *) = s;
+    cut(cx, place(where, "title"), "the title", &a->title, NP_MAX_TITLE);
+    cut(cx, place(where, "subtitle"), "the subtitle", &a->subtitle, NP_MAX_TITLE);
+    cut(cx, place(where, "summary"), "the summary", &a->summary, NP_MAX_SUMMARY);
+    cut(cx, place(where, "source"), "the source", &a->source, NP_MAX_NAME);
+    cut(cx, where, "the id", &a->id, NP_MAX_NAME);
+    cut(cx, where, "the language", &a->lang, NP_MAX_LANG);
+    if (a->source_href && strlen(a->source_href) > NP_MAX_URL) {
+        note(cx, where, "the source's href is over %d bytes: dropped", NP_MAX_URL);
+        a->source_href = NULL;
+    }
+    if (a->image) {
+        if (strlen(a->image->src) > NP_MAX_URL) {
+            note(cx, where, "the image's src is over %d bytes: the image is dropped", NP_MAX_URL);
+            a->image = NULL;
+        } else {
+            cut(cx, where, "the image's alt", &a->image->alt, NP_MAX_CAPTION);
+            cut(cx, where, "the image's caption", &a->image->caption, NP_MAX_CAPTION);
+            cut(cx, where, "the image's credit", &a->image->credit, NP_MAX_CAPTION);
+        }
+    }
+    for (i = 0; a->related && i < a->related->nelts; i++) {
+        np_link *l = &APR_ARRAY_IDX(a->related, i, np_link);
+        cut(cx, where, "a related link's title", &l->title, NP_MAX_CAPTION);
+    }
+    if (cx->tags_dropped)
+        note(cx, cx->first_dropped_tag ? cx->first_dropped_tag : where,
+             "%d more tag%s beyond the limit of %d: dropped", cx->tags_dropped,
+             cx->tags_dropped == 1 ? "" : "s", NP_MAX_TAGS);
+    if (cx->authors_dropped)
+        note(cx, cx->first_dropped_author ? cx->first_dropped_author : where,
+             "%d more author%s beyond the limit of %d: dropped", cx->authors_dropped,
+             cx->authors_dropped == 1 ? "" : "s", NP_MAX_AUTHORS);
 }
 
 int np_article_fail(load_ctx *cx, const xmlNode *at, const char *fmt, ...)
@@ -136,17 +253,15 @@ const char *np_article_attr(load_ctx *cx, const xmlNode *el, const char *name)
 
 int np_article_date(load_ctx *cx, const xmlNode *at, const char *what, const char *s, np_date *out)
 {
-    if (np_date_parse(s ? s : "", cx->tz, out) != 0)
+    int rc = np_date_parse(s ? s : "", cx->tz, out);
+    if (rc == NP_DATE_RANGE)
+        return fail(cx, at, "date in %s is outside the years 0001-9999: \"%s\"", what, s);
+    if (rc != 0)
         return fail(cx, at,
                     "bad date in %s: \"%s\" (expected ISO 8601, e.g. 2026-11-27T10:00:00+08:00 "
                     "or 20261127T100000+0800)",
                     what, s ? s : "");
     return 0;
-}
-
-void np_article_push(apr_array_header_t *arr, const char *s)
-{
-    push_str(arr, s);
 }
 
 /* The native format, SPEC 3.2. */
@@ -175,8 +290,7 @@ static int map_native(load_ctx *cx, xmlNode *root, np_article *a)
         a->source_href = url_of(cx, el, "href");
     }
     for (el = np_xml_child(root, "author"); el; el = np_xml_next(el))
-        if ((s = text_of(cx, el)))
-            push_str(a->authors, s);
+        np_article_push_author(cx, el, text_of(cx, el));
 
     if (date_of(cx, root, "published", 1, &a->published) ||
         date_of(cx, root, "updated", 0, &a->updated) ||
@@ -191,8 +305,7 @@ static int map_native(load_ctx *cx, xmlNode *root, np_article *a)
     }
 
     for (el = np_xml_child(np_xml_child(root, "tags"), "tag"); el; el = np_xml_next(el))
-        if ((s = text_of(cx, el)))
-            push_str(a->tags, s);
+        np_article_push_tag(cx, el, text_of(cx, el));
 
     if ((el = np_xml_child(root, "image")) && (s = url_of(cx, el, "src"))) {
         np_image *img = apr_pcalloc(cx->p, sizeof(*img));
@@ -207,7 +320,11 @@ static int map_native(load_ctx *cx, xmlNode *root, np_article *a)
 
     for (el = np_xml_child(np_xml_child(root, "related"), "link"); el; el = np_xml_next(el)) {
         np_link *l;
-        if (!(s = url_of(cx, el, "href")))
+        if (a->related->nelts >= NP_MAX_RELATED) {
+            note(cx, el, "related links beyond the limit of %d: dropped", NP_MAX_RELATED);
+            break;
+        }
+        if (!(s = url_of(cx, el, "href")) || strlen(s) > NP_MAX_URL)
             continue;
         l = apr_array_push(a->related);
         l->href = s;
@@ -331,12 +448,16 @@ np_article *np_article_load_report(apr_pool_t *p, const char *path, const char *
                                    const char **err)
 {
     static const np_article_opts defaults = {0, NULL, 0, NULL};
-    load_ctx cx = {p, NULL, path, NULL, NULL, NULL};
+    load_ctx cx;
     np_article *a = NULL;
     xmlDoc *doc;
     xmlNode *root;
     size_t i;
 
+    memset(&cx, 0, sizeof(cx));
+    cx.p = p;
+    cx.path = path;
+    cx.notes = rep ? rep->notes : NULL;
     if (!opts)
         opts = &defaults;
     cx.tz = opts->tz ? opts->tz : np_tz_utc();
@@ -369,8 +490,12 @@ np_article *np_article_load_report(apr_pool_t *p, const char *path, const char *
         a->tags = apr_array_make(p, 4, sizeof(const char *));
         a->related = apr_array_make(p, 2, sizeof(np_link));
         a->format = formats[i].format;
-        if (formats[i].map(&cx, root, a) != 0 ||
-            finish(&cx, a, opts->with_body, rep ? rep->sanitize : NULL) != 0)
+        cx.a = a;
+        if (formats[i].map(&cx, root, a) == 0)
+            limit_fields(&cx, root, a);
+        else
+            a = NULL;
+        if (!a || finish(&cx, a, opts->with_body, rep ? rep->sanitize : NULL) != 0)
             a = NULL;
     }
     if (!a)

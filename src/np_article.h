@@ -19,6 +19,30 @@ typedef struct {
     const char *href, *title;
 } np_link;
 
+/* Limits on what one file may put in an article (docs/content.md). A longer text is cut at a
+ * UTF-8 character boundary; tags, authors and related links beyond the count are dropped. Each
+ * cut is reported (np_article_report.notes): the linter shows it, the scan logs it once. */
+#define NP_MAX_TAGS 100
+#define NP_MAX_AUTHORS 50
+#define NP_MAX_RELATED 50
+#define NP_MAX_TITLE 1000   /* title, subtitle; section title */
+#define NP_MAX_SUMMARY 2000 /* summary; section description */
+#define NP_MAX_NAME 200     /* an author, the source, the id */
+#define NP_MAX_TAG 100      /* one tag */
+#define NP_MAX_CAPTION 1000 /* image alt, caption, credit; a related link's title */
+#define NP_MAX_URL 2000     /* source href, image src, related href */
+#define NP_MAX_LANG 35      /* a language tag */
+
+/* s cut to at most max bytes at a UTF-8 character boundary (spaces it would end with dropped):
+ * s itself when short enough, else a copy in p. */
+const char *np_text_cut(apr_pool_t *p, const char *s, apr_size_t max);
+
+/* Something the loader cut or dropped, for the linter and the log. */
+typedef struct {
+    long line, col;
+    const char *message;
+} np_article_note;
+
 typedef struct np_article {
     const char *path;  /* the file it came from */
     const char *slug;  /* file name without .xml */
@@ -55,6 +79,8 @@ typedef struct {
     np_sanitize_report *sanitize; /* in: receives what the body's allowlist removed (only when
                                      opts->with_body); NULL: not recorded */
     long line, col;               /* out: where the root element starts; 0 when unknown */
+    apr_array_header_t *notes;    /* in: receives np_article_note for each text cut and each
+                                     list shortened; NULL: not recorded */
 } np_article_report;
 
 /* np_article_load, also filling rep (may be NULL). */

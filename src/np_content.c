@@ -91,6 +91,68 @@ static const char *child_text(apr_pool_t *p, xmlNodePtr parent, const char *name
     return n ? np_sanitize_text(p, n) : NULL;
 }
 
+int np_section_number(apr_pool_t *p, const char *text, int page_size, int *out, int *whole,
+                      const char **why)
+{
+    const char *s = text;
+    long v = 0, lo = page_size ? 1 : -NP_ORDER_MAX,
+         hi = page_size ? NP_PAGE_SIZE_MAX : NP_ORDER_MAX;
+    int neg = 0, digits = 0;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (*s == '-' || *s == '+')
+        neg = *s++ == '-';
+    for (; *s >= '0' && *s <= '9'; s++, digits++)
+        if (v <= hi) /* past hi the value only needs to stay past it */
+            v = v * 10 + (*s - '0');
+    *whole = digits > 0 && *s == '\0';
+    if (neg)
+        v = -v;
+    if (!digits) {
+        *why = "is not a whole number";
+        return -1;
+    }
+    if (v < lo || v > hi) {
+        *why = apr_psprintf(p, "is outside %ld..%ld", lo, hi);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+/* Cuts a section's text to max bytes, with a log line. */
+static const char *section_text(scan_ctx *c, const char *path, xmlNode *el, const char *s,
+                                apr_size_t max)
+{
+    long line, col;
+    if (!s || strlen(s) <= max)
+        return s;
+    np_xml_pos(el, &line, &col);
+    np_log(c->o->log, NP_LOG_WARNING,
+           "%s:%ld:%ld: <%s> is %" APR_SIZE_T_FMT " bytes: cut to %" APR_SIZE_T_FMT " bytes", path,
+           line, col, (const char *)el->name, strlen(s), max);
+    return np_text_cut(c->s->pool, s, max);
+}
+
+/* <order> or <page-size>: a value out of bounds is refused, with a log line. */
+static void section_number(scan_ctx *c, const char *path, xmlNode *root, const char *name,
+                           int *field, apr_pool_t *tmp)
+{
+    xmlNode *el = np_xml_child(root, name);
+    const char *v = el ? np_sanitize_text(tmp, el) : NULL, *why = NULL;
+    int n, whole, page_size = strcmp(name, "page-size") == 0;
+    long line, col;
+    if (!v || !*v)
+        return;
+    if (np_section_number(tmp, v, page_size, &n, &whole, &why) == 0) {
+        *field = n;
+        return;
+    }
+    np_xml_pos(el, &line, &col);
+    np_log(c->o->log, NP_LOG_WARNING, "%s:%ld:%ld: <%s> \"%.40s\" %s; %s", path, line, col, name, v,
+           why, page_size ? "NewsPortalPageSize applies" : "the section is ordered as without one");
+}
+
 static void load_section_meta(scan_ctx *c, np_section *sec)
 {
     apr_pool_t *p = c->s->pool;
@@ -110,16 +172,15 @@ static void load_section_meta(scan_ctx *c, np_section *sec)
     } else {
         xmlChar *lang = xmlGetProp(root, BAD_CAST "lang");
         if (lang) {
-            sec->lang = apr_pstrdup(p, (const char *)lang);
+            sec->lang = np_text_cut(p, apr_pstrdup(p, (const char *)lang), NP_MAX_LANG);
             xmlFree(lang);
         }
         if ((v = child_text(p, root, "title")) && *v)
-            sec->title = v;
-        sec->description = child_text(p, root, "description");
-        if ((v = child_text(tmp, root, "order")) && *v)
-            sec->order = atoi(v);
-        if ((v = child_text(tmp, root, "page-size")) && atoi(v) > 0)
-            sec->page_size = atoi(v);
+            sec->title = section_text(c, path, np_xml_child(root, "title"), v, NP_MAX_TITLE);
+        sec->description = section_text(c, path, np_xml_child(root, "description"),
+                                        child_text(p, root, "description"), NP_MAX_SUMMARY);
+        section_number(c, path, root, "order", &sec->order, tmp);
+        section_number(c, path, root, "page-size", &sec->page_size, tmp);
     }
     apr_pool_destroy(tmp);
 }
@@ -243,6 +304,7 @@ static void load_article(scan_ctx *c, np_section *sec, const char *path, const c
                          const apr_finfo_t *fi, apr_array_header_t *own)
 {
     np_article_opts ao;
+    np_article_report rep;
     const char *err = NULL;
     np_article *a;
     np_entry *old = c->prev ? apr_hash_get(c->prev->by_path, path, APR_HASH_KEY_STRING) : NULL;
@@ -261,7 +323,9 @@ static void load_article(scan_ctx *c, np_section *sec, const char *path, const c
     ao.with_body = 0;
     ao.root = c->o->dir;
     c->s->parsed++;
-    a = np_article_load(c->s->pool, path, slug, &ao, &err);
+    rep.sanitize = NULL;
+    rep.notes = apr_array_make(c->s->pool, 0, sizeof(np_article_note));
+    a = np_article_load_report(c->s->pool, path, slug, &ao, &rep, &err);
     /* A file written in the last second may be half-written: read it again shortly. (A new
      * process has no last good version to fall back on.) */
     for (tries = 0; !a && tries < 5 && fi->mtime > apr_time_now() - apr_time_from_sec(1); tries++) {
@@ -281,6 +345,11 @@ static void load_article(scan_ctx *c, np_section *sec, const char *path, const c
             e->stale = 1;
         }
         return;
+    }
+    /* What the limits cut, logged once: each scan reads a file only when it changed. */
+    for (tries = 0; tries < rep.notes->nelts; tries++) {
+        const np_article_note *n = &APR_ARRAY_IDX(rep.notes, tries, np_article_note);
+        np_log(c->o->log, NP_LOG_WARNING, "%s:%ld:%ld: %s", path, n->line, n->col, n->message);
     }
     add_entry(c, sec, a, fi->mtime, fi->size, own);
 }
@@ -503,9 +572,12 @@ static np_section *scan_dir(scan_ctx *c, np_section *parent, const char *dir, co
     return sec;
 }
 
+/* Each tag's entries grow as arrays (one slot per use, not one per article of the site): the
+ * index costs the number of tag uses, however many tags and articles there are. */
 static void index_tags(scan_ctx *c)
 {
     apr_pool_t *p = c->s->pool;
+    apr_hash_t *lists = apr_hash_make(p); /* slug -> apr_array_header_t of np_entry * */
     int i, j;
     for (i = 0; i < c->s->nall; i++) {
         np_entry *e = c->s->all[i];
@@ -522,12 +594,16 @@ static void index_tags(scan_ctx *c)
                 t = apr_pcalloc(p, sizeof(*t));
                 t->name = name;
                 t->slug = slug;
-                t->entries = apr_palloc(p, sizeof(np_entry *) * (c->s->nall));
                 apr_hash_set(c->s->tags, slug, APR_HASH_KEY_STRING, t);
+                apr_hash_set(lists, slug, APR_HASH_KEY_STRING,
+                             apr_array_make(p, 4, sizeof(np_entry *)));
             }
             /* all[] is newest first, so appending keeps tag lists in date order. */
             if (t->nentries == 0 || t->entries[t->nentries - 1] != e) {
-                t->entries[t->nentries++] = e;
+                apr_array_header_t *l = apr_hash_get(lists, slug, APR_HASH_KEY_STRING);
+                APR_ARRAY_PUSH(l, np_entry *) = e;
+                t->entries = (np_entry **)l->elts;
+                t->nentries = l->nelts;
                 t->digest = np_hash_u64(t->digest ? t->digest : NP_HASH_INIT, e->digest);
             }
         }

@@ -32,6 +32,9 @@ struct np_entry {
     int sec_index;       /* position in its section's entries */
     int stale;           /* the file is broken now; this is its last good version */
     apr_uint64_t digest; /* of its path, mtime and size: changes when the file does */
+    /* Set (atomically) once it was logged that no route can express its URL, so that the line
+     * is written once per snapshot and process, not once per request. */
+    volatile apr_uint32_t no_url_logged;
 };
 
 struct np_section {
@@ -132,6 +135,18 @@ np_entry *np_content_article_by_slug(const np_snapshot *s, const char *slug, apr
 /* The visible article with this slug in exactly this section, or NULL. */
 np_entry *np_content_article(apr_pool_t *p, const np_snapshot *s, const np_section *sec,
                              const char *slug, apr_time_t now);
+
+/* Bounds of the numbers of a _section.xml (docs/content.md); outside them the value is
+ * refused: the section has no <order> / NewsPortalPageSize applies. */
+#define NP_PAGE_SIZE_MAX 1000 /* as NewsPortalPageSize's */
+#define NP_ORDER_MAX 999999   /* <order> in -NP_ORDER_MAX..NP_ORDER_MAX */
+
+/* Reads the text of <order> (page_size 0) or <page-size> (page_size 1) as the scan does:
+ * leading digits, as atoi would, but without its overflow. Returns 0 and sets *out when the
+ * value is usable; else -1 with *why set ("is not a whole number", "is outside 1..1000").
+ * *whole tells whether the text was a whole number (a usable "10abc" is read as 10). */
+int np_section_number(apr_pool_t *p, const char *text, int page_size, int *out, int *whole,
+                      const char **why);
 
 /* The URL form of a tag: lower-cased ASCII, runs of spaces/underscores as '-'. */
 const char *np_tag_slug(apr_pool_t *p, const char *name);

@@ -586,6 +586,21 @@ static int digits(const char *s, int n, int *v)
     return 1;
 }
 
+/* Years 1..9999 both in UTC and in tz: every writer (ISO, RFC 822, {yyyy} in URLs) has four
+ * digits for the year, and an instant outside them has no URL (docs/content.md). */
+static int year_ok(int64_t t, const np_tz *tz)
+{
+    np_date_fields f;
+    /* 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, with a day's margin for the zone. */
+    if (t < -62135596800LL - SECS_PER_DAY || t > 253402300799LL + SECS_PER_DAY)
+        return 0;
+    np_date_split(t * APR_USEC_PER_SEC, NULL, &f);
+    if (f.year < 1 || f.year > 9999)
+        return 0;
+    np_date_split(t * APR_USEC_PER_SEC, tz, &f);
+    return f.year >= 1 && f.year <= 9999;
+}
+
 int np_date_parse(const char *s, const np_tz *tz, np_date *out)
 {
     const char *e;
@@ -623,6 +638,8 @@ int np_date_parse(const char *s, const np_tz *tz, np_date *out)
     if (!*s) {
         local = local_secs(y, mo, d, 0, 0, 0);
         t = local_to_utc(tz, local);
+        if (!year_ok(t, tz))
+            return NP_DATE_RANGE;
         out->t = t * APR_USEC_PER_SEC;
         out->offset = offset_at(tz, t);
         out->date_only = 1;
@@ -671,6 +688,8 @@ int np_date_parse(const char *s, const np_tz *tz, np_date *out)
 
     local = local_secs(y, mo, d, h, mi, sec);
     t = has_off ? local - off : local_to_utc(tz, local);
+    if (!year_ok(t, tz))
+        return NP_DATE_RANGE;
     out->t = t * APR_USEC_PER_SEC + usec;
     out->offset = has_off ? off : offset_at(tz, t);
     out->date_only = 0;

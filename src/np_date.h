@@ -54,7 +54,10 @@ int np_date_days_in_month(int y, int m);
  * Surrounding white space is ignored; "T" may be "t" or, in the dashed form, a space;
  * seconds may be omitted; offsets are Z, +08:00, +0800 or +08 in either form. Fractions
  * beyond microseconds are truncated. Second 60 (a leap second) is read as the first second
- * of the next minute. out->offset is the offset written, or tz's offset when none was. */
+ * of the next minute. out->offset is the offset written, or tz's offset when none was.
+ * Returns NP_DATE_RANGE (and leaves out unset) when the instant's year, in UTC or in tz, is
+ * outside 1..9999: "0000-01-01T00:00:00+23:59" is year -1 in UTC. */
+#define NP_DATE_RANGE (-2)
 int np_date_parse(const char *s, const np_tz *tz, np_date *out);
 
 /* ISO 8601 with offset in zone tz, whole seconds: "2026-11-27T10:00:00+08:00"; "Z" whenever

@@ -4,6 +4,7 @@
 #include "np_feed.h"
 
 #include <string.h>
+#include <apr_hash.h>
 #include <apr_strings.h>
 
 #define ATOM_NS "http://www.w3.org/2005/Atom"
@@ -287,10 +288,9 @@ static int collect(const np_view *v, const np_feed_req *rq, feed_doc *d, np_feed
         feed_item *it = &d->items[d->n];
         if (!np_article_visible(e->a, v->now))
             continue;
-        if (!(it->url = np_view_absolute(v, np_view_article_url(v, e)))) {
-            np_log(log, NP_LOG_WARNING, "no article route can express the URL of %s", e->a->path);
-            return NP_FEED_NO_ROUTE;
-        }
+        /* No URL: logged once by np_view_article_url; the rest of the feed stands. */
+        if (!(it->url = np_view_absolute(v, np_view_article_url(v, e))))
+            continue;
         if (d->full) {
             np_article_opts o;
             const char *err = NULL;
@@ -324,21 +324,27 @@ static int collect(const np_view *v, const np_feed_req *rq, feed_doc *d, np_feed
     return NP_FEED_OK;
 }
 
-/* The article's tags once each (by slug), as written first. */
-static int unique_tag(const apr_array_header_t *tags, int i, apr_pool_t *p)
+/* The article's tags once each (by slug), as written first: a hash of the slugs seen, so the
+ * cost is linear in the number of tags. */
+static apr_array_header_t *unique_tags(apr_pool_t *p, const apr_array_header_t *tags)
 {
-    const char *slug = np_tag_slug(p, APR_ARRAY_IDX(tags, i, const char *));
-    int j;
-    if (!*slug)
-        return 0;
-    for (j = 0; j < i; j++)
-        if (strcmp(slug, np_tag_slug(p, APR_ARRAY_IDX(tags, j, const char *))) == 0)
-            return 0;
-    return 1;
+    apr_array_header_t *out = apr_array_make(p, tags ? tags->nelts + 1 : 1, sizeof(const char *));
+    apr_hash_t *seen = apr_hash_make(p);
+    int i;
+    for (i = 0; tags && i < tags->nelts; i++) {
+        const char *t = APR_ARRAY_IDX(tags, i, const char *);
+        const char *slug = np_tag_slug(p, t);
+        if (!*slug || apr_hash_get(seen, slug, APR_HASH_KEY_STRING))
+            continue;
+        apr_hash_set(seen, slug, APR_HASH_KEY_STRING, slug);
+        APR_ARRAY_PUSH(out, const char *) = t;
+    }
+    return out;
 }
 
 static void write_atom(const np_view *v, const feed_doc *d, const np_feed_meta *m, np_buf *b)
 {
+    apr_array_header_t *tags;
     int i, j;
     np_buf_puts(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"" ATOM_NS "\"");
     np_buf_puts(b, " xml:lang=\"");
@@ -376,11 +382,10 @@ static void write_atom(const np_view *v, const feed_doc *d, const np_feed_meta *
             xml_text(b, APR_ARRAY_IDX(a->authors, j, const char *));
             np_buf_puts(b, "</name></author>\n");
         }
-        for (j = 0; a->tags && j < a->tags->nelts; j++) {
-            if (!unique_tag(a->tags, j, v->p))
-                continue;
+        tags = unique_tags(v->p, a->tags);
+        for (j = 0; j < tags->nelts; j++) {
             np_buf_puts(b, "<category term=\"");
-            xml_text(b, APR_ARRAY_IDX(a->tags, j, const char *));
+            xml_text(b, APR_ARRAY_IDX(tags, j, const char *));
             np_buf_puts(b, "\"/>\n");
         }
         xml_el(b, "summary", a->summary);
@@ -399,6 +404,7 @@ static void write_atom(const np_view *v, const feed_doc *d, const np_feed_meta *
 
 static void write_rss(const np_view *v, const feed_doc *d, const np_feed_meta *m, np_buf *b)
 {
+    apr_array_header_t *tags;
     int i, j;
     np_buf_puts(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" "
                    "xmlns:atom=\"" ATOM_NS "\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
@@ -432,9 +438,9 @@ static void write_rss(const np_view *v, const feed_doc *d, const np_feed_meta *m
         /* RSS's own <author> must be an e-mail address; names go in dc:creator. */
         for (j = 0; a->authors && j < a->authors->nelts; j++)
             xml_el(b, "dc:creator", APR_ARRAY_IDX(a->authors, j, const char *));
-        for (j = 0; a->tags && j < a->tags->nelts; j++)
-            if (unique_tag(a->tags, j, v->p))
-                xml_el(b, "category", APR_ARRAY_IDX(a->tags, j, const char *));
+        tags = unique_tags(v->p, a->tags);
+        for (j = 0; j < tags->nelts; j++)
+            xml_el(b, "category", APR_ARRAY_IDX(tags, j, const char *));
         np_buf_puts(b, "</item>\n");
     }
     np_buf_puts(b, "</channel>\n</rss>\n");
@@ -442,7 +448,8 @@ static void write_rss(const np_view *v, const feed_doc *d, const np_feed_meta *m
 
 static void write_json(const np_view *v, const feed_doc *d, np_buf *b)
 {
-    int i, j, k;
+    apr_array_header_t *tags;
+    int i, j;
     np_buf_puts(b, "{\"version\":\"https://jsonfeed.org/version/1.1\"");
     json_kv(b, "title", d->title);
     json_kv(b, "home_page_url", d->home);
@@ -483,14 +490,13 @@ static void write_json(const np_view *v, const feed_doc *d, np_buf *b)
             }
             np_buf_putc(b, ']');
         }
-        if (a->tags && a->tags->nelts) {
+        tags = unique_tags(v->p, a->tags);
+        if (tags->nelts) {
             np_buf_puts(b, ",\"tags\":[");
-            for (j = 0, k = 0; j < a->tags->nelts; j++) {
-                if (!unique_tag(a->tags, j, v->p))
-                    continue;
-                if (k++)
+            for (j = 0; j < tags->nelts; j++) {
+                if (j)
                     np_buf_putc(b, ',');
-                json_str(b, APR_ARRAY_IDX(a->tags, j, const char *));
+                json_str(b, APR_ARRAY_IDX(tags, j, const char *));
             }
             np_buf_putc(b, ']');
         }

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 
 #include <apr_pools.h>
+#include <apr_hash.h>
 #include <apr_tables.h>
 #include <libxml/tree.h>
 
@@ -18,9 +19,14 @@ typedef struct np_format_ctx {
     apr_pool_t *p;   /* the article's pool: everything kept is allocated here */
     apr_pool_t *tmp; /* the document's pool, destroyed before np_article_load returns */
     const char *path;
-    const np_tz *tz; /* zone for dates written without an offset */
-    const char *err; /* set by a failing mapper, see np_article_fail */
-    xmlNode *body;   /* set by the mapper */
+    const np_tz *tz;                      /* zone for dates written without an offset */
+    const char *err;                      /* set by a failing mapper, see np_article_fail */
+    xmlNode *body;                        /* set by the mapper */
+    apr_array_header_t *notes;            /* np_article_note, or NULL */
+    np_article *a;                        /* the article being filled */
+    apr_hash_t *seen_tags, *seen_authors; /* for np_article_push_*: duplicates in linear time */
+    int tags_dropped, authors_dropped;
+    const xmlNode *first_dropped_tag, *first_dropped_author;
 } np_format_ctx;
 
 /* NITF 3.x: root <nitf>, in no namespace or an IPTC NITF one. In np_nitf.c. */
@@ -51,7 +57,10 @@ const char *np_article_attr(np_format_ctx *cx, const xmlNode *el, const char *na
  * at into *out, in cx->tz when s has no offset. Returns 0, or -1 with cx->err set. */
 int np_article_date(np_format_ctx *cx, const xmlNode *at, const char *what, const char *s,
                     np_date *out);
-/* Appends s to an array of strings unless it is already there. */
-void np_article_push(apr_array_header_t *arr, const char *s);
+/* Append s to the article's tags / authors unless already there (a hash: linear in the count)
+ * or the list is full (NP_MAX_TAGS, NP_MAX_AUTHORS: counted and reported once); s is cut to
+ * NP_MAX_TAG / NP_MAX_NAME bytes first. at is where s was read, for the report. */
+void np_article_push_tag(np_format_ctx *cx, const xmlNode *at, const char *s);
+void np_article_push_author(np_format_ctx *cx, const xmlNode *at, const char *s);
 
 #endif

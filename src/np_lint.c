@@ -185,13 +185,19 @@ static void lint_article(lint_ctx *c, const char *path, const char *slug)
     ao.root = c->root;
     apr_pool_create(&fp, c->p);
     rep.sanitize = np_sanitize_report_make(fp);
+    rep.notes = apr_array_make(fp, 0, sizeof(np_article_note));
     c->r->files++;
     a = np_article_load_report(fp, path, slug, &ao, &rep, &err);
     if (!a) {
         add_loaded(c, path, err ? err : apr_psprintf(fp, "%s:0:0: cannot be read", path));
     } else {
         id_rec *rec = apr_array_push(c->ids);
+        int i;
         add_sanitized(c, path, rep.sanitize);
+        for (i = 0; i < rep.notes->nelts; i++) {
+            const np_article_note *n = &APR_ARRAY_IDX(rep.notes, i, np_article_note);
+            add(c, path, n->line, n->col, NP_LINT_WARNING, "%s", n->message);
+        }
         rec->id = apr_pstrdup(c->p, a->id);
         rec->path = path;
         rec->given = strcmp(a->id, a->slug) != 0;
@@ -201,23 +207,43 @@ static void lint_article(lint_ctx *c, const char *path, const char *slug)
     apr_pool_destroy(fp);
 }
 
-/* Is s a whole number, as <order> and <page-size> want? */
-static int whole_number(const char *s)
+/* <order> / <page-size> as the scan reads them (np_section_number). */
+static void lint_number(lint_ctx *c, apr_pool_t *fp, const char *path, xmlNode *root,
+                        const char *name)
 {
-    if (*s == '-' || *s == '+')
-        s++;
-    if (!*s)
-        return 0;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return 0;
-    return 1;
+    xmlNode *el = np_xml_child(root, name);
+    const char *v = el ? np_sanitize_text(fp, el) : "", *why = NULL;
+    int page_size = strcmp(name, "page-size") == 0, n = 0, whole = 0;
+    long line, col;
+    if (!*v)
+        return;
+    np_xml_pos(el, &line, &col);
+    if (np_section_number(fp, v, page_size, &n, &whole, &why) != 0)
+        add(c, path, line, col, NP_LINT_WARNING, "<%s> \"%s\" %s; %s", name, show(fp, v), why,
+            page_size ? "NewsPortalPageSize applies" : "the section is ordered as without one");
+    else if (!whole)
+        add(c, path, line, col, NP_LINT_WARNING,
+            "<%s> \"%s\" is not a whole number; it is read as %d", name, show(fp, v), n);
+}
+
+/* A section text over its limit, as the scan cuts it. */
+static void lint_length(lint_ctx *c, apr_pool_t *fp, const char *path, xmlNode *root,
+                        const char *name, apr_size_t max)
+{
+    xmlNode *el = np_xml_child(root, name);
+    apr_size_t n = el ? strlen(np_sanitize_text(fp, el)) : 0;
+    long line, col;
+    if (n <= max)
+        return;
+    np_xml_pos(el, &line, &col);
+    add(c, path, line, col, NP_LINT_WARNING,
+        "<%s> is %" APR_SIZE_T_FMT " bytes: cut to %" APR_SIZE_T_FMT " bytes", name, n, max);
 }
 
 /* Checks dir's _section.xml the way np_content reads it. */
 static void lint_section(lint_ctx *c, const char *dir, const char *name, int is_root)
 {
-    const char *path = apr_pstrcat(c->p, dir, "/_section.xml", NULL), *err = NULL, *v;
+    const char *path = apr_pstrcat(c->p, dir, "/_section.xml", NULL), *err = NULL;
     const char *fallback = name ? np_section_title_from_name(c->p, name) : "";
     xmlNode *root, *el;
     xmlDoc *doc;
@@ -241,25 +267,10 @@ static void lint_section(lint_ctx *c, const char *dir, const char *name, int is_
         else if (!is_root && !*np_sanitize_text(fp, el))
             add(c, path, line, col, NP_LINT_WARNING,
                 "empty <title>: the section is called \"%s\", after its folder", fallback);
-        if ((el = np_xml_child(root, "order")) && *(v = np_sanitize_text(fp, el)) &&
-            !whole_number(v)) {
-            np_xml_pos(el, &line, &col);
-            add(c, path, line, col, NP_LINT_WARNING,
-                "<order> \"%s\" is not a whole number; it is read as %d", show(fp, v), atoi(v));
-        }
-        if ((el = np_xml_child(root, "page-size")) && *(v = np_sanitize_text(fp, el)) &&
-            (!whole_number(v) || atoi(v) <= 0)) {
-            np_xml_pos(el, &line, &col);
-            if (atoi(v) > 0)
-                add(c, path, line, col, NP_LINT_WARNING,
-                    "<page-size> \"%s\" is not a whole number; it is read as %d", show(fp, v),
-                    atoi(v));
-            else
-                add(c, path, line, col, NP_LINT_WARNING,
-                    "<page-size> \"%s\" is not a positive whole number; NewsPortalPageSize "
-                    "applies",
-                    show(fp, v));
-        }
+        lint_length(c, fp, path, root, "title", NP_MAX_TITLE);
+        lint_length(c, fp, path, root, "description", NP_MAX_SUMMARY);
+        lint_number(c, fp, path, root, "order");
+        lint_number(c, fp, path, root, "page-size");
     }
     apr_pool_destroy(fp);
 }

@@ -131,8 +131,7 @@ static void tags(np_format_ctx *cx, const xmlNode *cm, const char *lang, np_arti
     const xmlNode *el;
     const char *s, *v;
     for (el = np_xml_child(cm, "keyword"); el; el = np_xml_next(el))
-        if ((s = np_article_text(cx, el)))
-            np_article_push(a->tags, s);
+        np_article_push_tag(cx, el, np_article_text(cx, el));
     for (el = np_xml_child(cm, "subject"); el; el = np_xml_next(el)) {
         if ((v = np_xml_attr(cx->tmp, el, "why")) && strcmp(code_of(v), "ancestor") == 0)
             continue;
@@ -142,7 +141,7 @@ static void tags(np_format_ctx *cx, const xmlNode *cm, const char *lang, np_arti
             continue;
         if ((v = np_xml_attr(cx->tmp, el, "qcode")) && strcmp(code_of(v), s) == 0)
             continue;
-        np_article_push(a->tags, apr_pstrdup(cx->p, s));
+        np_article_push_tag(cx, el, apr_pstrdup(cx->p, s));
     }
 }
 
@@ -344,7 +343,7 @@ int np_newsml_map(np_format_ctx *cx, xmlNode *root, np_article *a)
     headlines(cx, cm, a);
     for (el = np_xml_child(cm, "by"); el; el = np_xml_next(el))
         if ((s = np_nitf_byline(cx->p, np_article_text(cx, el))))
-            np_article_push(a->authors, s);
+            np_article_push_author(cx, el, s);
     a->source = np_article_text(cx, np_xml_child(cm, "creditline"));
     a->summary = description(cx, cm);
     tags(cx, cm, a->lang, a);
@@ -366,7 +365,7 @@ int np_newsml_map(np_format_ctx *cx, xmlNode *root, np_article *a)
     if (a->authors->nelts == 0)
         for (el = np_xml_child(cm, "creator"); el; el = np_xml_next(el))
             if ((s = np_article_text(cx, np_xml_child(el, "name"))))
-                np_article_push(a->authors, s);
+                np_article_push_author(cx, el, s);
     if (!a->source && !(a->source = party(cx, cm, "infoSource")))
         a->source = party(cx, np_xml_child(item, "rightsInfo"), "copyrightHolder");
     return 0;

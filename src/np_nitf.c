@@ -273,8 +273,7 @@ static void authors_of(np_format_ctx *cx, const xmlNode *byline, np_article *a)
     const char *s;
     if (person) {
         for (; person; person = np_xml_next(person))
-            if ((s = np_article_text(cx, person)))
-                np_article_push(a->authors, s);
+            np_article_push_author(cx, person, np_article_text(cx, person));
         return;
     }
     {
@@ -286,8 +285,7 @@ static void authors_of(np_format_ctx *cx, const xmlNode *byline, np_article *a)
     }
     if (!s)
         s = np_nitf_byline(cx->p, np_article_text(cx, find(byline, "byttl")));
-    if (s)
-        np_article_push(a->authors, s);
+    np_article_push_author(cx, byline, s);
 }
 
 /* What body.head says, for the fields still unset. */
@@ -325,7 +323,7 @@ static void from_head(np_format_ctx *cx, const xmlNode *head, np_article *a)
     if (a->tags->nelts == 0)
         for (el = np_xml_child(np_xml_child(dd, "key-list"), "keyword"); el; el = np_xml_next(el))
             if ((s = np_article_attr(cx, el, "key")))
-                np_article_push(a->tags, s);
+                np_article_push_tag(cx, el, s);
     /* Withheld and canceled stories must not be shown; "embargoed" waits for date.release. */
     if ((s = peek_attr(cx, dd, "management-status")) &&
         (strcasecmp(s, "withheld") == 0 || strcasecmp(s, "canceled") == 0))

@@ -529,8 +529,9 @@ static int serve_article(page_ctx *c, const np_route_match *m)
     }
     if (!e)
         return not_found(c);
-    url = np_view_article_url(&c->v, e);
-    if (url && strcmp(url, apr_pstrcat(p, c->v.req->mount, c->v.req->path, NULL)) != 0)
+    if (!(url = np_view_article_url(&c->v, e)))
+        return not_found(c); /* logged once; nothing may link to a page without a URL */
+    if (strcmp(url, apr_pstrcat(p, c->v.req->mount, c->v.req->path, NULL)) != 0)
         return redirect(c, url); /* a date or section in the URL that is not the article's */
 
     c->stale = e->stale;
@@ -641,6 +642,7 @@ int np_page_serve(np_site *site, const np_site_conf *conf, const np_request *req
     c.v.labels = sv.theme->labels;
     c.v.label_maps = sv.theme->label_maps;
     c.v.qr_cache = np_site_body_cache(site);
+    c.v.log = log;
     c.cache = np_site_cache(site);
     c.resp = resp;
     c.log = log;

@@ -3,6 +3,7 @@
 #include "np_view.h"
 
 #include <string.h>
+#include <apr_atomic.h>
 #include <apr_strings.h>
 
 #include "np_buf.h"
@@ -32,6 +33,7 @@ const char *np_view_article_url(const np_view *v, const np_entry *e)
 {
     np_route_params rp;
     np_date_fields f;
+    const char *url;
     memset(&rp, 0, sizeof(rp));
     rp.section = e->section->path;
     rp.slug = e->a->slug;
@@ -39,7 +41,12 @@ const char *np_view_article_url(const np_view *v, const np_entry *e)
     rp.yyyy = f.year;
     rp.mm = f.month;
     rp.dd = f.day;
-    return np_view_url(v, NP_ROUTE_ARTICLE, &rp);
+    url = np_view_url(v, NP_ROUTE_ARTICLE, &rp);
+    if (!url && apr_atomic_cas32((volatile apr_uint32_t *)&e->no_url_logged, 1, 0) == 0)
+        np_log(v->log, NP_LOG_WARNING,
+               "%s: no article route can express its URL; left out of lists, feeds and sitemaps",
+               e->a->path);
+    return url;
 }
 
 const char *np_view_tag_url(const np_view *v, const char *tag, int page)
@@ -114,7 +121,7 @@ np_value *np_view_page(const np_view *v, const char *kind, const char *lang, con
     np_value *crumbs = np_value_list(p), *cur = np_value_map(p);
     const np_section *chain[64];
     const char *home_title = c->home_label ? c->home_label : np_label(v->labels, lang, "home");
-    const char *home_url = np_view_section_url(v, v->snap->root, 0);
+    const char *home_url = np_view_section_url(v, v->snap->root, 0), *cur_title;
     int n = 0, i, pos = 1;
     np_buf ld;
 
@@ -169,7 +176,8 @@ np_value *np_view_page(const np_view *v, const char *kind, const char *lang, con
         np_map_bool(p, crumbs->u.list.items[i], "last", i == crumbs->u.list.n - 1);
     }
     np_map_set(p, root, "breadcrumb", crumbs);
-    np_map_str(p, cur, "title", strcmp(kind, "home") == 0 ? home_title : title);
+    cur_title = strcmp(kind, "home") == 0 ? home_title : title;
+    np_map_str(p, cur, "title", cur_title);
     np_map_set(p, root, "breadcrumb_current", cur);
 
     /* BreadcrumbList matching the visible breadcrumb, the current page last. */
@@ -179,12 +187,13 @@ np_value *np_view_page(const np_view *v, const char *kind, const char *lang, con
     for (i = 0; i < crumbs->u.list.n; i++) {
         const np_value *it = crumbs->u.list.items[i];
         np_buf_printf(&ld, "%s{\"@type\":\"ListItem\",\"position\":%d", i ? "," : "", pos++);
-        json_kv(&ld, "name", np_map_get(it, "title")->u.str.s, 1);
-        json_kv(&ld, "item", np_view_absolute(v, np_map_get(it, "url")->u.str.s), 1);
+        const np_value *t = np_map_get(it, "title"), *u = np_map_get(it, "url");
+        json_kv(&ld, "name", t ? t->u.str.s : NULL, 1);
+        json_kv(&ld, "item", u ? np_view_absolute(v, u->u.str.s) : NULL, 1);
         np_buf_putc(&ld, '}');
     }
     np_buf_printf(&ld, "%s{\"@type\":\"ListItem\",\"position\":%d", i ? "," : "", pos);
-    json_kv(&ld, "name", np_map_get(cur, "title")->u.str.s, 1);
+    json_kv(&ld, "name", cur_title, 1);
     json_kv(&ld, "item", np_view_absolute(v, url), 1);
     np_buf_puts(&ld, "}]}");
     if (extra_jsonld) {
@@ -300,9 +309,13 @@ static np_value *names_value(const np_view *v, const apr_array_header_t *names)
 np_value *np_view_entry(const np_view *v, const np_entry *e, const char *lang)
 {
     const np_article *a = e->a;
-    np_value *m = np_value_map(v->p);
+    const char *url = np_view_article_url(v, e);
+    np_value *m;
+    if (!url)
+        return NULL;
+    m = np_value_map(v->p);
     np_map_str(v->p, m, "title", a->title);
-    np_map_str(v->p, m, "url", np_view_article_url(v, e));
+    np_map_str(v->p, m, "url", url);
     np_map_str(v->p, m, "summary", a->summary);
     set_date(v, m, "published", &a->published, lang);
     set_date(v, m, "updated", &a->updated, lang);
@@ -320,8 +333,11 @@ np_value *np_view_entries(const np_view *v, np_entry *const *list, int n, const 
 {
     np_value *l = np_value_list(v->p);
     int i;
-    for (i = 0; i < n; i++)
-        np_list_push(v->p, l, np_view_entry(v, list[i], lang));
+    for (i = 0; i < n; i++) {
+        np_value *it = np_view_entry(v, list[i], lang);
+        if (it)
+            np_list_push(v->p, l, it);
+    }
     return l;
 }
 
@@ -404,12 +420,12 @@ void np_view_neighbours(const np_view *v, const np_entry *e, const np_entry **ol
     int i;
     *older = *newer = NULL;
     for (i = e->sec_index - 1; i >= 0; i--)
-        if (np_article_visible(s->entries[i]->a, v->now)) {
+        if (np_article_visible(s->entries[i]->a, v->now) && np_view_article_url(v, s->entries[i])) {
             *newer = s->entries[i];
             break;
         }
     for (i = e->sec_index + 1; i < s->nentries; i++)
-        if (np_article_visible(s->entries[i]->a, v->now)) {
+        if (np_article_visible(s->entries[i]->a, v->now) && np_view_article_url(v, s->entries[i])) {
             *older = s->entries[i];
             break;
         }
@@ -468,7 +484,7 @@ np_value *np_view_article(const np_view *v, const np_entry *e, const np_article 
     np_map_set(p, m, "section",
                link_value(v, e->section->title ? e->section->title : v->conf->site_name,
                           np_view_section_url(v, e->section, 0)));
-    {
+    if (url) {
         np_value *share = share_value(v, np_view_absolute(v, url), a->title, lang);
         np_map_set(p, m, "share", share);
         np_map_bool(p, m, "has_share", share->u.list.n > 0);

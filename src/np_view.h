@@ -19,11 +19,15 @@ typedef struct {
     const struct np_label_maps *label_maps; /* prebuilt from labels (np_labels_maps), or NULL */
     struct np_cache *qr_cache;              /* where drawn QR codes are kept, or NULL */
     apr_time_t now;
+    const np_logger *log; /* may be NULL */
 } np_view;
 
 /* Links, from the route table (mount point included); NULL when no route can express one. */
 const char *np_view_url(const np_view *v, np_route_kind kind, const np_route_params *params);
 const char *np_view_section_url(const np_view *v, const np_section *sec, int page);
+/* NULL for an article no route can express (one in the content root when every article route
+ * has {section*}, say): it is left out of lists, feeds, sitemaps and prev/next, and logged
+ * once per snapshot (docs/security.md). */
 const char *np_view_article_url(const np_view *v, const np_entry *e);
 const char *np_view_tag_url(const np_view *v, const char *tag, int page);
 /* base + url */
@@ -37,7 +41,8 @@ np_value *np_view_page(const np_view *v, const char *kind, const char *lang, con
                        int sec_is_ancestor, const char *extra_jsonld);
 
 np_value *np_view_date(const np_view *v, const np_date *d, const char *lang);
-/* One list item of an article: title, url, summary, dates, section, image, authors. */
+/* One list item of an article: title, url, summary, dates, section, image, authors; NULL when
+ * the article has no URL (np_view_entries leaves it out). */
 np_value *np_view_entry(const np_view *v, const np_entry *e, const char *lang);
 np_value *np_view_entries(const np_view *v, np_entry *const *list, int n, const char *lang);
 /* The `article` map of an article page; a is the fully loaded article (with body). */

@@ -17,7 +17,7 @@ use POSIX qw(strftime);
 use Time::HiRes qw(time sleep);
 use NPTest;
 
-plan tests => 191, need_module('newsportal');
+plan tests => 234, need_module('newsportal');
 Apache::TestRequest::user_agent(reset => 1, requests_redirectable => 0, timeout => 60);
 
 my $live = live_dir();
@@ -621,6 +621,101 @@ for my $feed ('/live/feed.atom', '/live/feed.rss') {
     my $r2 = get('/live/hostile/xss-ctl.html');
     ok $r2->code == 404 || !exec_problems($r2->content), 'a control character before javascript: is refused or dropped';
 }
+
+# ---- articles without a URL, numbers out of bounds, oversized lists and texts ----
+# (docs/security.md: each bounded where it is read, a log line, the rest of the site serves.)
+
+sub count_of { my ($text, $re) = @_; my $n = () = $text =~ /$re/g; return $n }
+
+$since = error_log_size();
+put("$dir/year-minus-one.xml", article('Year minus one', '<p>Before time.</p>',
+                                       date => '0000-01-01T00:00:00+23:59'));
+refused('year-minus-one', 'a date in year -1 (UTC)',
+        qr{year-minus-one\.xml:\d+:\d+: date in <published> is outside the years 0001-9999});
+for my $path ('/live/hostile/', '/live/', '/live/hostile/feed.atom', '/live/feed.atom',
+              '/live/feed.rss', '/live/feed.json', '/live/sitemap.xml') {
+    my $r = get($path);
+    ok $r->code == 200 && $r->content =~ /Good story|good\.html/ && $r->content !~ /Year minus one/,
+        "year -1 article: $path is 200, lists the others and not it";
+}
+unlink "$dir/year-minus-one.xml";
+
+# An article in the content root: every default article route has {section*}, so none names it.
+$since = error_log_size();
+put("$live/np-root-article.xml", article('Root article nobody can link', '<p>Root.</p>'));
+for my $path ('/live/feed.atom', '/live/feed.rss', '/live/feed.json', '/live/sitemap.xml',
+              '/live/news-sitemap.xml', '/live/') {
+    my $r = get($path);
+    ok $r->code == 200 && $r->content !~ /Root article/,
+        "root article: $path is 200 and leaves it out";
+    get($path) for 1 .. 3;
+}
+{
+    my $log = error_log_since($since);
+    is count_of($log, qr/np-root-article\.xml: no article route can express its URL/), 1,
+        'root article: one log line, however many requests';
+}
+unlink "$live/np-root-article.xml";
+get('/live/feed.atom');
+
+# <page-size>2147483647</page-size>: refused, NewsPortalPageSize applies.
+$since = error_log_size();
+mkdir "$dir/big-page";
+put("$dir/big-page/_section.xml",
+    '<section><title>Big page</title><order>99999999999999999999</order>'
+  . '<page-size>2147483647</page-size></section>');
+put("$dir/big-page/p$_.xml", article("Paged story $_", "<p>Story $_.</p>",
+                                     date => sprintf('2026-01-%02dT10:00:00Z', $_)))
+    for 1 .. 25;
+{
+    my ($r, $took) = get('/live/hostile/big-page/');
+    is $r->code, 200, 'page-size 2147483647: the section is 200';
+    cmp_ok $took, '<', 2, 'page-size 2147483647: answered in under 2 s';
+    my $n = count_of($r->content, qr{href="/live/hostile/big-page/p\d+\.html"});
+    ok $n >= 1 && $n <= 20, "page-size 2147483647: a bounded page ($n links to its articles)";
+    is get('/live/hostile/big-page/page/2/')->code, 200, 'page-size 2147483647: a second page';
+    like error_log_since($since),
+        qr{big-page/_section\.xml:\d+:\d+: <page-size> "2147483647" is outside 1\.\.1000},
+        'page-size 2147483647: the error log says why';
+}
+site_ok('a section with page-size 2147483647');
+
+# 20,000 tags in one article.
+$since = error_log_size();
+put("$dir/many-tags.xml",
+    article('Many tags', '<p>Tagged.</p>',
+            head => '<tags>' . join('', map { "<tag>tag$_</tag>" } 1 .. 20000) . '</tags>'));
+{
+    my ($r, $took) = get('/live/hostile/many-tags.html');
+    is $r->code, 200, '20,000 tags: the page is 200';
+    cmp_ok $took, '<', 2, '20,000 tags: the page answers in under 2 s';
+    my $n = count_of($r->content, qr{href="/live/tags/tag\d+/"});
+    ok $n > 0 && $n <= 100, "20,000 tags: at most 100 on the page ($n)";
+    for my $feed ('/live/hostile/feed.atom', '/live/feed.rss', '/live/feed.json') {
+        my ($f, $ft) = get($feed);
+        is $f->code, 200, "20,000 tags: $feed is 200";
+        cmp_ok $ft, '<', 2, "20,000 tags: $feed answers in under 2 s";
+        my $c = count_of($f->content, qr{tag\d+\b});
+        ok $c > 0 && $c <= 100, "20,000 tags: $feed has at most 100 of them ($c)";
+    }
+    like error_log_since($since), qr{many-tags\.xml:\d+:\d+: 19900 more tags beyond the limit of 100: dropped},
+        '20,000 tags: the error log says what was dropped';
+}
+
+# A 1 MB title.
+$since = error_log_size();
+put("$dir/huge-title.xml", article('T' x 1_000_000, '<p>Short body.</p>'));
+{
+    my ($r, $took) = get('/live/hostile/huge-title.html');
+    is $r->code, 200, 'a 1 MB title: the page is 200';
+    cmp_ok $took, '<', 2, 'a 1 MB title: answered in under 2 s';
+    cmp_ok length($r->content), '<', 100_000, 'a 1 MB title: the page stays small';
+    my ($t) = $r->content =~ m{<h1[^>]*>\s*(T+)\s*</h1>};
+    is length($t // ''), 1000, 'a 1 MB title: cut to 1000 bytes';
+    like error_log_since($since), qr{huge-title\.xml:\d+:\d+: the title is 1000000 bytes: cut to 1000},
+        'a 1 MB title: the error log says so';
+}
+site_ok('oversized articles');
 
 # ---- nothing leaked, nothing fetched ----
 

@@ -229,6 +229,10 @@ static void test_errors(void **state)
     load_fails(p, "bad-expires.xml",
                "5:3: bad date in <expires>: \"soon\" (expected RFC 3339, e.g. "
                "2026-11-27T10:00:00+08:00, or a bare date, e.g. 2026-11-27)");
+    /* Year -1 in UTC: no URL, no feed date could be written for it. */
+    load_fails(p, "year-range.xml",
+               "4:5: date in <published> is outside the years 0001-9999: "
+               "\"0000-01-01T00:00:00+23:59\"");
     load_fails(p, "missing-body.xml", "2:1: missing <body>");
     load_fails(p, "bad-status.xml",
                "5:3: unknown <status> \"pending\": expected published or draft");
@@ -292,22 +296,27 @@ static void test_visibility(void **state)
     assert_false(np_article_visible(NULL, pub));
 }
 
+/* Texts are cut at a character boundary, never inside a UTF-8 sequence. */
+static void test_text_cut(void **state)
+{
+    apr_pool_t *p = *state;
+    assert_string_equal(np_text_cut(p, "a\xC3\xA9", 2), "a");
+    assert_string_equal(np_text_cut(p, "a\xC3\xA9", 3), "a\xC3\xA9");
+    assert_string_equal(np_text_cut(p, "\xE9\x9D\x9E\xE9\x81\x97", 5), "\xE9\x9D\x9E");
+    assert_string_equal(np_text_cut(p, "abc", 0), "");
+    assert_null(np_text_cut(p, NULL, 3));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        np_pool_test(test_every_field),
-        np_pool_test(test_defaults),
-        np_pool_test(test_opts_null_and_zone),
-        np_pool_test(test_summary_cut),
-        np_pool_test(test_image_attributes),
-        np_pool_test(test_body_sanitized),
-        np_pool_test(test_latin1),
-        np_pool_test(test_status),
-        np_pool_test(test_external_dtd_accepted),
-        np_pool_test(test_errors),
-        np_pool_test(test_too_large),
-        np_pool_test(test_hostile_sample),
-        np_pool_test(test_visibility),
+        np_pool_test(test_every_field),    np_pool_test(test_text_cut),
+        np_pool_test(test_defaults),       np_pool_test(test_opts_null_and_zone),
+        np_pool_test(test_summary_cut),    np_pool_test(test_image_attributes),
+        np_pool_test(test_body_sanitized), np_pool_test(test_latin1),
+        np_pool_test(test_status),         np_pool_test(test_external_dtd_accepted),
+        np_pool_test(test_errors),         np_pool_test(test_too_large),
+        np_pool_test(test_hostile_sample), np_pool_test(test_visibility),
     };
     return np_test_run_pooled(tests);
 }

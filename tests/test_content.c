@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
+#include <apr_file_io.h>
 #include <apr_general.h>
 #include <apr_strings.h>
 
@@ -257,10 +258,94 @@ static void test_site_sees_changes(void **state)
     np_snapshot_release(s);
 }
 
+static int limit_lines;
+static char limit_last[512];
+
+static void count_lines(void *baton, int level, const char *msg)
+{
+    (void)baton;
+    (void)level;
+    limit_lines++;
+    snprintf(limit_last, sizeof(limit_last), "%s", msg);
+}
+
+/* Numbers out of bounds are refused where they are read, with a log line; cut texts and
+ * dropped tags are logged once per scan that reads the file, not per use. */
+static void test_limits(void **state)
+{
+    np_logger lg = {count_lines, NULL, NP_LOG_DEBUG};
+    np_content_opts o;
+    np_snapshot *s;
+    const np_section *big, *neg;
+    np_entry *e;
+    (void)state;
+    memset(&o, 0, sizeof(o));
+    o.dir = "tests/fixtures/limits";
+    o.lang = "en";
+    o.tz = np_tz_utc();
+    o.max_article_size = 1 << 20;
+    o.log = &lg;
+    limit_lines = 0;
+    s = np_content_scan(&o);
+    big = np_content_section(s, "big");
+    neg = np_content_section(s, "neg");
+    assert_non_null(big);
+    assert_non_null(neg);
+    assert_int_equal(big->page_size, 0); /* 2147483647: the site's page size applies */
+    assert_int_equal(neg->page_size, 0);
+    assert_int_equal(big->order, 1000000); /* as without <order> */
+    assert_int_equal(neg->order, 1000000);
+    assert_int_equal(strlen(neg->description), NP_MAX_SUMMARY);
+    e = big->entries[0];
+    assert_int_equal(e->a->tags->nelts, NP_MAX_TAGS);
+    assert_int_equal(e->a->authors->nelts, NP_MAX_AUTHORS);
+    assert_int_equal(strlen(e->a->title), 1000); /* 500 two-byte characters */
+    assert_int_equal(apr_hash_count(s->tags), NP_MAX_TAGS);
+    assert_int_equal(np_content_tag(s, "t100")->nentries, 1);
+    assert_null(np_content_tag(s, "t101"));
+    /* 2 numbers x 2 sections, the description, the title, the authors, the tags. */
+    assert_int_equal(limit_lines, 8);
+    np_snapshot_release(s);
+}
+
+/* The index of tags grows with the uses of tags, not tags x articles: 100 articles with 100
+ * distinct tags each (10,000 tags) index in a moment and little memory. */
+static void test_tag_index_linear(void **state)
+{
+    const char *dir = apr_pstrcat(pool, root, "-tags", NULL);
+    np_snapshot *s;
+    int i, j;
+    (void)state;
+    assert_int_equal(
+        apr_dir_make_recursive(apr_pstrcat(pool, dir, "/s", NULL), APR_FPROT_OS_DEFAULT, pool),
+        APR_SUCCESS);
+    for (i = 0; i < 100; i++) {
+        np_buf b;
+        FILE *f = fopen(apr_psprintf(pool, "%s/s/a%d.xml", dir, i), "w");
+        assert_non_null(f);
+        np_buf_init(&b, 4096);
+        np_buf_printf(&b, "<article><title>A%d</title><published>2026-01-01</published><tags>", i);
+        for (j = 0; j < 100; j++)
+            np_buf_printf(&b, "<tag>x%d-%d</tag>", i, j);
+        np_buf_puts(&b, "<tag>common</tag></tags><body><p>t</p></body></article>");
+        fwrite(b.data, 1, b.len, f);
+        np_buf_free(&b);
+        fclose(f);
+    }
+    s = scan_dir(dir);
+    assert_int_equal(s->nall, 100);
+    assert_int_equal(apr_hash_count(s->tags), 100 * 100); /* "common" is the 101st: dropped */
+    assert_int_equal(np_content_tag(s, "x5-7")->nentries, 1);
+    np_snapshot_release(s);
+    assert_int_equal(system(apr_pstrcat(pool, "rm -rf '", dir, "'", NULL)), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sections),
+        cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_tag_index_linear),
         cmocka_unit_test(test_articles_and_order),
         cmocka_unit_test(test_errors_recorded),
         cmocka_unit_test(test_visibility),

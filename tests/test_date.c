@@ -78,8 +78,8 @@ static void test_parse_forms(void **state)
         {"1800-01-01T00:00:00Z", -5364662400LL, 0, 0},
         {"2024-02-29T00:00:00Z", 1709164800, 0, 0},
         {"2000-02-29T00:00:00Z", 951782400, 0, 0},
-        {"0000-01-01T00:00:00Z", -62167219200LL, 0, 0},
-        {"9999-12-31T23:59:59Z", 253402300799LL, 0, 0},
+        {"0001-01-01T00:00:00Z", -62135596800LL, 0, 0}, /* year 0 is refused */
+        {"9999-12-31T15:59:59Z", 253402271999LL, 0, 0}, /* the last second in Shanghai */
     };
     size_t i;
     for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
@@ -168,6 +168,30 @@ static void test_parse_invalid(void **state)
         if (np_date_parse(bad[i], NULL, &d) == 0)
             fail_msg("accepted: '%s'", bad[i]);
     assert_int_equal(np_date_parse(NULL, NULL, &d), -1);
+    (void)state;
+}
+
+/* Years outside 1..9999, in UTC or in the zone, are refused with NP_DATE_RANGE. */
+static void test_parse_year_range(void **state)
+{
+    static const char *out[] = {
+        "0000-01-01T00:00:00+23:59", /* year -1 in UTC */
+        "0000-06-01T00:00:00Z",      "00000101T000000+2359", "0000-12-31",
+        "9999-12-31T23:00:00-05:00", /* year 10000 in UTC */
+        "99991231T230000-0500",
+    };
+    np_date d;
+    size_t i;
+    for (i = 0; i < sizeof(out) / sizeof(out[0]); i++)
+        if (np_date_parse(out[i], NULL, &d) != NP_DATE_RANGE)
+            fail_msg("not refused as out of range: '%s'", out[i]);
+    /* The edges themselves are fine. */
+    assert_int_equal(np_date_parse("0001-01-01T00:00:00Z", NULL, &d), 0);
+    assert_int_equal(np_date_parse("9999-12-31T23:59:59Z", NULL, &d), 0);
+    /* In UTC fine, but year 0 in the site's zone (a bare time read in it, too). */
+    assert_int_equal(np_date_parse("0001-01-01T01:00:00Z", zone("-05:00"), &d), NP_DATE_RANGE);
+    assert_int_equal(np_date_parse("9999-12-31T23:00:00Z", zone("+08:00"), &d), NP_DATE_RANGE);
+    assert_int_equal(np_date_parse("9999-12-31", zone("+08:00"), &d), 0);
     (void)state;
 }
 
@@ -591,12 +615,19 @@ static void test_split_join(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_forms),   cmocka_unit_test(test_parse_local_and_bare),
-        cmocka_unit_test(test_parse_invalid), cmocka_unit_test(test_tz_load),
-        cmocka_unit_test(test_dst_berlin),    cmocka_unit_test(test_dst_new_york_shanghai),
-        cmocka_unit_test(test_footer_rules),  cmocka_unit_test(test_tzif_files),
-        cmocka_unit_test(test_against_libc),  cmocka_unit_test(test_display),
-        cmocka_unit_test(test_iso),           cmocka_unit_test(test_split_join),
+        cmocka_unit_test(test_parse_forms),
+        cmocka_unit_test(test_parse_local_and_bare),
+        cmocka_unit_test(test_parse_invalid),
+        cmocka_unit_test(test_parse_year_range),
+        cmocka_unit_test(test_tz_load),
+        cmocka_unit_test(test_dst_berlin),
+        cmocka_unit_test(test_dst_new_york_shanghai),
+        cmocka_unit_test(test_footer_rules),
+        cmocka_unit_test(test_tzif_files),
+        cmocka_unit_test(test_against_libc),
+        cmocka_unit_test(test_display),
+        cmocka_unit_test(test_iso),
+        cmocka_unit_test(test_split_join),
     };
     pool = np_test_begin();
     return np_test_end(pool, cmocka_run_group_tests(tests, NULL, NULL));

@@ -175,6 +175,7 @@ static int setup(void **state)
     f->v.req = &f->req;
     f->v.base = BASE;
     f->v.now = f->req.now;
+    f->v.log = &f->log;
     np_buf_init(&f->out, 4096);
     scan(f, tmp_dir);
     *state = f;
@@ -803,10 +804,14 @@ static void test_no_route(void **state)
     assert_null(np_routes_add(r, "/", "home", NULL));
     assert_null(np_routes_add(r, "/feed.atom", "feed", NULL));
     f->conf.routes = r;
-    /* No article route: a feed cannot link its entries. */
+    /* No article route: no entry has a URL, so each is left out (logged once), and the feed
+     * stands, empty. No RSS route: the feed itself has no URL. */
+    assert_int_equal(np_feed_atom(&f->v, NULL, &f->out, &f->log), NP_FEED_OK);
+    assert_int_equal(xn(f, xml_of(f), "/a:feed/a:entry"), 0);
+    assert_int_equal(f->warnings, 5); /* the five visible articles */
+    assert_non_null(strstr(f->last_warning, "no article route can express its URL"));
+    f->out.len = 0;
     np_buf_puts(&f->out, "kept");
-    assert_int_equal(np_feed_atom(&f->v, NULL, &f->out, &f->log), NP_FEED_NO_ROUTE);
-    assert_int_equal(f->out.len, 4);
     assert_int_equal(np_feed_rss(&f->v, NULL, &f->out, &f->log), NP_FEED_NO_ROUTE);
     assert_int_equal(np_feed_news_sitemap(&f->v, &f->out), NP_FEED_NO_ROUTE);
     assert_int_equal(f->out.len, 4);
@@ -829,6 +834,47 @@ static void test_no_route(void **state)
     assert_int_equal(
         np_feed_render(&f->v, &(np_feed_req){.kind = NP_ROUTE_HOME}, &f->out, NULL, &f->log),
         NP_FEED_NO_ROUTE);
+}
+
+/* An article in the content root, where the default routes (every article route has
+ * {section*}) cannot name it, is left out of every feed and sitemap with one log line per
+ * snapshot, however many requests: the feeds still answer. */
+static void test_unroutable_article(void **state)
+{
+    fx *f = *state;
+    const char *dir = apr_pstrcat(f->p, tmp_dir, "-root", NULL);
+    static const np_route_kind kinds[] = {NP_ROUTE_FEED, NP_ROUTE_RSS, NP_ROUTE_JSONFEED,
+                                          NP_ROUTE_SITEMAP, NP_ROUTE_NEWSSITEMAP};
+    const np_entry *older, *newer;
+    np_value *list;
+    size_t k;
+    int round;
+
+    copy_tree(f->p, FIX, dir);
+    write_file(f->p, apr_pstrcat(f->p, dir, "/at-root.xml", NULL),
+               "<article><title>At the root</title><published>2026-12-01T11:00:00Z</published>"
+               "<body><p>Nowhere.</p></body></article>");
+    scan(f, dir);
+    assert_null(np_view_article_url(
+        &f->v, apr_hash_get(f->snap->by_path, apr_pstrcat(f->p, dir, "/at-root.xml", NULL),
+                            APR_HASH_KEY_STRING)));
+    for (round = 0; round < 3; round++)
+        for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+            render(f, kinds[k], NULL, 0, 0);
+            assert_lacks(np_buf_cstr(&f->out), "At the root");
+            assert_lacks(np_buf_cstr(&f->out), "at-root");
+        }
+    render(f, NP_ROUTE_FEED, NULL, 0, 0);
+    assert_int_equal(xn(f, xml_of(f), "/a:feed/a:entry"), 5);
+    assert_int_equal(f->warnings, 1);
+    assert_non_null(strstr(f->last_warning, "/at-root.xml: no article route can express its URL"));
+
+    /* Lists and neighbours skip it too. */
+    list = np_view_entries(&f->v, f->snap->all, f->snap->nall, "en");
+    assert_int_equal(list->u.list.n, f->snap->nall - 1);
+    np_view_neighbours(&f->v, f->snap->root->own[0], &older, &newer);
+    assert_int_equal(f->warnings, 1);
+    remove_tree(f->p, dir);
 }
 
 static void test_broken_file(void **state)
@@ -942,6 +988,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sitemap_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_news_sitemap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_route, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unroutable_article, setup, teardown),
         cmocka_unit_test_setup_teardown(test_broken_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tag_feed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_twenty_newest, setup, teardown),

@@ -95,9 +95,9 @@ static const char *const fixture_lines[][2] = {
                 "dropped: " URLS},
     {"warning", "media files:0:0: %s: folder name is not " RULE ": the module skips it"},
     {"error", "not-a-section/_section.xml:2:1: %s: the root element must be <section>"},
-    {"warning", "numbers/_section.xml:4:3: %s: <order> \"first\" is not a whole number; it is "
-                "read as 0"},
-    {"warning", "numbers/_section.xml:5:3: %s: <page-size> \"0\" is not a positive whole number; "
+    {"warning", "numbers/_section.xml:4:3: %s: <order> \"first\" is not a whole number; the "
+                "section is ordered as without one"},
+    {"warning", "numbers/_section.xml:5:3: %s: <page-size> \"0\" is outside 1..1000; "
                 "NewsPortalPageSize applies"},
     {"warning",
      "untitled:0:0: %s: section without _section.xml: it is called \"Untitled\", after its "
@@ -239,11 +239,43 @@ static void test_symlinks(void **state)
     rmdir(dir);
 }
 
+/* Numbers out of bounds and what the limits cut (docs/content.md), each with its place. */
+static void test_limits(void **state)
+{
+    apr_pool_t *p = *state;
+    int rc;
+    const char *out = lint(p, "tests/fixtures/limits", 0, &rc);
+    assert_int_equal(rc, 0);
+    assert_output(
+        out,
+        "tests/fixtures/limits/big/_section.xml:4:3: warning: <order> "
+        "\"99999999999999999999999\" is outside -999999..999999; the section is ordered as "
+        "without one\n"
+        "tests/fixtures/limits/big/_section.xml:5:3: warning: <page-size> \"2147483647\" is "
+        "outside 1..1000; NewsPortalPageSize applies\n"
+        "tests/fixtures/limits/big/many.xml:3:3: warning: the title is 1200 bytes: cut to 1000 "
+        "(the limit is 1000 bytes)\n"
+        "tests/fixtures/limits/big/many.xml:4:1294: warning: 10 more authors beyond the limit of "
+        "50: dropped\n"
+        "tests/fixtures/limits/big/many.xml:6:1401: warning: 50 more tags beyond the limit of "
+        "100: dropped\n"
+        "tests/fixtures/limits/neg/_section.xml:4:3: warning: <order> \"-1000000\" is outside "
+        "-999999..999999; the section is ordered as without one\n"
+        "tests/fixtures/limits/neg/_section.xml:5:3: warning: <page-size> \"-5\" is outside "
+        "1..1000; NewsPortalPageSize applies\n"
+        "tests/fixtures/limits/neg/_section.xml:6:3: warning: <description> is 2100 bytes: cut to "
+        "2000 bytes\n"
+        "lint: 3 files, 0 errors, 8 warnings\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        np_pool_test(test_fixture_tree), np_pool_test(test_fixture_tree_strict),
-        np_pool_test(test_exit_status),  np_pool_test(test_missing_tree),
+        np_pool_test(test_limits),
+        np_pool_test(test_fixture_tree),
+        np_pool_test(test_fixture_tree_strict),
+        np_pool_test(test_exit_status),
+        np_pool_test(test_missing_tree),
         np_pool_test(test_symlinks),
     };
     return np_test_run_pooled(tests);

@@ -190,6 +190,9 @@ static void test_errors(void **state)
     load_fails(p, "g2-bad-date.xml",
                "5:5: bad date in firstCreated: \"yesterday\" (expected ISO 8601, e.g. "
                "2026-11-27T10:00:00+08:00 or 20261127T100000+0800)");
+    load_fails(p, "g2-year-range.xml",
+               "5:5: date in firstCreated is outside the years 0001-9999: "
+               "\"9999-12-31T23:00:00-05:00\"");
     load_fails(p, "g2-no-body.xml",
                "5:3: no body: contentSet holds no inlineXML or inlineData (remoteContent is not "
                "fetched)");

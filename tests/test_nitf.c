@@ -207,6 +207,9 @@ static void test_errors(void **state)
     load_fails(p, "nitf-bad-date.xml",
                "5:7: bad date in date.issue@norm: \"October 18, 2006\" (expected ISO 8601, e.g. "
                "2026-11-27T10:00:00+08:00 or 20261127T100000+0800)");
+    load_fails(p, "nitf-year-range.xml",
+               "5:7: date in date.issue@norm is outside the years 0001-9999: "
+               "\"00000101T000000+2359\"");
     load_fails(p, "nitf-no-body.xml", "4:3: no <body.content>");
     load_fails(p, "nitf-foreign-ns.xml",
                "2:1: <nitf> in namespace \"http://example.org/not-nitf\": expected none or IPTC's "

@@ -4,6 +4,7 @@
  * text, and no URL a browser would run. */
 #include "fuzz_common.h"
 
+#include <apr_strings.h>
 #include <libxml/tree.h>
 
 #include "np_article.h"
@@ -241,10 +242,43 @@ static void sanitize_doc(apr_pool_t *p, const uint8_t *data, size_t size)
     check_text(np_sanitize_text(p, root));
 }
 
+/* s is at most max bytes and does not end inside a UTF-8 sequence it started. */
+static void check_limit(const char *s, size_t max)
+{
+    size_t n, k;
+    if (!s)
+        return;
+    n = strlen(s);
+    FUZZ_CHECK(n <= max);
+    for (k = n; k > 0 && ((unsigned char)s[k - 1] & 0xC0) == 0x80; k--)
+        ;
+    if (k > 0 && (unsigned char)s[k - 1] >= 0xC0) {
+        unsigned char lead = (unsigned char)s[k - 1];
+        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+        FUZZ_CHECK(n - (k - 1) == need);
+    }
+}
+
 static void check_article(const np_article *a)
 {
     int i;
     FUZZ_CHECK(a->title && *a->title && a->slug && a->id && a->format);
+    /* The limits of docs/content.md. */
+    check_limit(a->title, NP_MAX_TITLE);
+    check_limit(a->subtitle, NP_MAX_TITLE);
+    check_limit(a->summary, NP_MAX_SUMMARY);
+    check_limit(a->source, NP_MAX_NAME);
+    FUZZ_CHECK(a->tags->nelts <= NP_MAX_TAGS && a->authors->nelts <= NP_MAX_AUTHORS &&
+               a->related->nelts <= NP_MAX_RELATED);
+    for (i = 0; i < a->tags->nelts; i++)
+        check_limit(APR_ARRAY_IDX(a->tags, i, const char *), NP_MAX_TAG);
+    for (i = 0; i < a->authors->nelts; i++)
+        check_limit(APR_ARRAY_IDX(a->authors, i, const char *), NP_MAX_NAME);
+    if (a->published.t) {
+        np_date_fields f;
+        np_date_split(a->published.t, NULL, &f);
+        FUZZ_CHECK(f.year >= 1 && f.year <= 9999);
+    }
     check_text(a->title);
     if (a->summary)
         FUZZ_CHECK(*a->summary);
@@ -284,6 +318,48 @@ static void load(apr_pool_t *p, const char *path, int with_body, const np_tz *tz
     }
 }
 
+/* The input as the sizes and counts of a well-formed article: bytes 0-1 the number of tags
+ * (up to 3,000), 2-3 the title's length (up to 16 KB), 4 the number of authors, 5 the published
+ * year's first digits; the rest is the text the tags, authors and title are made of. Limits on
+ * counts and lengths are reached this way far more often than from raw XML. */
+static void load_synthesized(apr_pool_t *p, const uint8_t *data, size_t size)
+{
+    unsigned ntags, title_len, nauthors, i;
+    const char *text, *path;
+    size_t tlen;
+    np_buf b;
+    if (size < 6)
+        return;
+    ntags = (unsigned)(data[0] | data[1] << 8) % 3001;
+    title_len = (unsigned)(data[2] | data[3] << 8) % 16385 + 1;
+    nauthors = data[4] % 120;
+    {
+        /* Text without markup characters, so the document stays well-formed. */
+        char *t = apr_pstrmemdup(p, (const char *)data + 6, size - 6), *c;
+        for (c = t; *c; c++)
+            if (*c == '<' || *c == '&' || *c == ']' || (unsigned char)*c < 0x20)
+                *c = 'x';
+        text = *t ? t : "tag";
+        tlen = strlen(text);
+    }
+    np_buf_init(&b, 4096);
+    np_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<article><title>");
+    for (i = 0; i < title_len; i++)
+        np_buf_putc(&b, text[i % tlen]);
+    np_buf_printf(&b, "</title><published>%04u-01-01T00:00:00+23:59</published>",
+                  (unsigned)data[5] % 3 == 0 ? 0u : 2000u + data[5]);
+    for (i = 0; i < nauthors; i++)
+        np_buf_printf(&b, "<author>%.*s%u</author>", (int)(tlen < 40 ? tlen : 40), text, i % 70);
+    np_buf_puts(&b, "<tags>");
+    for (i = 0; i < ntags; i++)
+        np_buf_printf(&b, "<tag>%.*s%u</tag>", (int)(tlen < 150 ? tlen : 150), text, i % 200);
+    np_buf_puts(&b, "</tags><body><p>Body.</p></body></article>\n");
+    FUZZ_CHECK(!b.failed);
+    path = fuzz_file((const uint8_t *)b.data, b.len);
+    load(p, path, 1, zone);
+    np_buf_free(&b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     apr_pool_t *p = fuzz_pool();
@@ -291,6 +367,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sanitize_doc(p, data, size);
     load(p, path, 1, zone);
     load(p, path, 0, NULL);
+    load_synthesized(p, data, size);
     apr_pool_destroy(p);
     return 0;
 }
