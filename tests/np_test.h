@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <string.h>
@@ -78,6 +79,20 @@ static inline np_site *np_test_site(apr_pool_t *p, np_site_conf *c, const char *
     np_site_conf_defaults(p, c);
     c->check_interval = 0;
     return np_site_create(p, c, NULL);
+}
+
+/* ---- files ---- */
+
+/* Writes text to dir/rel (the folders must exist). */
+static inline void np_test_write(const char *dir, const char *rel, const char *text)
+{
+    char path[1024];
+    FILE *f;
+    snprintf(path, sizeof(path), "%s/%s", dir, rel);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
 }
 
 /* ---- checks ---- */

@@ -18,13 +18,7 @@ static char top[256], root[300], outside[300];
 
 static void put(const char *dir, const char *name, const char *text)
 {
-    char path[600];
-    FILE *f;
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    np_test_write(dir, name, text);
 }
 
 static void link_at(const char *target, const char *name)

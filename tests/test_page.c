@@ -15,13 +15,7 @@ static apr_pool_t *pool;
 
 static void put(const char *rel, const char *text)
 {
-    char path[256];
-    FILE *f;
-    snprintf(path, sizeof(path), "%s/%s", root, rel);
-    f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    np_test_write(root, rel, text);
 }
 
 static void article(const char *rel, const char *title, const char *date, const char *tags)
