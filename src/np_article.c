@@ -149,7 +149,7 @@ void np_article_push(apr_array_header_t *arr, const char *s)
     push_str(arr, s);
 }
 
-/* The native format, SPEC 3.2. */
+/* The native format (docs/content.md). */
 static int map_native(load_ctx *cx, xmlNode *root, np_article *a)
 {
     xmlNode *el;

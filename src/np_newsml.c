@@ -1,4 +1,4 @@
-/* NewsML-G2 news items mapped to the article model (SPEC 3.4). The body comes from the item's
+/* NewsML-G2 news items mapped to the article model (docs/newsroom-formats.md). The body comes from the item's
  * own contentSet only: inline NITF or XHTML, or inline plain text. remoteContent is never
  * fetched, and nothing outside the file is read. */
 #include "np_formats.h"

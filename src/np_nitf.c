@@ -1,4 +1,4 @@
-/* NITF 3.x mapped to the article model (SPEC 3.4), standalone or inside NewsML-G2.
+/* NITF 3.x mapped to the article model (docs/newsroom-formats.md), standalone or inside NewsML-G2.
  * The body is rewritten in place, in the load's private document, into elements the allowlist
  * keeps (hl2 -> h2, media -> figure, ...); np_sanitize_html still writes every byte of it, so
  * nothing here may emit HTML or bypass the allowlist. */

@@ -371,7 +371,7 @@ np_routes *np_routes_default(apr_pool_t *p)
         {"/{section*}/page/{page}/", "section"},
         {"/{section*}/{slug}.html", "article"},
         {"/{section*}/", "section"},
-        /* Beyond SPEC 5: the files of a sitemap index (sites over 50,000 URLs). */
+        /* The files of a sitemap index (sites over 50,000 URLs). */
         {"/sitemap-{page}.xml", "sitemap"},
     };
     np_routes *r = np_routes_create(p);

@@ -60,7 +60,7 @@ np_routes *np_routes_create(apr_pool_t *p);
  * unchanged). Not thread-safe: for configuration time. */
 const char *np_routes_add(np_routes *r, const char *pattern, const char *kind, const char *tmpl);
 
-/* The default table of SPEC section 5, in its order. */
+/* The default route table (docs/directives.md), in its order. */
 np_routes *np_routes_default(apr_pool_t *p);
 
 int np_routes_count(const np_routes *r);

@@ -1,4 +1,4 @@
-/* The body markup allowlist (SPEC 3.5): writes HTML from a libxml2 tree with a serializer of
+/* The body markup allowlist (docs/content.md, "Body markup"): writes HTML from a libxml2 tree with a serializer of
  * our own. Nothing from the input reaches the output except listed elements and attributes,
  * filtered URLs and escaped text. Also the plain text of a node, for titles and summaries. */
 #ifndef NP_SANITIZE_H

@@ -37,7 +37,7 @@ typedef struct np_site_conf {
     apr_size_t cache_size;
 } np_site_conf;
 
-/* Fills every unset field with its default (SPEC section 4). */
+/* Fills every unset field with its default (docs/directives.md). */
 void np_site_conf_defaults(apr_pool_t *p, np_site_conf *c);
 /* The key of the runtime state a conf needs: sites with equal keys share an np_site. */
 const char *np_site_key(apr_pool_t *p, const np_site_conf *c);

@@ -138,7 +138,7 @@ sub iso_epoch {
     return $t;
 }
 
-# The elements and attributes the allowlist keeps (SPEC 3.5).
+# The elements and attributes the allowlist keeps (docs/content.md, "Body markup").
 my %kept = map { $_ => 1 } qw(p h2 h3 h4 h5 h6 blockquote ul ol li dl dt dd em strong b i u s sub
     sup small code pre br hr a img figure figcaption table caption thead tbody tfoot tr th td q cite
     abbr time span div);

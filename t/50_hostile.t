@@ -1,4 +1,4 @@
-# Hostile content on the running server (SPEC 9): entities and external references are never
+# Hostile content on the running server (docs/security.md): entities and external references are never
 # resolved, bombs and oversized, malformed or vanishing files are refused quickly with a log line
 # while the rest of the site keeps serving, symlinks never lead out of the tree, and hostile markup
 # never reaches any output (page, attributes, JSON-LD, feeds, share links) in an executable form.

@@ -1,4 +1,4 @@
-/* Tests of the NewsML-G2 mapping (SPEC 3.4): every mapped element on small documents in
+/* Tests of the NewsML-G2 mapping (docs/newsroom-formats.md): every mapped element on small documents in
  * tests/fixtures/newsroom/, newsMessage, each body form (inline NITF, XHTML, plain text), dates,
  * embargo and status, encodings, every error with its place, and the real agency files in
  * ../shared/samples/newsml/ (skipped when absent). */

@@ -1,4 +1,4 @@
-/* Tests of the NITF mapping (SPEC 3.4): every mapped element on small documents in
+/* Tests of the NITF mapping (docs/newsroom-formats.md): every mapped element on small documents in
  * tests/fixtures/newsroom/, each date form, embargo and status, encodings, DOCTYPEs, every error
  * with its place, and the real agency files in ../shared/samples/nitf/ (skipped when absent). */
 #include <stdarg.h>
