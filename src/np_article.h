@@ -53,6 +53,7 @@ typedef struct {
     np_sanitize_report *sanitize; /* in: receives what the body's allowlist removed (only when
                                      opts->with_body); NULL: not recorded */
     long line, col;               /* out: where the root element starts; 0 when unknown */
+    int summary_as_body;          /* out: an agency item's body was empty; its summary is shown */
 } np_article_report;
 
 /* np_article_load, also filling rep (may be NULL). */

@@ -189,6 +189,8 @@ static void lint_article(lint_ctx *c, const char *path, const char *slug)
     } else {
         id_rec *rec = apr_array_push(c->ids);
         add_sanitized(c, path, rep.sanitize);
+        if (rep.summary_as_body)
+            add(c, path, rep.line, rep.col, NP_LINT_WARNING, "no body; the summary is shown");
         rec->id = apr_pstrdup(c->p, a->id);
         rec->path = path;
         rec->given = strcmp(a->id, a->slug) != 0;

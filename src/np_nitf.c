@@ -409,8 +409,13 @@ int np_nitf_map(np_format_ctx *cx, xmlNode *root, np_article *a)
     tidy(a);
     if (dates(cx, root, head, bh, a))
         return -1;
-    if (!(cx->body = body_of(cx, body)))
-        return np_article_fail(cx, body ? body : root, "no <body.content>");
+    if (!(cx->body = body_of(cx, body))) {
+        /* Headline and abstract only: the summary is shown as the text (np_article.c). */
+        if (!a->summary)
+            return np_article_fail(cx, body ? body : root, "no <body.content>");
+        cx->body = xmlNewDocNode(root->doc, NULL, BAD_CAST "body.content", NULL);
+        xmlAddChild(root, cx->body);
+    }
     return 0;
 }
 

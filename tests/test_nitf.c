@@ -198,6 +198,19 @@ static void test_metadata_only(void **state)
     assert_string_equal(a->summary, "First paragraph, the default summary.");
 }
 
+/* A headline and an abstract, and no body.content or an empty one: the abstract is the text. */
+static void test_abstract_without_body(void **state)
+{
+    apr_pool_t *p = *state;
+    np_article *a = load(p, "nitf-abstract-only.xml");
+    assert_string_equal(a->title, "Ferry timetable changes");
+    assert_string_equal(a->body_html,
+                        "<p>Evening ferries leave half an hour later from Monday.</p>");
+
+    a = load(p, "nitf-empty-content.xml");
+    assert_string_equal(a->body_html, "<p>The library opens at nine.</p>");
+}
+
 static void test_errors(void **state)
 {
     apr_pool_t *p = *state;
@@ -316,6 +329,7 @@ int main(void)
         np_pool_test(test_latin1),
         np_pool_test(test_doctype_not_loaded),
         np_pool_test(test_metadata_only),
+        np_pool_test(test_abstract_without_body),
         np_pool_test(test_errors),
         np_pool_test(test_byline),
         np_pool_test(test_sample_ap),
