@@ -18,7 +18,8 @@ typedef enum {
     NP_ROUTE_JSONFEED,
     NP_ROUTE_SITEMAP,
     NP_ROUTE_NEWSSITEMAP,
-    NP_ROUTE_KINDS /* number of values, for tables indexed by kind */
+    NP_ROUTE_ROBOTS, /* robots.txt: answered only when the mount is the site's root */
+    NP_ROUTE_KINDS   /* number of values, for tables indexed by kind */
 } np_route_kind;
 
 /* "home", "section", ...; NULL for NP_ROUTE_NONE and out-of-range values. */
