@@ -10,7 +10,7 @@ PORT    ?= 8080
 DEB_PACKAGES := apache2 apache2-dev libapr1-dev libaprutil1-dev libxml2-dev libxml2-utils \
                 libapache2-mod-perl2 libjansson-dev libcmocka-dev libqrencode-dev pkg-config \
                 wrk memcached redis-server valgrind clang libclang-rt-14-dev time \
-                libxml-libxml-perl librsvg2-bin zbar-tools chromium
+                libxml-libxml-perl librsvg2-bin zbar-tools chromium default-jre-headless
 
 APR_CFLAGS  := $(shell apr-1-config --cflags --cppflags --includes 2>/dev/null) \
                $(shell apu-1-config --includes 2>/dev/null)

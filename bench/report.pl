@@ -68,7 +68,7 @@ for my $u (values %url) {
 my ($tpl_line) = grep { /renders\/s/ } lines("$dir/template.txt");
 my ($renders) = ($tpl_line // '') =~ /([\d.]+) renders\/s/;
 
-# Each ratio of a row to its baseline, with the spec's target (SPEC.md section 12).
+# Each ratio of a row to its baseline, with its target (the throughput goals: a cached page nearly as fast as a static file, an uncached one faster than mod_include).
 my @ratios = (
     [ 'cached-article',   'static',      '>=', 0.95 ],
     [ 'cached-section',   'static',      '>=', 0.90 ],

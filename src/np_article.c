@@ -264,7 +264,7 @@ int np_article_date(load_ctx *cx, const xmlNode *at, const char *what, const cha
     return 0;
 }
 
-/* The native format, SPEC 3.2. */
+/* The native format (docs/content.md). */
 static int map_native(load_ctx *cx, xmlNode *root, np_article *a)
 {
     xmlNode *el;
@@ -394,10 +394,35 @@ static const char *excerpt(apr_pool_t *p, const char *text, apr_size_t max)
     return apr_pstrcat(p, apr_pstrmemdup(p, text, cut), "\xE2\x80\xA6", NULL);
 }
 
-static int finish(load_ctx *cx, np_article *a, int with_body, np_sanitize_report *report)
+/* Does the subtree under n hold an image? */
+static int holds_image(const xmlNode *n)
+{
+    for (; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE && (np_xml_is(n, "img") || holds_image(n->children)))
+            return 1;
+    return 0;
+}
+
+static int finish(load_ctx *cx, np_article *a, int with_body, np_article_report *rep)
 {
     if (!a->id)
         a->id = a->slug;
+    /* An agency item with a summary but no text in its body (a headline and an abstract only)
+     * shows the summary as its text (docs/newsroom-formats.md); a native article's body is
+     * what its author wrote. */
+    if (strcmp(a->format, "article") != 0 && a->summary && !*np_sanitize_text(cx->tmp, cx->body) &&
+        !holds_image(cx->body->children)) {
+        xmlNode *c, *next, *p = xmlNewDocNode(cx->body->doc, NULL, BAD_CAST "p", NULL);
+        for (c = cx->body->children; c; c = next) {
+            next = c->next;
+            xmlUnlinkNode(c);
+            xmlFreeNode(c);
+        }
+        xmlAddChild(p, xmlNewDocText(cx->body->doc, BAD_CAST a->summary));
+        xmlAddChild(cx->body, p);
+        if (rep)
+            rep->summary_as_body = 1;
+    }
     if (!a->summary) {
         const char *text = first_paragraph(cx, cx->body->children);
         if (!text)
@@ -409,7 +434,7 @@ static int finish(load_ctx *cx, np_article *a, int with_body, np_sanitize_report
         np_buf b;
         apr_size_t start = 0, end;
         np_buf_init(&b, 4096);
-        np_sanitize_html(&b, cx->body, report);
+        np_sanitize_html(&b, cx->body, rep ? rep->sanitize : NULL);
         if (b.failed) {
             np_buf_free(&b);
             return fail(cx, NULL, "out of memory writing the body");
@@ -462,8 +487,10 @@ np_article *np_article_load_report(apr_pool_t *p, const char *path, const char *
         opts = &defaults;
     cx.tz = opts->tz ? opts->tz : np_tz_utc();
     *err = NULL;
-    if (rep)
+    if (rep) {
         rep->line = rep->col = 0;
+        rep->summary_as_body = 0;
+    }
     if (apr_pool_create(&cx.tmp, p) != APR_SUCCESS) {
         *err = apr_psprintf(p, "%s:0:0: out of memory", path);
         return NULL;
@@ -495,7 +522,7 @@ np_article *np_article_load_report(apr_pool_t *p, const char *path, const char *
             limit_fields(&cx, root, a);
         else
             a = NULL;
-        if (!a || finish(&cx, a, opts->with_body, rep ? rep->sanitize : NULL) != 0)
+        if (!a || finish(&cx, a, opts->with_body, rep) != 0)
             a = NULL;
     }
     if (!a)

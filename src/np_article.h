@@ -81,6 +81,7 @@ typedef struct {
     long line, col;               /* out: where the root element starts; 0 when unknown */
     apr_array_header_t *notes;    /* in: receives np_article_note for each text cut and each
                                      list shortened; NULL: not recorded */
+    int summary_as_body;          /* out: an agency item's body was empty; its summary is shown */
 } np_article_report;
 
 /* np_article_load, also filling rep (may be NULL). */

@@ -597,6 +597,32 @@ static const char *sitemap_url(const np_view *v, int page)
     return np_view_absolute(v, np_view_url(v, NP_ROUTE_SITEMAP, &rp));
 }
 
+/* The news sitemap's absolute URL when it has entries now, else NULL: an empty one is a 404
+ * (sitemaps.org requires a <url>), so it is listed only while it has one. The instant the
+ * newest entry leaves the window caps *next_change. all[] is newest first by published. */
+static const char *news_sitemap_listed(const np_view *v, apr_time_t *next_change)
+{
+    const np_snapshot *snap = v->snap;
+    apr_time_t window = apr_time_from_sec((apr_time_t)NP_NEWS_SITEMAP_HOURS * 3600);
+    np_route_params rp;
+    const char *url;
+    int i;
+    memset(&rp, 0, sizeof(rp));
+    if (!(url = np_view_url(v, NP_ROUTE_NEWSSITEMAP, &rp)))
+        return NULL;
+    for (i = 0; i < snap->nall; i++) {
+        const np_article *a = snap->all[i]->a;
+        if (!np_article_visible(a, v->now))
+            continue;
+        if (a->published.t <= v->now - window || !np_view_article_url(v, snap->all[i]))
+            return NULL;
+        if (!*next_change || a->published.t + window < *next_change)
+            *next_change = a->published.t + window;
+        return np_view_absolute(v, url);
+    }
+    return NULL;
+}
+
 static int render_sitemap(const np_view *v, const np_feed_req *rq, np_buf *out, np_feed_meta *m,
                           const np_logger *log)
 {
@@ -657,6 +683,14 @@ static int render_sitemap(const np_view *v, const np_feed_req *rq, np_buf *out, 
             }
             np_buf_puts(out, "</sitemap>\n");
             apr_pool_clear(scratch);
+        }
+        {
+            const char *news = news_sitemap_listed(&sv, &m->next_change);
+            if (news) {
+                np_buf_puts(out, "<sitemap><loc>");
+                xml_text(out, news);
+                np_buf_puts(out, "</loc></sitemap>\n");
+            }
         }
         np_buf_puts(out, "</sitemapindex>\n");
         m->items = files;
@@ -747,6 +781,8 @@ static int render_news_sitemap(const np_view *v, np_buf *out, np_feed_meta *m, c
     }
     np_buf_puts(out, "</urlset>\n");
     apr_pool_destroy(scratch);
+    if (!m->items)
+        return NP_FEED_NO_PAGE; /* an empty <urlset> fails the schema: 404 until one comes */
     {
         apr_time_t leave = m->next_change;
         if (!m->items)
@@ -756,6 +792,36 @@ static int render_news_sitemap(const np_view *v, np_buf *out, np_feed_meta *m, c
             m->last_modified = left;
         if (leave && (!m->next_change || leave < m->next_change))
             m->next_change = leave;
+    }
+    return NP_FEED_OK;
+}
+
+/* robots.txt, for a site mounted at the host's root: everything may be crawled, and the
+ * sitemaps are named (the news sitemap only while it has entries). Under any other mount a
+ * crawler never reads it: 404. */
+static int render_robots(const np_view *v, np_buf *out, np_feed_meta *m)
+{
+    np_route_params rp;
+    const char *self, *url, *news;
+    if (v->req && v->req->mount && *v->req->mount)
+        return NP_FEED_NO_PAGE;
+    memset(&rp, 0, sizeof(rp));
+    if (!(self = np_view_url(v, NP_ROUTE_ROBOTS, &rp)))
+        return NP_FEED_NO_ROUTE;
+    m->self_url = np_view_absolute(v, self);
+    m->content_type = "text/plain; charset=utf-8";
+    scope_times(v, v->snap->all, v->snap->nall, v->snap->root, m);
+    np_buf_puts(out, "User-agent: *\nDisallow:\n\n");
+    rp.page = 1; /* the sitemap's own URL, as listings write page 1 */
+    if ((url = np_view_url(v, NP_ROUTE_SITEMAP, &rp))) {
+        np_buf_puts(out, "Sitemap: ");
+        np_buf_puts(out, np_view_absolute(v, url));
+        np_buf_putc(out, '\n');
+    }
+    if ((news = news_sitemap_listed(v, &m->next_change))) {
+        np_buf_puts(out, "Sitemap: ");
+        np_buf_puts(out, news);
+        np_buf_putc(out, '\n');
     }
     return NP_FEED_OK;
 }
@@ -781,6 +847,9 @@ int np_feed_render(const np_view *v, const np_feed_req *rq, np_buf *out, np_feed
         break;
     case NP_ROUTE_NEWSSITEMAP:
         rc = render_news_sitemap(v, out, &m, log);
+        break;
+    case NP_ROUTE_ROBOTS:
+        rc = render_robots(v, out, &m);
         break;
     default:
         rc = NP_FEED_NO_ROUTE;

@@ -26,7 +26,7 @@ enum {
 };
 
 typedef struct {
-    np_route_kind kind;        /* NP_ROUTE_FEED (Atom), _RSS, _JSONFEED, _SITEMAP, _NEWSSITEMAP */
+    np_route_kind kind; /* NP_ROUTE_FEED (Atom), _RSS, _JSONFEED, _SITEMAP, _NEWSSITEMAP, _ROBOTS */
     const np_section *section; /* feeds: NULL or the root for the whole site */
     const np_tag *tag;         /* feeds: one tag's articles instead (section then ignored) */
     int page;                  /* sitemap: the route's {page}, 0 when absent */

@@ -1,7 +1,7 @@
-/* The contract between np_article_load and the mappers of the newsroom formats (SPEC 3.4).
- * A mapper fills the article from a parsed document and points cx->body at the element whose
- * children are the body. It may rewrite the document, which is private to this load and freed
- * before np_article_load returns, so it must keep no pointer into it. */
+/* The contract between np_article_load and the mappers of the newsroom formats
+ * (docs/newsroom-formats.md). A mapper fills the article from a parsed document and points cx->body
+ * at the element whose children are the body. It may rewrite the document, which is private to this
+ * load and freed before np_article_load returns, so it must keep no pointer into it. */
 #ifndef NP_FORMATS_H
 #define NP_FORMATS_H
 

@@ -47,6 +47,15 @@ static const label_row labels[] = {
     {"list_sep", ", ", "、"},
     {"scan_qr", "Scan with Weixin to share this article.", "用微信扫一扫，分享本文。"},
     {"feeds", "Feeds", "订阅"},
+    /* <meta name="description"> of pages without one of their own; {site} and {title} are
+     * replaced (np_view_page). description_KIND for each kind, description_page otherwise. */
+    {"description_home", "The latest articles from {site}.", "{site}的最新文章。"},
+    {"description_section", "Articles in {title}, from {site}.", "{site}「{title}」栏目的文章。"},
+    {"description_tag", "Articles tagged \xE2\x80\x9C{title}\xE2\x80\x9D on {site}.",
+     "{site}标签为\xE2\x80\x9C{title}\xE2\x80\x9D的文章。"},
+    {"description_error", "The page you asked for does not exist on {site}.",
+     "您访问的页面在{site}上不存在。"},
+    {"description_page", "{title} \xE2\x80\x94 {site}", "{title} \xE2\x80\x94 {site}"},
 };
 
 static const label_row shares[] = {

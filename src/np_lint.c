@@ -198,6 +198,8 @@ static void lint_article(lint_ctx *c, const char *path, const char *slug)
             const np_article_note *n = &APR_ARRAY_IDX(rep.notes, i, np_article_note);
             add(c, path, n->line, n->col, NP_LINT_WARNING, "%s", n->message);
         }
+        if (rep.summary_as_body)
+            add(c, path, rep.line, rep.col, NP_LINT_WARNING, "no body; the summary is shown");
         rec->id = apr_pstrdup(c->p, a->id);
         rec->path = path;
         rec->given = strcmp(a->id, a->slug) != 0;

@@ -1,6 +1,6 @@
-/* NewsML-G2 news items mapped to the article model (SPEC 3.4). The body comes from the item's
- * own contentSet only: inline NITF or XHTML, or inline plain text. remoteContent is never
- * fetched, and nothing outside the file is read. */
+/* NewsML-G2 news items mapped to the article model (docs/newsroom-formats.md). The body comes from
+ * the item's own contentSet only: inline NITF or XHTML, or inline plain text. remoteContent is
+ * never fetched, and nothing outside the file is read. */
 #include "np_formats.h"
 
 #include <limits.h>
@@ -80,16 +80,27 @@ static void headlines(np_format_ctx *cx, const xmlNode *cm, np_article *a)
         a->subtitle = np_article_text(cx, el);
 }
 
+/* The text of a description. One written as HTML in CDATA ("<p>...</p>") gives the text of
+ * that markup: a summary never carries markup (docs/newsroom-formats.md). */
+static const char *description_text(np_format_ctx *cx, const xmlNode *el)
+{
+    const char *s = np_article_text(cx, el);
+    xmlNode *frag = np_sanitize_fragment(cx->tmp, cx->path, s);
+    if (frag)
+        s = np_article_text(cx, frag);
+    return s;
+}
+
 /* Prefers a description whose role is a summary, else the first. */
 static const char *description(np_format_ctx *cx, const xmlNode *cm)
 {
     const xmlNode *el;
     for (el = np_xml_child(cm, "description"); el; el = np_xml_next(el))
         if (role_has(cx, el, "summary") && peek(cx, el))
-            return np_article_text(cx, el);
+            return description_text(cx, el);
     for (el = np_xml_child(cm, "description"); el; el = np_xml_next(el))
         if (peek(cx, el))
-            return np_article_text(cx, el);
+            return description_text(cx, el);
     return NULL;
 }
 
@@ -249,6 +260,17 @@ static xmlNode *plain_text(xmlNode *data)
     return body;
 }
 
+/* inlineData is text, but an agency may put HTML in it ("<p>" in CDATA under text/plain): a
+ * well-formed fragment with elements of the allowlist is read as that markup, which the
+ * sanitizer then writes like any body; anything else stays text. */
+static xmlNode *inline_data(np_format_ctx *cx, xmlNode *data)
+{
+    xmlChar *v = xmlNodeGetContent(data);
+    xmlNode *frag = np_sanitize_fragment(cx->tmp, cx->path, (const char *)v);
+    xmlFree(v);
+    return frag ? frag : plain_text(data);
+}
+
 /* The root element inside inlineXML decides, whatever @contenttype says. */
 static int inline_xml(np_format_ctx *cx, xmlNode *ix, np_article *a)
 {
@@ -302,7 +324,7 @@ static int body(np_format_ctx *cx, xmlNode *item, np_article *a)
             if ((enc = np_article_attr(cx, c, "encoding")))
                 return np_article_fail(cx, c, "inlineData in encoding \"%s\" is not supported",
                                        enc);
-            cx->body = plain_text(c);
+            cx->body = inline_data(cx, c);
             return 0;
         }
     }

@@ -1,4 +1,4 @@
-/* NITF 3.x mapped to the article model (SPEC 3.4), standalone or inside NewsML-G2.
+/* NITF 3.x mapped to the article model (docs/newsroom-formats.md), standalone or inside NewsML-G2.
  * The body is rewritten in place, in the load's private document, into elements the allowlist
  * keeps (hl2 -> h2, media -> figure, ...); np_sanitize_html still writes every byte of it, so
  * nothing here may emit HTML or bypass the allowlist. */
@@ -407,8 +407,13 @@ int np_nitf_map(np_format_ctx *cx, xmlNode *root, np_article *a)
     tidy(a);
     if (dates(cx, root, head, bh, a))
         return -1;
-    if (!(cx->body = body_of(cx, body)))
-        return np_article_fail(cx, body ? body : root, "no <body.content>");
+    if (!(cx->body = body_of(cx, body))) {
+        /* Headline and abstract only: the summary is shown as the text (np_article.c). */
+        if (!a->summary)
+            return np_article_fail(cx, body ? body : root, "no <body.content>");
+        cx->body = xmlNewDocNode(root->doc, NULL, BAD_CAST "body.content", NULL);
+        xmlAddChild(root, cx->body);
+    }
     return 0;
 }
 

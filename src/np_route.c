@@ -45,8 +45,9 @@ static const struct {
     [NP_ROUTE_JSONFEED] = {"jsonfeed", PH_SECTION | PH_TAG, 0, 0},
     [NP_ROUTE_SITEMAP] = {"sitemap", PH_PAGE, 0, 0},
     [NP_ROUTE_NEWSSITEMAP] = {"newssitemap", 0, 0, 0},
+    [NP_ROUTE_ROBOTS] = {"robots", 0, 0, 0},
 };
-#define KIND_LIST "home, section, article, tag, feed, rss, jsonfeed, sitemap, newssitemap"
+#define KIND_LIST "home, section, article, tag, feed, rss, jsonfeed, sitemap, newssitemap, robots"
 
 /* One pattern segment: a literal (ph == 0, the text in pre) or prefix{placeholder}suffix. */
 typedef struct {
@@ -366,12 +367,14 @@ np_routes *np_routes_default(apr_pool_t *p)
         {"/feed.json", "jsonfeed"},
         {"/sitemap.xml", "sitemap"},
         {"/news-sitemap.xml", "newssitemap"},
+        /* Crawlers read robots.txt at the host's root only: served when the mount is "/". */
+        {"/robots.txt", "robots"},
         {"/{section*}/feed.atom", "feed"},
         {"/{section*}/feed.rss", "rss"},
         {"/{section*}/page/{page}/", "section"},
         {"/{section*}/{slug}.html", "article"},
         {"/{section*}/", "section"},
-        /* Beyond SPEC 5: the files of a sitemap index (sites over 50,000 URLs). */
+        /* The files of a sitemap index (sites over 50,000 URLs). */
         {"/sitemap-{page}.xml", "sitemap"},
     };
     np_routes *r = np_routes_create(p);

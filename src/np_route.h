@@ -20,7 +20,8 @@ typedef enum {
     NP_ROUTE_JSONFEED,
     NP_ROUTE_SITEMAP,
     NP_ROUTE_NEWSSITEMAP,
-    NP_ROUTE_KINDS /* number of values, for tables indexed by kind */
+    NP_ROUTE_ROBOTS, /* robots.txt: answered only when the mount is the site's root */
+    NP_ROUTE_KINDS   /* number of values, for tables indexed by kind */
 } np_route_kind;
 
 /* "home", "section", ...; NULL for NP_ROUTE_NONE and out-of-range values. */
@@ -62,7 +63,7 @@ np_routes *np_routes_create(apr_pool_t *p);
  * unchanged). Not thread-safe: for configuration time. */
 const char *np_routes_add(np_routes *r, const char *pattern, const char *kind, const char *tmpl);
 
-/* The default table of SPEC section 5, in its order. */
+/* The default route table (docs/directives.md), in its order. */
 np_routes *np_routes_default(apr_pool_t *p);
 
 int np_routes_count(const np_routes *r);

@@ -367,3 +367,41 @@ const char *np_sanitize_text(apr_pool_t *p, const xmlNode *node)
     np_buf_free(&b);
     return out;
 }
+
+/* Does the subtree under n hold an element the allowlist keeps? The parser bounds the depth. */
+static int holds_kept(const xmlNode *n)
+{
+    for (; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE && ((!n->ns && find_rule(n)) || holds_kept(n->children)))
+            return 1;
+    return 0;
+}
+
+xmlNode *np_sanitize_fragment(apr_pool_t *p, const char *name, const char *text)
+{
+    static const char open_tag[] = "<body>", close_tag[] = "</body>";
+    const char *s = text, *e, *err;
+    apr_size_t n;
+    char *doc_text;
+    xmlDoc *doc;
+    xmlNode *root;
+
+    if (!s)
+        return NULL;
+    while (*s && is_space((unsigned char)*s))
+        s++;
+    for (e = s + strlen(s); e > s && is_space((unsigned char)e[-1]); e--)
+        ;
+    n = (apr_size_t)(e - s);
+    if (!memchr(s, '<', n))
+        return NULL;
+    doc_text = apr_palloc(p, sizeof(open_tag) - 1 + n + sizeof(close_tag));
+    memcpy(doc_text, open_tag, sizeof(open_tag) - 1);
+    memcpy(doc_text + sizeof(open_tag) - 1, s, n);
+    memcpy(doc_text + sizeof(open_tag) - 1 + n, close_tag, sizeof(close_tag));
+    doc = np_xml_parse_memory(p, name, doc_text, sizeof(open_tag) - 1 + n + sizeof(close_tag) - 1,
+                              &err);
+    if (!doc || !(root = xmlDocGetRootElement(doc)) || !holds_kept(root->children))
+        return NULL;
+    return root;
+}

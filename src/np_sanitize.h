@@ -1,6 +1,7 @@
-/* The body markup allowlist (SPEC 3.5): writes HTML from a libxml2 tree with a serializer of
- * our own. Nothing from the input reaches the output except listed elements and attributes,
- * filtered URLs and escaped text. Also the plain text of a node, for titles and summaries. */
+/* The body markup allowlist (docs/content.md, "Body markup"): writes HTML from a libxml2 tree with
+ * a serializer of our own. Nothing from the input reaches the output except listed elements and
+ * attributes, filtered URLs and escaped text. Also the plain text of a node, for titles and
+ * summaries. */
 #ifndef NP_SANITIZE_H
 #define NP_SANITIZE_H
 
@@ -48,5 +49,11 @@ const char *np_sanitize_url(apr_pool_t *p, const char *url);
  * white space collapsed to one space and trimmed; blocks (p, li, br, ...) are separated by a
  * space. Allocated from p; "" when there is none. */
 const char *np_sanitize_text(apr_pool_t *p, const xmlNode *node);
+
+/* Text that an agency declared plain but wrote as HTML (a <p> in CDATA): when text, trimmed,
+ * parses as a well-formed XML fragment holding at least one element the allowlist keeps, the
+ * <body> element of a new document (freed with p) whose children are that fragment; else NULL,
+ * and the text is to be read as text. name stands for the file in the parser. */
+xmlNode *np_sanitize_fragment(apr_pool_t *p, const char *name, const char *text);
 
 #endif

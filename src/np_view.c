@@ -111,6 +111,33 @@ static const char *buf_to_pool(apr_pool_t *p, np_buf *b)
     return b->failed ? "" : np_buf_cstr(b);
 }
 
+/* The description of a page that has none of its own: label description_KIND, else
+ * description_page (so a new kind of page has one too), with {site} and {title} filled in. */
+static const char *default_description(const np_view *v, const char *kind, const char *lang,
+                                       const char *title)
+{
+    const char *tpl = np_label(v->labels, lang, apr_pstrcat(v->p, "description_", kind, NULL));
+    const char *s, *site = v->conf->site_name ? v->conf->site_name : "";
+    np_buf b;
+    if (!tpl)
+        tpl = np_label(v->labels, lang, "description_page");
+    if (!tpl || !*tpl)
+        return NULL;
+    np_buf_init_pool(&b, v->p, 256);
+    for (s = tpl; *s; s++) {
+        if (strncmp(s, "{site}", 6) == 0) {
+            np_buf_puts(&b, site);
+            s += 5;
+        } else if (strncmp(s, "{title}", 7) == 0) {
+            np_buf_puts(&b, title ? title : "");
+            s += 6;
+        } else {
+            np_buf_putc(&b, *s);
+        }
+    }
+    return buf_to_pool(v->p, &b);
+}
+
 np_value *np_view_page(const np_view *v, const char *kind, const char *lang, const char *title,
                        const char *url, const char *description, const np_section *sec,
                        int sec_is_ancestor, const char *extra_jsonld)
@@ -152,7 +179,9 @@ np_value *np_view_page(const np_view *v, const char *kind, const char *lang, con
     np_map_str(p, page, "kind", kind);
     np_map_bool(p, page, "is_home", strcmp(kind, "home") == 0);
     np_map_str(p, page, "lang", lang);
-    np_map_str(p, page, "description", description);
+    np_map_str(p, page, "description",
+               description && *description ? description
+                                           : default_description(v, kind, lang, title));
     np_map_set(p, root, "page", page);
     np_map_set(p, root, "labels",
                v->label_maps

@@ -1,4 +1,4 @@
-# URL attacks against /news (SPEC 9): traversal in every encoding, NUL, overlong and invalid UTF-8,
+# URL attacks against /news (docs/security.md): traversal in every encoding, NUL, overlong and invalid UTF-8,
 # backslashes, huge paths and queries, odd methods. Each gets 400/404/405/414 (or an answer httpd
 # itself gives first: 501 for a method it does not know, TRACE's echo), never 200 with file
 # content, never 500; nothing is logged at error level and no child crashes. Requests go out over

@@ -1,4 +1,4 @@
-# Soak (SPEC 9): wrk at 64 connections against home, section and article pages of /live while
+# Soak (docs/security.md): wrk at 64 connections against home, section and article pages of /live while
 # t/soak/churn.pl rewrites one article every 100 ms (atomic rename and in-place truncate-and-write
 # in turn), adds and deletes articles, and makes two graceful restarts; t/soak/client.pl checks
 # pages beside it. No failed request, no status but 2xx/3xx (except 404 for deleted articles),

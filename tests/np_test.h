@@ -143,7 +143,7 @@ static inline void np_test_load_fails(apr_pool_t *p, const char *path, const cha
     assert_string_equal(err, apr_pstrcat(p, path, ":", want, NULL));
 }
 
-/* Every tag in html is one of SPEC 3.5's kept elements: no agency markup (<hl2>, <bq>,
+/* Every tag in html is one of the kept elements (docs/content.md): no agency markup (<hl2>, <bq>,
  * <person>, ...) leaks. Text '<' is always escaped, so each '<' opens a tag. */
 static inline void assert_allowed_tags(const char *html)
 {

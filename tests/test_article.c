@@ -193,6 +193,15 @@ static void test_body_sanitized(void **state)
     assert_null(strstr(a->body_html, "inside"));
 }
 
+/* The native format keeps its body as written: an empty body is not filled from the summary. */
+static void test_empty_body_stays_empty(void **state)
+{
+    apr_pool_t *p = *state;
+    np_article *a = load(p, "summary-empty-body.xml", 1);
+    assert_string_equal(a->summary, "Only a summary so far.");
+    assert_string_equal(a->body_html, "");
+}
+
 static void test_latin1(void **state)
 {
     apr_pool_t *p = *state;
@@ -310,13 +319,21 @@ static void test_text_cut(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        np_pool_test(test_every_field),    np_pool_test(test_text_cut),
-        np_pool_test(test_defaults),       np_pool_test(test_opts_null_and_zone),
-        np_pool_test(test_summary_cut),    np_pool_test(test_image_attributes),
-        np_pool_test(test_body_sanitized), np_pool_test(test_latin1),
-        np_pool_test(test_status),         np_pool_test(test_external_dtd_accepted),
-        np_pool_test(test_errors),         np_pool_test(test_too_large),
-        np_pool_test(test_hostile_sample), np_pool_test(test_visibility),
+        np_pool_test(test_every_field),
+        np_pool_test(test_text_cut),
+        np_pool_test(test_defaults),
+        np_pool_test(test_opts_null_and_zone),
+        np_pool_test(test_summary_cut),
+        np_pool_test(test_image_attributes),
+        np_pool_test(test_body_sanitized),
+        np_pool_test(test_empty_body_stays_empty),
+        np_pool_test(test_latin1),
+        np_pool_test(test_status),
+        np_pool_test(test_external_dtd_accepted),
+        np_pool_test(test_errors),
+        np_pool_test(test_too_large),
+        np_pool_test(test_hostile_sample),
+        np_pool_test(test_visibility),
     };
     return np_test_run_pooled(tests);
 }

@@ -718,7 +718,9 @@ static void test_sitemap_index(void **state)
     assert_int_equal(m.items, 4);
     d = xml_of(f);
     assert_string_equal(xs(f, d, "local-name(/*)"), "sitemapindex");
-    assert_int_equal(xn(f, d, "/s:sitemapindex/s:sitemap"), 4);
+    /* The four files, then the news sitemap, listed while it has entries. */
+    assert_int_equal(xn(f, d, "/s:sitemapindex/s:sitemap"), 5);
+    assert_string_equal(xs(f, d, "/s:sitemapindex/s:sitemap[5]/s:loc"), ABS "/news-sitemap.xml");
     for (i = 0; i < 4; i++)
         assert_string_equal(
             xs(f, d, apr_psprintf(f->p, "/s:sitemapindex/s:sitemap[%d]/s:loc", i + 1)),
@@ -787,11 +789,47 @@ static void test_news_sitemap(void **state)
     d = xml_of(f);
     assert_int_equal(xn(f, d, "/s:urlset/s:url"), 1);
 
-    /* Three days later: a valid empty sitemap. */
+    /* Three days later it would be an empty <urlset>, which the sitemaps.org schema refuses
+     * (it needs one <url>): a 404, and the sitemap index no longer lists it. */
     f->v.now += apr_time_from_sec(3 * 86400);
-    render(f, NP_ROUTE_NEWSSITEMAP, NULL, 0, 0);
+    np_buf_puts(&f->out, "kept");
+    f->out.len = 4;
+    assert_int_equal(np_feed_news_sitemap(&f->v, &f->out), NP_FEED_NO_PAGE);
+    assert_int_equal(f->out.len, 4);
+    render(f, NP_ROUTE_SITEMAP, NULL, 0, 3);
     d = xml_of(f);
-    assert_int_equal(xn(f, d, "/s:urlset/s:url"), 0);
+    assert_int_equal(xn(f, d, "/s:sitemapindex/s:sitemap"), 4);
+    assert_int_equal(xn(f, d, "//s:loc[.='" ABS "/news-sitemap.xml']"), 0);
+}
+
+/* robots.txt names the sitemaps, the news sitemap only while it has entries; under a mount
+ * other than the root it is a 404 (crawlers read it at the host's root only). */
+static void test_robots(void **state)
+{
+    fx *f = *state;
+    np_feed_req rq;
+    np_feed_meta m;
+
+    memset(&rq, 0, sizeof(rq));
+    rq.kind = NP_ROUTE_ROBOTS;
+    assert_int_equal(np_feed_render(&f->v, &rq, &f->out, &m, &f->log), NP_FEED_NO_PAGE);
+    assert_int_equal(f->out.len, 0);
+
+    f->req.mount = "";
+    m = render(f, NP_ROUTE_ROBOTS, NULL, 0, 0);
+    assert_string_equal(m.content_type, "text/plain; charset=utf-8");
+    assert_string_equal(m.self_url, BASE "/robots.txt");
+    np_buf_putc(&f->out, '\0');
+    assert_string_equal(f->out.data, "User-agent: *\nDisallow:\n\n"
+                                     "Sitemap: " BASE "/sitemap.xml\n"
+                                     "Sitemap: " BASE "/news-sitemap.xml\n");
+    /* It changes by itself when the newest article leaves the news window. */
+    assert_int_equal(m.next_change, apr_time_from_sec(T_SHANGHAI + 48 * 3600));
+
+    f->v.now += apr_time_from_sec(7 * 86400); /* after future.xml (Dec 5) left the window too */
+    render(f, NP_ROUTE_ROBOTS, NULL, 0, 0);
+    np_buf_putc(&f->out, '\0');
+    assert_string_equal(f->out.data, "User-agent: *\nDisallow:\n\nSitemap: " BASE "/sitemap.xml\n");
 }
 
 /* ---- routes and failures ---- */
@@ -987,6 +1025,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sitemap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sitemap_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_news_sitemap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_robots, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_route, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unroutable_article, setup, teardown),
         cmocka_unit_test_setup_teardown(test_broken_file, setup, teardown),

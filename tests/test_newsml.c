@@ -1,6 +1,7 @@
-/* Tests of the NewsML-G2 mapping (SPEC 3.4): every mapped element on small documents in
- * tests/fixtures/newsroom/, newsMessage, each body form (inline NITF, XHTML, plain text), dates,
- * embargo and status, encodings, every error with its place, and the real agency files in
+/* Tests of the NewsML-G2 mapping (docs/newsroom-formats.md): every mapped element on small
+ * documents in tests/fixtures/newsroom/, newsMessage, each body form (inline NITF, XHTML, plain
+ * text), dates, embargo and status, encodings, every error with its place, and the real agency
+ * files in
  * ../shared/samples/newsml/ (skipped when absent). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -143,6 +144,38 @@ static void test_inline_data(void **state)
     /* Without blank lines, each line is a paragraph; remoteContent is passed over. */
     a = load(p, "g2-inlinedata-lines.xml");
     assert_string_equal(a->body_html, "<p>One.</p><p>Two.</p><p>Three.</p>");
+}
+
+/* Text labelled text/plain that is HTML (a <p> in CDATA) is read as HTML through the
+ * allowlist; the description written the same way gives its text, never markup. */
+static void test_plain_text_holding_html(void **state)
+{
+    apr_pool_t *p = *state;
+    np_article *a = load(p, "g2-plain-html.xml");
+
+    assert_string_equal(a->body_html, "<p>The lighthouse on the north pier reopens <b>on "
+                                      "Monday</b>.</p>\n<p>Visitors climb 120 steps &amp; see "
+                                      "the bay.</p>");
+    assert_string_equal(a->summary, "The lighthouse reopens on Monday.");
+    assert_allowed_tags(a->body_html);
+
+    /* Not a well-formed fragment: text, escaped, paragraphs from blank lines; so is the
+     * description. */
+    a = load(p, "g2-plain-lt.xml");
+    assert_string_equal(a->body_html, "<p>&lt;p&gt;An opening tag that is never closed.</p>"
+                                      "<p>Use &lt;b&gt; for bold &amp; &lt;i&gt; for "
+                                      "italics.</p>");
+    assert_string_equal(a->summary, "Scores: 3 < 5 & <p>unclosed");
+}
+
+/* A headline and an abstract over a body without text: the summary is the text. */
+static void test_empty_body_shows_summary(void **state)
+{
+    apr_pool_t *p = *state;
+    np_article *a = load(p, "g2-headline-abstract.xml");
+    assert_string_equal(a->summary, "The organisers moved the festival <by> two weeks.");
+    assert_string_equal(a->body_html,
+                        "<p>The organisers moved the festival &lt;by&gt; two weeks.</p>");
 }
 
 static void test_dates_and_status(void **state)
@@ -321,6 +354,8 @@ int main(void)
         np_pool_test(test_news_message),
         np_pool_test(test_inline_forms),
         np_pool_test(test_inline_data),
+        np_pool_test(test_plain_text_holding_html),
+        np_pool_test(test_empty_body_shows_summary),
         np_pool_test(test_dates_and_status),
         np_pool_test(test_latin1),
         np_pool_test(test_errors),

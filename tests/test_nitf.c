@@ -1,4 +1,4 @@
-/* Tests of the NITF mapping (SPEC 3.4): every mapped element on small documents in
+/* Tests of the NITF mapping (docs/newsroom-formats.md): every mapped element on small documents in
  * tests/fixtures/newsroom/, each date form, embargo and status, encodings, DOCTYPEs, every error
  * with its place, and the real agency files in ../shared/samples/nitf/ (skipped when absent). */
 #include <stdarg.h>
@@ -198,6 +198,19 @@ static void test_metadata_only(void **state)
     assert_string_equal(a->summary, "First paragraph, the default summary.");
 }
 
+/* A headline and an abstract, and no body.content or an empty one: the abstract is the text. */
+static void test_abstract_without_body(void **state)
+{
+    apr_pool_t *p = *state;
+    np_article *a = load(p, "nitf-abstract-only.xml");
+    assert_string_equal(a->title, "Ferry timetable changes");
+    assert_string_equal(a->body_html,
+                        "<p>Evening ferries leave half an hour later from Monday.</p>");
+
+    a = load(p, "nitf-empty-content.xml");
+    assert_string_equal(a->body_html, "<p>The library opens at nine.</p>");
+}
+
 static void test_errors(void **state)
 {
     apr_pool_t *p = *state;
@@ -319,6 +332,7 @@ int main(void)
         np_pool_test(test_latin1),
         np_pool_test(test_doctype_not_loaded),
         np_pool_test(test_metadata_only),
+        np_pool_test(test_abstract_without_body),
         np_pool_test(test_errors),
         np_pool_test(test_byline),
         np_pool_test(test_sample_ap),

@@ -87,6 +87,7 @@ static void test_default_table(void **state)
                                      "/feed.json",
                                      "/sitemap.xml",
                                      "/news-sitemap.xml",
+                                     "/robots.txt",
                                      "/{section*}/feed.atom",
                                      "/{section*}/feed.rss",
                                      "/{section*}/page/{page}/",
@@ -95,10 +96,10 @@ static void test_default_table(void **state)
                                      "/sitemap-{page}.xml"};
     np_routes *r = np_routes_default(pool);
     int i;
-    assert_int_equal(np_routes_count(r), 15);
-    for (i = 0; i < 15; i++)
+    assert_int_equal(np_routes_count(r), 16);
+    for (i = 0; i < 16; i++)
         assert_string_equal(np_routes_pattern(r, i), patterns[i]);
-    assert_null(np_routes_pattern(r, 15));
+    assert_null(np_routes_pattern(r, 16));
     assert_null(np_routes_pattern(r, -1));
     (void)state;
 }
@@ -125,33 +126,34 @@ static void test_default_match(void **state)
         {"/feed.json", 6, NP_ROUTE_JSONFEED, "", NULL, NULL, 0},
         {"/sitemap.xml", 7, NP_ROUTE_SITEMAP, "", NULL, NULL, 0},
         {"/news-sitemap.xml", 8, NP_ROUTE_NEWSSITEMAP, "", NULL, NULL, 0},
-        {"/news/feed.atom", 9, NP_ROUTE_FEED, "news", NULL, NULL, 0},
-        {"/news-and-events/ich-news/feed.rss", 10, NP_ROUTE_RSS, "news-and-events/ich-news", NULL,
+        {"/robots.txt", 9, NP_ROUTE_ROBOTS, "", NULL, NULL, 0},
+        {"/news/feed.atom", 10, NP_ROUTE_FEED, "news", NULL, NULL, 0},
+        {"/news-and-events/ich-news/feed.rss", 11, NP_ROUTE_RSS, "news-and-events/ich-news", NULL,
          NULL, 0},
-        {"/a/b/page/2/", 11, NP_ROUTE_SECTION, "a/b", NULL, NULL, 2},
-        {"/a/b/c.html", 12, NP_ROUTE_ARTICLE, "a/b", "c", NULL, 0},
-        {"/news-and-events/ich-news/sharing-good-practices.html", 12, NP_ROUTE_ARTICLE,
+        {"/a/b/page/2/", 12, NP_ROUTE_SECTION, "a/b", NULL, NULL, 2},
+        {"/a/b/c.html", 13, NP_ROUTE_ARTICLE, "a/b", "c", NULL, 0},
+        {"/news-and-events/ich-news/sharing-good-practices.html", 13, NP_ROUTE_ARTICLE,
          "news-and-events/ich-news", "sharing-good-practices", NULL, 0},
-        {"/a/v1.2_final.html", 12, NP_ROUTE_ARTICLE, "a", "v1.2_final", NULL, 0},
-        {"/news-and-events/ich-news/", 13, NP_ROUTE_SECTION, "news-and-events/ich-news", NULL, NULL,
+        {"/a/v1.2_final.html", 13, NP_ROUTE_ARTICLE, "a", "v1.2_final", NULL, 0},
+        {"/news-and-events/ich-news/", 14, NP_ROUTE_SECTION, "news-and-events/ich-news", NULL, NULL,
          0},
-        {"/news/", 13, NP_ROUTE_SECTION, "news", NULL, NULL, 0},
-        {"/sitemap-2.xml", 14, NP_ROUTE_SITEMAP, "", NULL, NULL, 2},
+        {"/news/", 14, NP_ROUTE_SECTION, "news", NULL, NULL, 0},
+        {"/sitemap-2.xml", 15, NP_ROUTE_SITEMAP, "", NULL, NULL, 2},
         /* backtracking over the section path */
-        {"/page/page/2/", 11, NP_ROUTE_SECTION, "page", NULL, NULL, 2},
-        {"/a/page/b/page/3/", 11, NP_ROUTE_SECTION, "a/page/b", NULL, NULL, 3},
-        {"/tags/x/y/", 13, NP_ROUTE_SECTION, "tags/x/y", NULL, NULL, 0},
+        {"/page/page/2/", 12, NP_ROUTE_SECTION, "page", NULL, NULL, 2},
+        {"/a/page/b/page/3/", 12, NP_ROUTE_SECTION, "a/page/b", NULL, NULL, 3},
+        {"/tags/x/y/", 14, NP_ROUTE_SECTION, "tags/x/y", NULL, NULL, 0},
         {"/tags/page/", 2, NP_ROUTE_TAG, "", NULL, "page", 0},
-        {"/a/feed.atom.html", 12, NP_ROUTE_ARTICLE, "a", "feed.atom", NULL, 0},
-        {"/page/x/", 13, NP_ROUTE_SECTION, "page/x", NULL, NULL, 0},
-        {"/a/b/page/", 13, NP_ROUTE_SECTION, "a/b/page", NULL, NULL, 0},
+        {"/a/feed.atom.html", 13, NP_ROUTE_ARTICLE, "a", "feed.atom", NULL, 0},
+        {"/page/x/", 14, NP_ROUTE_SECTION, "page/x", NULL, NULL, 0},
+        {"/a/b/page/", 14, NP_ROUTE_SECTION, "a/b/page", NULL, NULL, 0},
         /* not a page number, so a (probably missing) section: a 404 further on */
-        {"/page/0/", 13, NP_ROUTE_SECTION, "page/0", NULL, NULL, 0},
-        {"/page/01/", 13, NP_ROUTE_SECTION, "page/01", NULL, NULL, 0},
-        {"/a/page/007/", 13, NP_ROUTE_SECTION, "a/page/007", NULL, NULL, 0},
-        {"/page/1234567890/", 13, NP_ROUTE_SECTION, "page/1234567890", NULL, NULL, 0},
-        {"/tags/", 13, NP_ROUTE_SECTION, "tags", NULL, NULL, 0},
-        {"/feed.atom/", 13, NP_ROUTE_SECTION, "feed.atom", NULL, NULL, 0},
+        {"/page/0/", 14, NP_ROUTE_SECTION, "page/0", NULL, NULL, 0},
+        {"/page/01/", 14, NP_ROUTE_SECTION, "page/01", NULL, NULL, 0},
+        {"/a/page/007/", 14, NP_ROUTE_SECTION, "a/page/007", NULL, NULL, 0},
+        {"/page/1234567890/", 14, NP_ROUTE_SECTION, "page/1234567890", NULL, NULL, 0},
+        {"/tags/", 14, NP_ROUTE_SECTION, "tags", NULL, NULL, 0},
+        {"/feed.atom/", 14, NP_ROUTE_SECTION, "feed.atom", NULL, NULL, 0},
     };
     np_routes *r = np_routes_default(pool);
     size_t i;
@@ -467,7 +469,7 @@ static void test_add_errors(void **state)
     } cases[] = {
         {"/", "blog", NULL,
          "unknown route kind 'blog' (expected one of home, section, article, "
-         "tag, feed, rss, jsonfeed, sitemap, newssitemap)"},
+         "tag, feed, rss, jsonfeed, sitemap, newssitemap, robots)"},
         {"/", NULL, NULL, "unknown route kind"},
         {"x", "home", NULL, "must start with '/'"},
         {"", "home", NULL, "must start with '/'"},

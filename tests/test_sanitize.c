@@ -1,5 +1,5 @@
-/* Tests of the body allowlist (SPEC 3.5): what is kept, dropped, unwrapped, how URLs are
- * filtered and text escaped, the report, and the plain-text helper. */
+/* Tests of the body allowlist (docs/content.md, "Body markup"): what is kept, dropped, unwrapped,
+ * how URLs are filtered and text escaped, the report, and the plain-text helper. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

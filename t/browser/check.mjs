@@ -40,10 +40,12 @@ const PAGES = [
 ];
 const MODES = [
   { name: 'phone', width: 390, height: 844, colorScheme: 'light' },
-  { name: 'desktop', width: 1280, height: 900, colorScheme: 'light' },
-  { name: 'desktop-dark', width: 1280, height: 900, colorScheme: 'dark' },
+  { name: 'desktop', width: 1366, height: 900, colorScheme: 'light' },
+  { name: 'desktop-dark', width: 1366, height: 900, colorScheme: 'dark' },
 ];
 const CHECKS = 7;
+// Pages with openShare get one more: the Weixin panel opens without moving the share buttons.
+const SHARE_CHECKS = 1;
 
 let n = 0;
 let failed = 0;
@@ -54,7 +56,8 @@ function report(ok, desc, details = []) {
   for (const d of details) console.log(`# ${String(d).replace(/\n/g, '\n# ')}`);
 }
 
-console.log(`1..${PAGES.length * MODES.length * CHECKS}`);
+console.log(`1..${PAGES.length * MODES.length * CHECKS +
+  PAGES.filter((p) => p.openShare).length * MODES.length * SHARE_CHECKS}`);
 fs.mkdirSync(outdir, { recursive: true });
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'newsportal-chromium-'));
 const context = await chromium.launchPersistentContext(profile, {
@@ -120,15 +123,56 @@ async function checkPage(p, m) {
 
   const file = path.join(outdir, `${p.name}-${m.name}.png`);
   await page.screenshot({ path: file, fullPage: true });
+  let shareProblems = null;
   if (p.openShare) {
-    // Open the Weixin QR code so that axe sees it too, and keep a picture of it.
+    // Open the Weixin QR code so that axe sees it too, and keep a picture of it. Opening it
+    // must not move any share button (no gap, no broken row): the panel opens below the row
+    // or over the page, inside the viewport.
     const summary = page.locator('.share details summary');
+    shareProblems = [];
     if (await summary.count()) {
+      const boxes = () => page.evaluate(() => [...document.querySelectorAll('.share li > a, .share summary')]
+        .map((el) => { const r = el.getBoundingClientRect(); return { text: el.textContent.trim(), x: r.x + scrollX, y: r.y + scrollY, w: r.width, h: r.height }; }));
+      const before = await boxes();
       await summary.first().click();
-      await page.locator('.share').screenshot({ path: path.join(outdir, `${p.name}-${m.name}-share.png`) });
+      const after = await boxes();
+      before.forEach((b, i) => {
+        const a = after[i];
+        if (!a || Math.abs(a.x - b.x) > 0.5 || Math.abs(a.y - b.y) > 0.5 || Math.abs(a.w - b.w) > 0.5 || Math.abs(a.h - b.h) > 0.5) {
+          shareProblems.push(`"${b.text}" moved: ${JSON.stringify(b)} -> ${JSON.stringify(a)}`);
+        }
+      });
+      const panel = await page.evaluate(() => {
+        const d = document.querySelector('.share details[open]');
+        const box = d && d.querySelector('.qr-box');
+        const s = d && d.querySelector('summary');
+        if (!box) return null;
+        const r = box.getBoundingClientRect(), q = s.getBoundingClientRect();
+        return { top: r.top, left: r.left, right: r.right, w: r.width, h: r.height, summaryBottom: q.bottom,
+                 width: document.documentElement.clientWidth };
+      });
+      if (!panel || panel.w < 100 || panel.h < 100) shareProblems.push(`QR code not shown: ${JSON.stringify(panel)}`);
+      else {
+        if (panel.top < panel.summaryBottom) shareProblems.push(`the QR code starts above the button's bottom: ${JSON.stringify(panel)}`);
+        if (panel.left < 0 || panel.right > panel.width) shareProblems.push(`the QR code leaves the viewport: ${JSON.stringify(panel)}`);
+      }
+      // The section and the open panel, which lies over the page below it.
+      const clip = await page.evaluate(() => {
+        const a = document.querySelector('.share').getBoundingClientRect();
+        const b = document.querySelector('.share details[open] .qr-panel')?.getBoundingClientRect() ?? a;
+        const top = Math.min(a.top, b.top) + scrollY, left = Math.min(a.left, b.left) + scrollX;
+        return { x: left, y: top, width: Math.max(a.right, b.right) + scrollX - left,
+                 height: Math.max(a.bottom, b.bottom) + scrollY - top };
+      });
+      await page.screenshot({ path: path.join(outdir, `${p.name}-${m.name}-share.png`), clip, fullPage: true });
+    } else {
+      shareProblems.push('no Weixin <details> in the share section');
     }
   }
 
+  if (shareProblems) {
+    report(shareProblems.length === 0, `${tag}: the Weixin panel opens without moving the share buttons`, shareProblems);
+  }
   report(consoleErrors.length === 0, `${tag}: no console errors`, consoleErrors);
   report(failedRequests.length === 0, `${tag}: no failed requests`, failedRequests);
   const mine = foreign.slice(start);

@@ -1,7 +1,7 @@
 /* Arbitrary bytes as an article: the safe XML parser, the body allowlist on the whole document,
  * and np_article_load (native, NITF and NewsML-G2 mappers). Beyond memory errors it checks what
- * SPEC 3.5 promises: the sanitized HTML holds only allowlisted elements and attributes, escaped
- * text, and no URL a browser would run. */
+ * docs/content.md promises: the sanitized HTML holds only allowlisted elements and attributes,
+ * escaped text, and no URL a browser would run. */
 #include "fuzz_common.h"
 
 #include <apr_strings.h>
