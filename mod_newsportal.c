@@ -669,6 +669,16 @@ static void release_entry(void *body)
     np_cache_release(np_cache_entry_of(body));
 }
 
+/* A compressed form: its entry's reference, or the form itself when it is the response's. */
+static void release_rep(void *data)
+{
+    np_cache_rep *rep = np_cache_rep_of(data);
+    if (rep->owner)
+        np_cache_release(rep->owner);
+    else
+        np_cache_rep_free(rep);
+}
+
 static int np_handler(request_rec *r)
 {
     np_dir_conf *d;
@@ -787,7 +797,7 @@ static int np_handler(request_rec *r)
         }
         /* RFC 9110 precedence: If-None-Match over If-Modified-Since. */
         if ((rv = ap_meets_conditions(r)) != OK) {
-            np_cache_release(resp.entry);
+            np_page_response_release(&resp);
             r->status = HTTP_OK;
             return rv;
         }
@@ -796,14 +806,20 @@ static int np_handler(request_rec *r)
     }
     ap_set_content_length(r, resp.len);
     if (r->header_only || !resp.entry) {
-        np_cache_release(resp.entry);
+        np_page_response_release(&resp);
         return OK;
     }
     /* The page goes out as one bucket straight from the cache entry; its reference is dropped
      * when the bucket is destroyed. */
     bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
-    e = apr_bucket_heap_create(resp.entry->body, resp.len, release_entry,
-                               r->connection->bucket_alloc);
+    if (resp.rep) {
+        /* with a form of its own, the entry's reference is not needed for the bucket */
+        if (!resp.rep->owner)
+            np_cache_release(resp.entry);
+        e = apr_bucket_heap_create(resp.body, resp.len, release_rep, r->connection->bucket_alloc);
+    } else
+        e = apr_bucket_heap_create(resp.entry->body, resp.len, release_entry,
+                                   r->connection->bucket_alloc);
     APR_BRIGADE_INSERT_TAIL(bb, e);
     APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(r->connection->bucket_alloc));
     return ap_pass_brigade(r->output_filters, bb) == APR_SUCCESS ? OK : AP_FILTER_ERROR;

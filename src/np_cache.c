@@ -1,6 +1,7 @@
 /* Page cache: an apr_hash on a private pool for lookup, a doubly linked list for LRU order. */
 #include "np_cache.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <apr_atomic.h>
@@ -232,9 +233,15 @@ np_cache_rep *np_cache_rep_alloc(apr_size_t len)
         return NULL;
     if (!(r = malloc(sizeof(*r) + len)))
         return NULL;
+    r->owner = NULL;
     r->len = len;
     r->etag[0] = '\0';
     return r;
+}
+
+np_cache_rep *np_cache_rep_of(const char *data)
+{
+    return (np_cache_rep *)(void *)(data - offsetof(np_cache_rep, data));
 }
 
 np_cache_rep *np_cache_rep_shrink(np_cache_rep *rep, apr_size_t len)
@@ -261,8 +268,7 @@ void np_cache_rep_free(np_cache_rep *rep)
 static void evict_over(np_cache *c, np_cache_entry *keep, np_cache_entry **victims, int *nv,
                        int max);
 
-const np_cache_rep *np_cache_rep_attach(np_cache *c, np_cache_entry *e, int enc,
-                                        np_cache_rep *rep)
+const np_cache_rep *np_cache_rep_attach(np_cache *c, np_cache_entry *e, int enc, np_cache_rep *rep)
 {
     np_cache_rep *cur;
     np_cache_entry *victims[64];
@@ -271,6 +277,8 @@ const np_cache_rep *np_cache_rep_attach(np_cache *c, np_cache_entry *e, int enc,
         np_cache_rep_free(rep);
         return NULL;
     }
+    if (rep && rep != &rep_none)
+        rep->owner = e;
     for (;;) {
         cur = slot_load(e, enc);
         if (cur && cur != &rep_busy) { /* made already (by another request or a shared hit) */

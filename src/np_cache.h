@@ -15,6 +15,7 @@ typedef struct np_cache_entry np_cache_entry;
 
 /* A compressed form of an entry's body (docs/caching.md): its own bytes and strong ETag. */
 typedef struct np_cache_rep {
+    np_cache_entry *owner; /* the entry it is attached to; NULL: it belongs to one response */
     apr_size_t len;
     char etag[24]; /* "\"" + 16 hex digits + "-gz\"" */
     char data[];
@@ -85,12 +86,13 @@ np_cache_rep *np_cache_rep_alloc(apr_size_t len);
 /* Attaches rep (np_cache_rep_none(): not worth it; NULL: give the claim back) to e for enc,
  * counting its bytes in c (the cache e is or will be in; NULL for none), unless a form is
  * there already, in which case rep is freed. Returns the form e has then (NULL for none). */
-const np_cache_rep *np_cache_rep_attach(np_cache *c, np_cache_entry *e, int enc,
-                                        np_cache_rep *rep);
+const np_cache_rep *np_cache_rep_attach(np_cache *c, np_cache_entry *e, int enc, np_cache_rep *rep);
 np_cache_rep *np_cache_rep_none(void);
 /* rep cut down to len bytes of data (len at most its length): rep, moved, or NULL (rep freed)
  * when memory is short. */
 np_cache_rep *np_cache_rep_shrink(np_cache_rep *rep, apr_size_t len);
+/* The form whose data starts at data (for bucket free functions). */
+np_cache_rep *np_cache_rep_of(const char *data);
 /* Frees a form that was never attached. */
 void np_cache_rep_free(np_cache_rep *rep);
 

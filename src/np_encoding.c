@@ -198,8 +198,8 @@ apr_size_t np_encoding_compress(int enc, int level, const char *in, apr_size_t l
         return gzip_compress(level, in, len, out, cap);
     if (enc == NP_ENC_BR) {
         size_t n = cap;
-        if (BrotliEncoderCompress(level, NP_BR_WINDOW, BROTLI_MODE_TEXT, len,
-                                  (const uint8_t *)in, &n, (uint8_t *)out) != BROTLI_TRUE)
+        if (BrotliEncoderCompress(level, NP_BR_WINDOW, BROTLI_MODE_TEXT, len, (const uint8_t *)in,
+                                  &n, (uint8_t *)out) != BROTLI_TRUE)
             return 0;
         return n;
     }

@@ -749,10 +749,13 @@ static void make_key(page_ctx *c)
     c->klen = strlen(c->key);
 }
 
-static apr_status_t free_rep(void *rep)
+void np_page_response_release(np_response *resp)
 {
-    np_cache_rep_free(rep);
-    return APR_SUCCESS;
+    if (resp->rep && !resp->rep->owner)
+        np_cache_rep_free(resp->rep);
+    resp->rep = NULL;
+    np_cache_release(resp->entry);
+    resp->entry = NULL;
 }
 
 /* The response's body in the coding the request negotiated, when that gains: the entry's form,
@@ -772,7 +775,7 @@ static void encode(page_ctx *c, int enc)
     live = enc == NP_ENC_GZIP ? NP_GZIP_LEVEL_LIVE : NP_BR_LEVEL_LIVE;
     st = np_cache_rep_state(e, enc, &rep);
     if (st == NP_REP_ABSENT && np_cache_rep_claim(e, enc)) {
-        int level = !c->entry_cache         ? live
+        int level = !c->entry_cache      ? live
                     : enc == NP_ENC_GZIP ? NP_GZIP_LEVEL_CACHED
                                          : NP_BR_LEVEL_CACHED;
         rep = np_cache_rep_attach(c->entry_cache, e, enc,
@@ -780,12 +783,11 @@ static void encode(page_ctx *c, int enc)
     } else if (st == NP_REP_ABSENT || st == NP_REP_BUSY) {
         /* another request is making it */
         np_cache_rep *own = np_page_compress(e->body, e->len, enc, live);
-        if (own && own != np_cache_rep_none())
-            apr_pool_cleanup_register(c->v.p, own, free_rep, apr_pool_cleanup_null);
         rep = own == np_cache_rep_none() ? NULL : own;
     }
     if (!rep)
         return;
+    r->rep = (np_cache_rep *)rep;
     r->body = rep->data;
     r->len = rep->len;
     r->etag = r->status == 200 ? rep->etag : NULL;

@@ -44,6 +44,8 @@ typedef struct {
     apr_time_t expires_at;    /* next scheduled change affecting the page, 0 when none */
     const char *cache_state;  /* "hit", "miss", "shared-hit" or "stale"; NULL when uncached */
     int encoding;             /* NP_ENC_*: the coding body is in */
+    np_cache_rep *rep;        /* the form body is, when not identity; with rep->owner NULL it
+                               * belongs to the response (np_page_response_release frees it) */
     int negotiable;           /* the body depends on Accept-Encoding (send Vary) */
 } np_response;
 
@@ -51,6 +53,10 @@ typedef struct {
  * releases resp->entry (np_cache_release) once the body is sent. */
 int np_page_serve(np_site *site, const np_site_conf *conf, const np_request *req, np_response *resp,
                   apr_pool_t *p, const np_logger *log);
+
+/* Drops what resp holds (its entry's reference, a form of its own), for a response whose body
+ * is not sent. */
+void np_page_response_release(np_response *resp);
 
 /* body (len bytes) in coding enc at level, with its strong ETag: a new form, np_cache_rep_none()
  * when compression does not gain (a short page, or less than 1/16 saved), NULL when memory is

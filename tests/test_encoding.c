@@ -118,7 +118,8 @@ static void test_round_trips(void **state)
     (void)state;
     for (enc = GZ; enc <= BR; enc++)
         for (level = 1; level <= 11; level += 5) {
-            np_cache_rep *rep = np_page_compress(body, 30000, enc, level > 9 && enc == GZ ? 9 : level);
+            np_cache_rep *rep =
+                np_page_compress(body, 30000, enc, level > 9 && enc == GZ ? 9 : level);
             np_buf out;
             assert_non_null(rep);
             assert_ptr_not_equal(rep, np_cache_rep_none());
@@ -144,7 +145,8 @@ static void test_round_trips(void **state)
 static void test_same_bytes_every_time(void **state)
 {
     char *body = page(20000);
-    np_cache_rep *a = np_page_compress(body, 20000, GZ, 9), *b = np_page_compress(body, 20000, GZ, 9);
+    np_cache_rep *a = np_page_compress(body, 20000, GZ, 9),
+                 *b = np_page_compress(body, 20000, GZ, 9);
     np_cache_rep *c = np_page_compress(body, 20000, BR, 10);
     (void)state;
     assert_int_equal(a->len, b->len);
@@ -250,8 +252,7 @@ static void *race(void *arg)
     long i = (long)arg;
     if (np_cache_rep_claim(shared_entry, GZ))
         seen[i] = np_cache_rep_attach(
-            NULL, shared_entry, GZ,
-            np_page_compress(shared_entry->body, shared_entry->len, GZ, 6));
+            NULL, shared_entry, GZ, np_page_compress(shared_entry->body, shared_entry->len, GZ, 6));
     else {
         const np_cache_rep *r;
         while (np_cache_rep_state(shared_entry, GZ, &r) == NP_REP_BUSY)
@@ -285,10 +286,10 @@ static void test_forms_threads(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_negotiate_basics),     cmocka_unit_test(test_negotiate_weights),
-        cmocka_unit_test(test_negotiate_malformed),  cmocka_unit_test(test_round_trips),
+        cmocka_unit_test(test_negotiate_basics),      cmocka_unit_test(test_negotiate_weights),
+        cmocka_unit_test(test_negotiate_malformed),   cmocka_unit_test(test_round_trips),
         cmocka_unit_test(test_same_bytes_every_time), cmocka_unit_test(test_too_small_to_gain),
-        cmocka_unit_test(test_entry_forms),          cmocka_unit_test(test_forms_evict),
+        cmocka_unit_test(test_entry_forms),           cmocka_unit_test(test_forms_evict),
         cmocka_unit_test(test_forms_threads),
     };
     apr_pool_t *p = np_test_begin();

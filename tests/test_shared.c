@@ -49,8 +49,8 @@ static void test_round_trip(void **state)
     np_buf b = encoded();
     np_shared_record in = record_with_forms(), out;
     (void)state;
-    assert_int_equal(b.len, NP_SHARED_HEADER + strlen(key) + strlen(in.content_type) + in.len +
-                                8 + 19 + 8);
+    assert_int_equal(b.len, NP_SHARED_HEADER + strlen(key) + strlen(in.content_type) + in.len + 8 +
+                                19 + 8);
     assert_true(np_shared_decode(b.data, b.len, key, strlen(key), &out));
     assert_true(out.deps == in.deps);
     assert_true(out.valid_until == in.valid_until);
@@ -211,9 +211,12 @@ static void test_id(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip), cmocka_unit_test(test_every_type_kept),
-        cmocka_unit_test(test_refused),    cmocka_unit_test(test_unknown_type_not_stored),
-        cmocka_unit_test(test_id),         cmocka_unit_test(test_forms_refused),
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_every_type_kept),
+        cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_unknown_type_not_stored),
+        cmocka_unit_test(test_id),
+        cmocka_unit_test(test_forms_refused),
         cmocka_unit_test(test_forms_corrupt),
     };
     return np_test_run_pooled(tests);
