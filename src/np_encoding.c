@@ -2,6 +2,8 @@
 #include "np_encoding.h"
 
 #include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <brotli/decode.h>
 #include <brotli/encode.h>
@@ -169,22 +171,69 @@ apr_size_t np_encoding_bound(int enc, apr_size_t len)
     return 0;
 }
 
+/* Idle deflate streams, reused: setting one up (about 270 KB of tables) cost more than
+ * compressing a 25 KB page at level 6 (docs/caching.md). At most NP_GZ_IDLE are kept; the lock
+ * is held to take or give back one, never while compressing. */
+#define NP_GZ_IDLE 16
+static pthread_mutex_t gz_lock = PTHREAD_MUTEX_INITIALIZER;
+static z_stream *gz_idle[NP_GZ_IDLE];
+static int gz_nidle;
+
+static z_stream *gz_take(int level)
+{
+    z_stream *z = NULL;
+    if (pthread_mutex_lock(&gz_lock) == 0) {
+        if (gz_nidle > 0)
+            z = gz_idle[--gz_nidle];
+        pthread_mutex_unlock(&gz_lock);
+    }
+    if (z) {
+        /* A reset stream has seen no input: deflateParams only sets the level, and the output
+         * is that of a new stream at this level. */
+        if (deflateReset(z) == Z_OK && deflateParams(z, level, Z_DEFAULT_STRATEGY) == Z_OK)
+            return z;
+        deflateEnd(z);
+        free(z);
+    }
+    if (!(z = calloc(1, sizeof(*z))))
+        return NULL;
+    /* 15 + 16: a gzip stream (header with no name and mtime 0: the same bytes every time). */
+    if (deflateInit2(z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+        free(z);
+        return NULL;
+    }
+    return z;
+}
+
+static void gz_give_back(z_stream *z)
+{
+    if (pthread_mutex_lock(&gz_lock) == 0) {
+        if (gz_nidle < NP_GZ_IDLE) {
+            gz_idle[gz_nidle++] = z;
+            z = NULL;
+        }
+        pthread_mutex_unlock(&gz_lock);
+    }
+    if (z) {
+        deflateEnd(z);
+        free(z);
+    }
+}
+
 static apr_size_t gzip_compress(int level, const char *in, apr_size_t len, char *out,
                                 apr_size_t cap)
 {
-    z_stream z;
+    z_stream *z = gz_take(level);
     apr_size_t n = 0;
-    memset(&z, 0, sizeof(z));
-    /* 15 + 16: a gzip stream (header with no name and mtime 0: the same bytes every time). */
-    if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    if (!z)
         return 0;
-    z.next_in = (Bytef *)(void *)in;
-    z.avail_in = (uInt)len;
-    z.next_out = (Bytef *)out;
-    z.avail_out = (uInt)cap;
-    if (deflate(&z, Z_FINISH) == Z_STREAM_END)
-        n = (apr_size_t)z.total_out;
-    deflateEnd(&z);
+    z->next_in = (Bytef *)(void *)in;
+    z->avail_in = (uInt)len;
+    z->next_out = (Bytef *)out;
+    z->avail_out = (uInt)cap;
+    if (deflate(z, Z_FINISH) == Z_STREAM_END)
+        n = (apr_size_t)z->total_out;
+    gz_give_back(z);
     return n;
 }
 

@@ -21,8 +21,8 @@ enum { NP_ENC_IDENTITY = 0, NP_ENC_GZIP = 1, NP_ENC_BR = 2, NP_ENC_COUNT = 3 };
  * while another request is making the cached form) gets the fast levels. */
 #define NP_GZIP_LEVEL_CACHED 9
 #define NP_BR_LEVEL_CACHED 10
-#define NP_GZIP_LEVEL_LIVE 6
-#define NP_BR_LEVEL_LIVE 5
+#define NP_GZIP_LEVEL_LIVE 3
+#define NP_BR_LEVEL_LIVE 4
 
 /* Pages shorter than this are sent as they are; so is a compressed form that saves less than
  * 1/16 of the page. */
