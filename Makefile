@@ -39,6 +39,9 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 SPEC_BIN := $(BUILD)/tests/mustache_spec
 BENCH_TPL:= $(BUILD)/tests/bench_template
+# Our template engine against kainjow/mustache and mstch (C++; built for `make bench` only).
+BENCH_PEERS := $(BUILD)/tests/bench_peers
+CXX     ?= g++
 
 .PHONY: all deps test unit spec apache-test run install clean bench bench-template format \
         check-format test-clang
@@ -138,8 +141,14 @@ install: $(MODULE)
 # Further targets, one file per area (fuzzing, sanitizers, benchmarks, ...).
 -include mk/*.mk
 
-bench-template: $(BENCH_TPL)
+bench-template: $(BENCH_TPL) $(BENCH_PEERS)
 	$(BENCH_TPL)
+	$(BENCH_PEERS) tests/bench/flat
+
+$(BENCH_PEERS): tests/bench/peers.cc $(CORE_LIB) | $(BUILD)/tests
+	@echo "  CXXLD   $@"
+	@$(CXX) -std=c++17 $(OPT) -Wall -Wextra -Werror -Isrc $(APR_CFLAGS) $(XML_CFLAGS) -o $@ $< \
+	  $(CORE_LIB) $(LDLIBS_ALL) -lmstch -lpthread
 
 format:
 	clang-format -i mod_newsportal.c src/*.c src/*.h tests/*.c tests/*.h

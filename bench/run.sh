@@ -59,6 +59,9 @@ cp "$top/build/mod_newsportal.so" "$out/mod_newsportal.so"
 # 1. Template micro-benchmark first, so that httpd does not compete with it.
 "$top/build/tests/bench_template" "$top/tests/bench" >"$out/template.txt" ||
     die "build/tests/bench_template failed"
+# The same flattened page and data with kainjow/mustache and mstch, outputs compared first.
+"$top/build/tests/bench_peers" "$top/tests/bench/flat" >"$out/peers.txt" ||
+    die "build/tests/bench_peers failed (the three engines' outputs must be byte-identical)"
 
 # 2. A free port.
 port_free() {
