@@ -298,8 +298,8 @@ const np_cache_rep *np_cache_rep_attach(np_cache *c, np_cache_entry *e, int enc,
             evict_over(c, e, victims, &nv, 64);
         }
         apr_thread_mutex_unlock(c->lock);
-    } else {
-        e->rep_bytes += sizeof(*rep) + rep->len; /* an entry no other thread sees */
+    } else if (!c) {
+        e->rep_bytes += sizeof(*rep) + rep->len; /* an entry of one response */
     }
     for (i = 0; i < nv; i++)
         np_cache_release(victims[i]);
