@@ -158,14 +158,14 @@ if (%bytes && $bytes{'mod_include-deflate'}) {
 my @peer_json;
 if (%peer) {
     print "\ntemplate engines (tests/bench/peers.cc; same flattened article page and JSON data, output checked byte-identical):\n";
-    print "  $peer{$_}{line}\n" for grep { $peer{$_} } qw(newsportal kainjow mstch);
+    print "  $peer{$_}{line}\n" for grep { $peer{$_} } qw(newsportal kainjow mstch mstch-public);
     my ($best) = sort { $a <=> $b } map { $peer{$_}{us} } grep { $peer{$_} } qw(kainjow mstch);
     if ($peer{newsportal} && $best) {
         my $x = $best / $peer{newsportal}{us};
         printf "  ours against the faster peer: %.1fx faster (target >= 10x): %s\n", $x, $x >= 10 ? 'met' : 'NOT MET';
         push @peer_json, { name => 'faster peer / newsportal', value => 0 + sprintf('%.2f', $x), target => '>= 10', met => $x >= 10 ? JSON::PP::true : JSON::PP::false };
     }
-    for (qw(newsportal kainjow mstch)) {
+    for (qw(newsportal kainjow mstch mstch-public)) {
         push @peer_json, { engine => $_, us_per_render => $peer{$_}{us}, output => $peer{$_}{line} } if $peer{$_};
     }
 } elsif (-f "$dir/peers.txt") {

@@ -7,10 +7,11 @@
 // characters the three escape differently (mstch writes "/" as &#x2F;, kainjow "'" as &apos;),
 // and each partial tag shares its line with the text after it: kainjow keeps the line end of a
 // standalone partial tag, the others drop it (the Mustache spec).
-// Each peer at its best through its public API: kainjow with its template parsed once (its
-// partials are parsed on every use, as its API has it); mstch through mstch::render, which
-// parses the template and partials on every call (pre-parsing needs mstch's internal headers,
-// which its Debian package does not install).
+// Each peer at its best: kainjow with its template parsed once (its partials are parsed on every
+// use, as its API has it); mstch through mstch::render, its public API, which parses the
+// template and partials on every call, and also pre-parsed when built with NP_MSTCH_INTERNAL
+// (`make bench MSTCH_SRC=DIR`, DIR the src/ folder of mstch's 1.0.2 tag, whose internal headers
+// Debian's libmstch-dev does not install; its library has the code).
 // Usage: bench_peers [DIR [SECONDS]]  (default tests/bench/flat 2): prints "ENGINE: N us per render".
 #include <chrono>
 #include <cstdio>
@@ -27,6 +28,10 @@
 #include <jansson.h>
 #include <kainjow/mustache.hpp>
 #include <mstch/mstch.hpp>
+#ifdef NP_MSTCH_INTERNAL
+#include "render_context.hpp"
+#include "template_type.hpp"
+#endif
 
 extern "C" {
 #include "np_buf.h"
@@ -190,13 +195,32 @@ int main(int argc, char **argv)
         return mout.size();
     };
 
-    // Byte for byte the same page from all three, before any timing.
+#ifdef NP_MSTCH_INTERNAL
+    // mstch with the template and partials parsed once, as mstch::render does inside.
+    mstch::template_type mtpl{tpl};
+    std::map<std::string, mstch::template_type> mpartials;
+    for (auto &p : partials)
+        mpartials.insert({p.first, {p.second}});
+    std::string mpout;
+    auto render_mstch_parsed = [&]() -> size_t {
+        mpout = mstch::render_context(mdata, mpartials).render(mtpl);
+        return mpout.size();
+    };
+#endif
+
+    // Byte for byte the same page from all of them, before any timing.
     render_ours();
     std::string ours_out(buf.data, buf.len);
     render_kainjow();
     render_mstch();
     int bad = 0;
-    for (auto &o : {std::make_pair("kainjow", &kout), std::make_pair("mstch", &mout)}) {
+    std::vector<std::pair<const char *, std::string *>> outs = {{"kainjow", &kout},
+                                                                {"mstch", &mout}};
+#ifdef NP_MSTCH_INTERNAL
+    render_mstch_parsed();
+    outs.push_back({"mstch-parsed", &mpout});
+#endif
+    for (auto &o : outs) {
         if (*o.second != ours_out) {
             size_t i = 0;
             while (i < ours_out.size() && i < o.second->size() && ours_out[i] == (*o.second)[i])
@@ -221,11 +245,22 @@ int main(int argc, char **argv)
     std::printf("kainjow: %.2f us per render (%ld renders; kainjow/mustache, template parsed "
                 "once, partials on every use)\n",
                 us, n);
+#ifdef NP_MSTCH_INTERNAL
+    us = timed(seconds, render_mstch_parsed, &n);
+    std::printf("mstch: %.2f us per render (%ld renders; template and partials parsed once, "
+                "through mstch's internal headers)\n",
+                us, n);
+    us = timed(seconds, render_mstch, &n);
+    std::printf("mstch-public: %.2f us per render (%ld renders; mstch::render, its public API, "
+                "parses on every call)\n",
+                us, n);
+#else
     us = timed(seconds, render_mstch, &n);
     std::printf("mstch: %.2f us per render (%ld renders; mstch::render, its public API, parses the "
-                "template and partials on every call: pre-parsing needs headers Debian's "
-                "libmstch-dev does not install)\n",
+                "template and partials on every call: NOT pre-parsed, which needs headers Debian's "
+                "libmstch-dev does not install; make bench MSTCH_SRC=DIR times that too)\n",
                 us, n);
+#endif
     np_buf_free(&buf);
     json_decref(root);
     apr_pool_destroy(pool);
