@@ -10,7 +10,8 @@ PORT    ?= 8080
 DEB_PACKAGES := apache2 apache2-dev libapr1-dev libaprutil1-dev libxml2-dev libxml2-utils \
                 libapache2-mod-perl2 libjansson-dev libcmocka-dev libqrencode-dev pkg-config \
                 wrk memcached redis-server valgrind clang libclang-rt-14-dev time \
-                libxml-libxml-perl librsvg2-bin zbar-tools chromium default-jre-headless
+                libxml-libxml-perl librsvg2-bin zbar-tools chromium default-jre-headless \
+                zlib1g-dev libbrotli-dev brotli libkainjow-mustache-dev libmstch-dev g++
 
 APR_CFLAGS  := $(shell apr-1-config --cflags --cppflags --includes 2>/dev/null) \
                $(shell apu-1-config --includes 2>/dev/null)
@@ -24,7 +25,9 @@ GLUE_WARN := $(if $(findstring clang,$(CC)),-Wno-null-pointer-subtraction)
 OPT     ?= -O2 -g
 SAN     ?=
 CFLAGS_ALL = -std=gnu99 $(OPT) $(SAN) -fPIC $(WARN) -Isrc $(APR_CFLAGS) $(XML_CFLAGS)
-LDLIBS_ALL = $(XML_LIBS) -lqrencode $(APR_LIBS) -ljansson -lm
+# Page compression (docs/caching.md): zlib for gzip, libbrotli for br.
+COMPRESS_LIBS := -lz -lbrotlienc -lbrotlidec
+LDLIBS_ALL = $(XML_LIBS) -lqrencode $(COMPRESS_LIBS) $(APR_LIBS) -ljansson -lm
 
 CORE_SRC := $(filter-out src/newsportal.c,$(wildcard src/*.c))
 CORE_OBJ := $(CORE_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/np_theme_data.o
@@ -36,6 +39,9 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 SPEC_BIN := $(BUILD)/tests/mustache_spec
 BENCH_TPL:= $(BUILD)/tests/bench_template
+# Our template engine against kainjow/mustache and mstch (C++; built for `make bench` only).
+BENCH_PEERS := $(BUILD)/tests/bench_peers
+CXX     ?= g++
 
 .PHONY: all deps test unit spec apache-test run install clean bench bench-template format \
         check-format test-clang
@@ -83,7 +89,7 @@ $(MODULE): mod_newsportal.c $(CORE_LIB) src/*.h | $(BUILD)
 	@ln -sf ../mod_newsportal.c $(BUILD)/mod_newsportal.c
 	@cd $(BUILD) && $(APXS) -S CC=$(CC) -c -o mod_newsportal.la \
 	  $(addprefix -Wc$(comma),$(WARN) $(GLUE_WARN) $(SAN) -I../src $(XML_CFLAGS)) $(addprefix -Wl$(comma),$(SAN)) \
-	  mod_newsportal.c libnewsportal.a $(XML_LIBS) -lqrencode >apxs.log 2>&1 || { cat apxs.log; exit 1; }
+	  mod_newsportal.c libnewsportal.a $(XML_LIBS) -lqrencode $(COMPRESS_LIBS) >apxs.log 2>&1 || { cat apxs.log; exit 1; }
 	@# a rename, not a copy over it: running servers keep the module they loaded
 	@cp $(BUILD)/.libs/mod_newsportal.so $@.tmp && mv -f $@.tmp $@
 
@@ -135,8 +141,21 @@ install: $(MODULE)
 # Further targets, one file per area (fuzzing, sanitizers, benchmarks, ...).
 -include mk/*.mk
 
-bench-template: $(BENCH_TPL)
+bench-template: $(BENCH_TPL) $(BENCH_PEERS)
 	$(BENCH_TPL)
+	$(BENCH_PEERS) tests/bench/flat
+
+FORCE:
+# MSTCH_SRC: the src/ folder of mstch's 1.0.2 tag, for its internal headers (not installed by
+# Debian): mstch is then timed with its templates parsed once, too.
+MSTCH_SRC ?=
+$(BUILD)/tests/mstch-src.stamp: FORCE | $(BUILD)/tests
+	@echo '$(MSTCH_SRC)' | cmp -s - $@ || echo '$(MSTCH_SRC)' >$@
+$(BENCH_PEERS): tests/bench/peers.cc $(CORE_LIB) $(BUILD)/tests/mstch-src.stamp | $(BUILD)/tests
+	@echo "  CXXLD   $@"
+	@$(CXX) -std=c++17 $(OPT) -Wall -Wextra -Werror -Isrc $(APR_CFLAGS) $(XML_CFLAGS) \
+	  $(if $(MSTCH_SRC),-DNP_MSTCH_INTERNAL -I$(MSTCH_SRC)) -o $@ $< \
+	  $(CORE_LIB) $(LDLIBS_ALL) -lmstch -lpthread
 
 format:
 	clang-format -i mod_newsportal.c src/*.c src/*.h tests/*.c tests/*.h

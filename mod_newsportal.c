@@ -21,6 +21,7 @@
 
 #include "np_buf.h"
 #include "np_cache.h"
+#include "np_encoding.h"
 #include "np_page.h"
 #include "np_shared.h"
 #include "np_site.h"
@@ -275,6 +276,32 @@ static const char *set_feed_content(cmd_parms *cmd, void *dv, const char *arg)
     return NULL;
 }
 
+/* gzip, br (any of them, in any order) or off. */
+static const char *set_compress(cmd_parms *cmd, void *dv, const char *arg)
+{
+    np_dir_conf *d = dv;
+    int bit;
+    if (strcasecmp(arg, "off") == 0) {
+        if (d->c.compress > 0)
+            return "NewsPortalCompress: off cannot be given with encodings";
+        d->c.compress = 0;
+        return NULL;
+    }
+    if (strcasecmp(arg, "gzip") == 0)
+        bit = NP_ENC_BIT(NP_ENC_GZIP);
+    else if (strcasecmp(arg, "br") == 0)
+        bit = NP_ENC_BIT(NP_ENC_BR);
+    else
+        return apr_psprintf(cmd->pool,
+                            "NewsPortalCompress: unknown encoding '%s'; expected gzip, br (or "
+                            "both), or off",
+                            arg);
+    if (d->c.compress == 0)
+        return "NewsPortalCompress: off cannot be given with encodings";
+    d->c.compress = (d->c.compress > 0 ? d->c.compress : 0) | bit;
+    return NULL;
+}
+
 /* PROVIDER[:ARGS], looked up now so configtest names a provider that is not loaded. */
 static const char *set_shared(cmd_parms *cmd, void *dv, const char *arg)
 {
@@ -348,6 +375,9 @@ static const command_rec np_cmds[] = {
                  "file broke (default On)"),
     AP_INIT_TAKE1("NewsPortalFeedContent", set_feed_content, NULL, ACCESS_CONF | RSRC_CONF,
                   "NewsPortalFeedContent full|summary: what feeds carry (default full)"),
+    AP_INIT_ITERATE("NewsPortalCompress", set_compress, NULL, ACCESS_CONF | RSRC_CONF,
+                    "NewsPortalCompress gzip|br...|off: content codings of pages, made once per "
+                    "cached page (default gzip br)"),
     AP_INIT_ITERATE("NewsPortalShare", set_share, NULL, ACCESS_CONF | RSRC_CONF,
                     "NewsPortalShare NAME...: share actions in order (weixin weibo x facebook "
                     "linkedin email), or none"),
@@ -639,6 +669,16 @@ static void release_entry(void *body)
     np_cache_release(np_cache_entry_of(body));
 }
 
+/* A compressed form: its entry's reference, or the form itself when it is the response's. */
+static void release_rep(void *data)
+{
+    np_cache_rep *rep = np_cache_rep_of(data);
+    if (rep->owner)
+        np_cache_release(rep->owner);
+    else
+        np_cache_rep_free(rep);
+}
+
 static int np_handler(request_rec *r)
 {
     np_dir_conf *d;
@@ -703,6 +743,9 @@ static int np_handler(request_rec *r)
     req.now = r->request_time;
     req.conf_key = pr->conf_key;
     req.conf_id = pr->conf_id;
+    if (c->compress > 0)
+        req.encoding =
+            np_encoding_negotiate(apr_table_get(r->headers_in, "Accept-Encoding"), c->compress);
     if (d->shared && !d->shared->broken && c->cache) {
         sb.sh = d->shared;
         sb.r = r;
@@ -722,6 +765,17 @@ static int np_handler(request_rec *r)
     }
     r->status = resp.status;
     ap_set_content_type(r, resp.content_type);
+    if (resp.negotiable) {
+        /* The module chose the coding: httpd's own compressors must not compress it again,
+         * nor an identity page that did not gain (docs/caching.md). */
+        apr_table_mergen(r->headers_out, "Vary", "Accept-Encoding");
+        apr_table_setn(r->subprocess_env, "no-gzip", "1");
+        apr_table_setn(r->subprocess_env, "no-brotli", "1");
+    }
+    if (resp.encoding) {
+        r->content_encoding = np_encoding_name(resp.encoding);
+        apr_table_setn(r->headers_out, "Content-Encoding", r->content_encoding);
+    }
     if (resp.cache_state)
         apr_table_setn(r->headers_out, "X-NewsPortal-Cache", resp.cache_state);
     if (resp.status == HTTP_OK) {
@@ -743,7 +797,7 @@ static int np_handler(request_rec *r)
         }
         /* RFC 9110 precedence: If-None-Match over If-Modified-Since. */
         if ((rv = ap_meets_conditions(r)) != OK) {
-            np_cache_release(resp.entry);
+            np_page_response_release(&resp);
             r->status = HTTP_OK;
             return rv;
         }
@@ -752,14 +806,20 @@ static int np_handler(request_rec *r)
     }
     ap_set_content_length(r, resp.len);
     if (r->header_only || !resp.entry) {
-        np_cache_release(resp.entry);
+        np_page_response_release(&resp);
         return OK;
     }
     /* The page goes out as one bucket straight from the cache entry; its reference is dropped
      * when the bucket is destroyed. */
     bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
-    e = apr_bucket_heap_create(resp.entry->body, resp.len, release_entry,
-                               r->connection->bucket_alloc);
+    if (resp.rep) {
+        /* with a form of its own, the entry's reference is not needed for the bucket */
+        if (!resp.rep->owner)
+            np_cache_release(resp.entry);
+        e = apr_bucket_heap_create(resp.body, resp.len, release_rep, r->connection->bucket_alloc);
+    } else
+        e = apr_bucket_heap_create(resp.entry->body, resp.len, release_entry,
+                                   r->connection->bucket_alloc);
     APR_BRIGADE_INSERT_TAIL(bb, e);
     APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(r->connection->bucket_alloc));
     return ap_pass_brigade(r->output_filters, bb) == APR_SUCCESS ? OK : AP_FILTER_ERROR;

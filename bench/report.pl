@@ -49,9 +49,10 @@ sub wrk_result {
 # One entry per kind, in the order measured; each round's wrk result kept for the JSON.
 my (@kinds, %url);
 for (lines("$dir/measured.tsv")) {
-    my ($round, $kind, $host, $path, $bytes, $cache) = split /\t/;
+    my ($round, $kind, $host, $path, $bytes, $cache, $ae) = split /\t/;
     push @kinds, $kind unless $url{$kind};
     my $u = $url{$kind} //= { url => "http://$host$path", runs => [] };
+    $u->{accept_encoding} = $ae if defined $ae && $ae ne '-';
     $u->{bytes}        = $bytes + 0;
     $u->{cache_header} = $cache eq '-' ? undef : $cache;
     push @{ $u->{runs} }, wrk_result("$dir/wrk-$kind-$round.txt");
@@ -67,6 +68,14 @@ for my $u (values %url) {
 
 my ($tpl_line) = grep { /renders\/s/ } lines("$dir/template.txt");
 my ($renders) = ($tpl_line // '') =~ /([\d.]+) renders\/s/;
+# The same flattened page and data through our engine and its peers (tests/bench/peers.cc):
+# "ENGINE: N us per render (...)" lines; absent when the peers could not be built.
+my %peer;
+if (-f "$dir/peers.txt") {
+    for (lines("$dir/peers.txt")) {
+        $peer{$1} = { us => $2 + 0, line => $_ } if /^(\S+): ([\d.]+) us per render/;
+    }
+}
 
 # Each ratio of a row to its baseline, with its target (the throughput goals: a cached page nearly as fast as a static file, an uncached one faster than mod_include).
 my @ratios = (
@@ -74,10 +83,17 @@ my @ratios = (
     [ 'cached-section',   'static',      '>=', 0.90 ],
     [ 'cached-home',      'static',      '>=', 0.90 ],
     [ 'uncached-article', 'mod_include', '>',  1.00 ],
+    # Compressed (docs/caching.md): the module's cached forms against precompressed static
+    # files of the same bytes; compressing per request against mod_include + httpd's compressors.
+    [ 'cached-article-gz', 'static-gz',           '>=', 0.95 ],
+    [ 'cached-article-br', 'static-br',           '>=', 0.95 ],
+    [ 'uncached-gz',       'mod_include-deflate', '>',  1.00 ],
+    [ 'uncached-br',       'mod_include-brotli',  '>',  1.00 ],
 );
 my (%ratio_of, @ratio_json);
 for (@ratios) {
     my ($kind, $base, $op, $target) = @$_;
+    next unless $url{$kind} && $url{$base}; # BENCH_ONLY left one out
     # Per round (the two measured close together, under the same load from elsewhere), then
     # the median of those.
     my @per_round = map {
@@ -116,6 +132,46 @@ for my $kind (@kinds) {
 printf "%-17s %7s %9s %s\n", 'template render', '-', defined $renders ? sprintf('%.0f', $renders) : '?',
     'renders/s (build/tests/bench_template)';
 
+# Bytes on the wire for the article, by coding, against httpd's compressors at their defaults
+# (every answer checked to decompress to the identity page before timing).
+my %bytes;
+if (-f "$dir/bytes.tsv") {
+    for (lines("$dir/bytes.tsv")) { my ($k, $ae, $n) = split /\t/; $bytes{$k} = $n + 0 }
+}
+my @bytes_json;
+if (%bytes && $bytes{'mod_include-deflate'}) {
+    print "\nbytes of the article ($bytes{static} identity):\n";
+    for ([ 'cached-article-gz', 'mod_include-deflate', 'cached gzip (level 9)' ],
+         [ 'uncached-gz',       'mod_include-deflate', 'uncached gzip (level 3)' ],
+         [ 'cached-article-br', 'mod_include-deflate', 'cached br (quality 10)' ],
+         [ 'uncached-br',       'mod_include-deflate', 'uncached br (quality 4)' ],
+         [ 'mod_include-brotli', 'mod_include-deflate', 'mod_brotli default (quality 5)' ]) {
+        my ($k, $b, $what) = @$_;
+        next unless $bytes{$k};
+        my $r = $bytes{$k} / $bytes{$b};
+        printf "  %-32s %7d bytes  %.3f x mod_deflate's default (%d bytes)\n", $what, $bytes{$k}, $r, $bytes{$b};
+        push @bytes_json, { name => "$k / $b", bytes => $bytes{$k}, base_bytes => $bytes{$b}, value => 0 + sprintf('%.3f', $r) };
+    }
+}
+
+# Template engines, same template and data, output byte-identical (checked before timing).
+my @peer_json;
+if (%peer) {
+    print "\ntemplate engines (tests/bench/peers.cc; same flattened article page and JSON data, output checked byte-identical):\n";
+    print "  $peer{$_}{line}\n" for grep { $peer{$_} } qw(newsportal kainjow mstch mstch-public);
+    my ($best) = sort { $a <=> $b } map { $peer{$_}{us} } grep { $peer{$_} } qw(kainjow mstch);
+    if ($peer{newsportal} && $best) {
+        my $x = $best / $peer{newsportal}{us};
+        printf "  ours against the faster peer: %.1fx faster (target >= 10x): %s\n", $x, $x >= 10 ? 'met' : 'NOT MET';
+        push @peer_json, { name => 'faster peer / newsportal', value => 0 + sprintf('%.2f', $x), target => '>= 10', met => $x >= 10 ? JSON::PP::true : JSON::PP::false };
+    }
+    for (qw(newsportal kainjow mstch mstch-public)) {
+        push @peer_json, { engine => $_, us_per_render => $peer{$_}{us}, output => $peer{$_}{line} } if $peer{$_};
+    }
+} elsif (-f "$dir/peers.txt") {
+    print "\ntemplate engines: ", join(' ', lines("$dir/peers.txt")), "\n";
+}
+
 my @bad = grep { my $k = $_; grep { $_->{non_2xx_3xx} } @{ $url{$k}{runs} } } @kinds;
 my @err = grep { my $k = $_; grep { $_->{socket_errors} } @{ $url{$k}{runs} } } @kinds;
 print "\nsocket errors (timeouts, resets) while measuring: @err; see $dir/wrk-*.txt\n" if @err;
@@ -130,6 +186,8 @@ my $json = {
     urls     => \%url,
     ratios   => \@ratio_json,
     template => { renders_per_sec => defined $renders ? $renders + 0 : undef, output => $tpl_line },
+    bytes    => \@bytes_json,
+    template_engines => \@peer_json,
 };
 open my $out, '>', "$dir/results.json" or die "$dir/results.json: $!\n";
 print $out JSON::PP->new->pretty->canonical->encode($json);

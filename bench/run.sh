@@ -3,7 +3,8 @@
 # build/bench/) and measures it with wrk against a static copy of the same page and the same
 # page assembled by mod_include. Prints a table and writes build/bench/results.json.
 #
-# Environment: BENCH_SECONDS (10) per URL, after a 2 s warm-up; BENCH_ROUNDS (3): the URLs are
+# Environment: BENCH_ONLY (a regular expression: the kinds to measure, e.g. 'static-gz|cached-article-gz');
+# BENCH_SECONDS (10) per URL, after a 2 s warm-up; BENCH_ROUNDS (3): the URLs are
 # measured in turn that many times, the table shows medians, and each ratio is the median of its
 # per-round ratios; BENCH_PORT (first free port from 8090); BENCH_PIN=1 pins httpd to CPU 1 and
 # wrk to CPU 0 (default 0: both share all CPUs); BENCH_ARTICLE (an article path of the demo site).
@@ -58,6 +59,9 @@ cp "$top/build/mod_newsportal.so" "$out/mod_newsportal.so"
 # 1. Template micro-benchmark first, so that httpd does not compete with it.
 "$top/build/tests/bench_template" "$top/tests/bench" >"$out/template.txt" ||
     die "build/tests/bench_template failed"
+# The same flattened page and data with kainjow/mustache and mstch, outputs compared first.
+"$top/build/tests/bench_peers" "$top/tests/bench/flat" >"$out/peers.txt" ||
+    die "build/tests/bench_peers failed (the three engines' outputs must be byte-identical)"
 
 # 2. A free port.
 port_free() {
@@ -109,6 +113,8 @@ LoadModule mpm_event_module $modules/mod_mpm_event.so
 LoadModule authz_core_module $modules/mod_authz_core.so
 LoadModule mime_module $modules/mod_mime.so
 LoadModule include_module $modules/mod_include.so
+LoadModule deflate_module $modules/mod_deflate.so
+LoadModule brotli_module $modules/mod_brotli.so
 LoadModule newsportal_module $out/mod_newsportal.so
 TypesConfig /etc/mime.types
 Mutex file:$out default
@@ -142,6 +148,17 @@ EnableSendfile On
         Require all granted
         Options +Includes
         AddOutputFilter INCLUDES .shtml
+        # Precompressed copies: article.html.gz is text/html in gzip, .br in Brotli.
+        AddEncoding gzip .gz
+        AddEncoding br .br
+        # The same page through mod_include, compressed on every request by httpd at its
+        # default levels (mod_deflate: zlib's 6; mod_brotli: quality 5).
+        <Files "article-deflate.shtml">
+            SetOutputFilter DEFLATE
+        </Files>
+        <Files "article-brotli.shtml">
+            SetOutputFilter BROTLI_COMPRESS
+        </Files>
     </Directory>
 </VirtualHost>
 
@@ -192,10 +209,30 @@ until curl -s -m 2 -o /dev/null "$base/"; do
     sleep 0.2
 done
 
-# GET with a Host header; fails unless the answer is 200. $1 host, $2 path, $3 output file.
+# GET with a Host header; fails unless the answer is 200. $1 host, $2 path, $3 output file,
+# $4 Accept-Encoding ("-" or none: no header; the bytes are kept as sent).
 fetch() {
-    code=$(curl -s -m 30 -o "$3" -D "$3.headers" -w '%{http_code}' -H "Host: $1" "$base$2") || code=000
+    ae=${4:--}
+    if [ "$ae" = - ]; then
+        code=$(curl -s -m 30 -o "$3" -D "$3.headers" -w '%{http_code}' -H "Host: $1" "$base$2") || code=000
+    else
+        code=$(curl -s -m 30 -o "$3" -D "$3.headers" -w '%{http_code}' -H "Host: $1" \
+            -H "Accept-Encoding: $ae" "$base$2") || code=000
+    fi
     [ "$code" = 200 ] || die "http://$1$2 answered $code, not 200"
+}
+header_of() { # $1 file (fetched), $2 header name: its value, or "-"
+    v=$(tr -d '\r' <"$1.headers" | grep -i "^$2:" | sed 's/^[^:]*: *//' | tail -n 1)
+    echo "${v:--}"
+}
+# The identity bytes of a fetched answer, by its Content-Encoding, to $2.
+decoded() {
+    case $(header_of "$1" Content-Encoding) in
+    gzip) gzip -dc <"$1" >"$2" ;;
+    br) brotli -dc <"$1" >"$2" ;;
+    -) cp "$1" "$2" ;;
+    *) return 1 ;;
+    esac
 }
 cache_header() { # the X-NewsPortal-Cache value of the last fetch of $1, or "-"
     v=$(tr -d '\r' <"$1.headers" | sed -n 's/^[Xx]-[Nn]ews[Pp]ortal-[Cc]ache: *//p' | tail -n 1)
@@ -211,24 +248,58 @@ perl "$top/bench/split-page.pl" "$out/htdocs/article.html" "$out/htdocs" >"$out/
 fetch static.bench /article.shtml "$out/check.html"
 cmp -s "$out/check.html" "$out/htdocs/article.html" ||
     die "mod_include did not reassemble the article page byte for byte (see $out/check.html)"
+cp "$out/htdocs/article.shtml" "$out/htdocs/article-deflate.shtml"
+cp "$out/htdocs/article.shtml" "$out/htdocs/article-brotli.shtml"
+# The precompressed static copies are the module's own cached forms, byte for byte: the same
+# bytes over the wire, served by httpd from files.
+fetch cached.bench "$article" "$out/htdocs/article.html.gz" gzip
+fetch cached.bench "$article" "$out/htdocs/article.html.br" br
+for f in gz br; do
+    [ "$(header_of "$out/htdocs/article.html.$f" Content-Encoding)" = "$([ $f = gz ] && echo gzip || echo br)" ] ||
+        die "the module did not compress the article in $f (see $out/htdocs/article.html.$f.headers)"
+    rm -f "$out/htdocs/article.html.$f.headers"
+done
+[ "$(id -u)" = 0 ] && chmod -R a+rX "$out/htdocs"
 
-# kind, host, path: the URLs measured, in this order.
+# kind, host, path, Accept-Encoding ("-": none): the URLs measured, in this order.
 cat >"$out/urls.tsv" <<URLS
-static	static.bench	/article.html
-cached-article	cached.bench	$article
-cached-section	cached.bench	$section
-cached-home	cached.bench	/
-uncached-article	live.bench	$article
-mod_include	static.bench	/article.shtml
+static	static.bench	/article.html	-
+cached-article	cached.bench	$article	-
+cached-section	cached.bench	$section	-
+cached-home	cached.bench	/	-
+uncached-article	live.bench	$article	-
+mod_include	static.bench	/article.shtml	-
+static-gz	static.bench	/article.html.gz	gzip
+cached-article-gz	cached.bench	$article	gzip
+static-br	static.bench	/article.html.br	br
+cached-article-br	cached.bench	$article	br
+uncached-gz	live.bench	$article	gzip
+mod_include-deflate	static.bench	/article-deflate.shtml	gzip
+uncached-br	live.bench	$article	br
+mod_include-brotli	static.bench	/article-brotli.shtml	br
 URLS
 
 # 6. Check every URL, then measure each: warm-up, run, and the cache header it ends with.
 tab=$(printf '\t')
-while IFS="$tab" read -r kind host path; do
-    fetch "$host" "$path" "$out/page-$kind"
+: >"$out/bytes.tsv"
+while IFS="$tab" read -r kind host path ae; do
+    fetch "$host" "$path" "$out/page-$kind" "$ae"
+    printf '%s\t%s\t%s\n' "$kind" "$ae" "$(wc -c <"$out/page-$kind" | tr -d ' ')" >>"$out/bytes.tsv"
+    # Every compressed answer is the article, exactly, in the coding asked for.
+    if [ "$ae" != - ]; then
+        [ "$(header_of "$out/page-$kind" Content-Encoding)" = "$ae" ] ||
+            die "http://$host$path with Accept-Encoding: $ae is not in $ae"
+        decoded "$out/page-$kind" "$out/decoded-$kind" && cmp -s "$out/decoded-$kind" "$out/htdocs/article.html" ||
+            die "http://$host$path ($ae) does not decompress to the article page"
+    fi
 done <"$out/urls.tsv"
 cmp -s "$out/page-uncached-article" "$out/page-cached-article" ||
     echo "bench: note: the uncached article differs from the cached one ($out/page-*-article)"
+# BENCH_ONLY (an extended regular expression on the kinds): measure those alone.
+if [ -n "${BENCH_ONLY:-}" ]; then
+    grep -E "^(${BENCH_ONLY})$(printf "\t")" "$out/urls.tsv" >"$out/urls.only" || die "BENCH_ONLY='$BENCH_ONLY' names no kind"
+    mv "$out/urls.only" "$out/urls.tsv"
+fi
 
 echo "wrk -t$threads -c$conns -d${secs}s (after ${warmup}s warm-up) x $rounds round(s) on $base, $cpus"
 : >"$out/measured.tsv"
@@ -238,16 +309,20 @@ echo "wrk -t$threads -c$conns -d${secs}s (after ${warmup}s warm-up) x $rounds ro
 round=1
 while [ "$round" -le "$rounds" ]; do
     if [ $((round % 2)) = 0 ]; then tac "$out/urls.tsv"; else cat "$out/urls.tsv"; fi >"$out/order.tsv"
-    while IFS="$tab" read -r kind host path; do
-        printf '  %s/%s %-17s http://%s%s\n' "$round" "$rounds" "$kind" "$host" "$path"
+    while IFS="$tab" read -r kind host path ae; do
+        printf '  %s/%s %-19s http://%s%s%s\n' "$round" "$rounds" "$kind" "$host" "$path" \
+            "$([ "$ae" = - ] || echo " (Accept-Encoding: $ae)")"
         res="$out/wrk-$kind-$round.txt"
-        $pin_wrk wrk -t"$threads" -c"$conns" -d"${warmup}s" -H "Host: $host" "$base$path" \
+        # wrk takes -H once per header; an empty Accept-Encoding would still be a header.
+        set -- -H "Host: $host"
+        [ "$ae" = - ] || set -- "$@" -H "Accept-Encoding: $ae"
+        $pin_wrk wrk -t"$threads" -c"$conns" -d"${warmup}s" "$@" "$base$path" \
             >/dev/null 2>&1 || die "wrk failed on http://$host$path"
-        $pin_wrk wrk -t"$threads" -c"$conns" -d"${secs}s" --latency -H "Host: $host" "$base$path" \
+        $pin_wrk wrk -t"$threads" -c"$conns" -d"${secs}s" --latency "$@" "$base$path" \
             >"$res" 2>&1 || die "wrk failed on http://$host$path"
-        fetch "$host" "$path" "$out/page-$kind"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$kind" "$host" "$path" \
-            "$(wc -c <"$out/page-$kind" | tr -d ' ')" "$(cache_header "$out/page-$kind")" \
+        fetch "$host" "$path" "$out/page-$kind" "$ae"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$kind" "$host" "$path" \
+            "$(wc -c <"$out/page-$kind" | tr -d ' ')" "$(cache_header "$out/page-$kind")" "$ae" \
             >>"$out/measured.tsv"
     done <"$out/order.tsv"
     round=$((round + 1))

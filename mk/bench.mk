@@ -1,12 +1,13 @@
 # `make bench`: throughput of the module against static files and mod_include in one private
-# Apache (see bench/run.sh), plus the template micro-benchmark, the core request path and the
+# Apache (see bench/run.sh), with and without compression, plus the template micro-benchmark and
+# our engine against kainjow/mustache and mstch (tests/bench/peers.cc), the core request path and the
 # 100,000-article scale figures. Results: build/bench/results.json.
 # BENCH_SECONDS (default 10), BENCH_ROUNDS (3), BENCH_PORT (first free from 8090), BENCH_PIN (0),
-# BENCH_ARTICLES (100000).
+# BENCH_ARTICLES (100000), BENCH_ONLY (a regular expression on the kinds of bench/run.sh to measure).
 
 BENCH_ARTICLES ?= 100000
 
-bench: deps bench-template $(MODULE) $(BUILD)/tests/bench_page $(BUILD)/tests/bench_index \
+bench: deps $(BENCH_TPL) $(BENCH_PEERS) $(MODULE) $(BUILD)/tests/bench_page $(BUILD)/tests/bench_index \
        $(BUILD)/tests/bench_linear
 	@sh bench/run.sh
 	@echo

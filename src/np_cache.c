@@ -1,6 +1,7 @@
 /* Page cache: an apr_hash on a private pool for lookup, a doubly linked list for LRU order. */
 #include "np_cache.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <apr_atomic.h>
@@ -175,10 +176,134 @@ void np_cache_retain(np_cache_entry *e)
     apr_atomic_inc32(&e->refs);
 }
 
+/* The markers of the rep slots: claimed, and "compression does not gain". */
+static np_cache_rep rep_busy, rep_none;
+
+static np_cache_rep *slot_load(np_cache_entry *e, int enc)
+{
+    return __atomic_load_n(&e->reps[enc], __ATOMIC_ACQUIRE);
+}
+
 void np_cache_release(np_cache_entry *e)
 {
-    if (e && apr_atomic_dec32(&e->refs) == 0)
+    int i;
+    if (e && apr_atomic_dec32(&e->refs) == 0) {
+        for (i = 0; i < NP_CACHE_REPS; i++) {
+            np_cache_rep *r = e->reps[i];
+            if (r && r != &rep_busy && r != &rep_none)
+                free(r);
+        }
         free(e);
+    }
+}
+
+np_cache_rep *np_cache_rep_none(void)
+{
+    return &rep_none;
+}
+
+int np_cache_rep_state(np_cache_entry *e, int enc, const np_cache_rep **out)
+{
+    np_cache_rep *r;
+    *out = NULL;
+    if (enc <= 0 || enc >= NP_CACHE_REPS)
+        return NP_REP_NONE;
+    r = slot_load(e, enc);
+    if (!r)
+        return NP_REP_ABSENT;
+    if (r == &rep_busy)
+        return NP_REP_BUSY;
+    if (r == &rep_none)
+        return NP_REP_NONE;
+    *out = r;
+    return NP_REP_READY;
+}
+
+int np_cache_rep_claim(np_cache_entry *e, int enc)
+{
+    if (enc <= 0 || enc >= NP_CACHE_REPS)
+        return 0;
+    return apr_atomic_casptr((volatile void **)&e->reps[enc], &rep_busy, NULL) == NULL;
+}
+
+np_cache_rep *np_cache_rep_alloc(apr_size_t len)
+{
+    np_cache_rep *r;
+    if (len > ((apr_size_t)1 << 32))
+        return NULL;
+    if (!(r = malloc(sizeof(*r) + len)))
+        return NULL;
+    r->owner = NULL;
+    r->len = len;
+    r->etag[0] = '\0';
+    return r;
+}
+
+np_cache_rep *np_cache_rep_of(const char *data)
+{
+    return (np_cache_rep *)(void *)(data - offsetof(np_cache_rep, data));
+}
+
+np_cache_rep *np_cache_rep_shrink(np_cache_rep *rep, apr_size_t len)
+{
+    np_cache_rep *r;
+    if (len > rep->len) {
+        free(rep);
+        return NULL;
+    }
+    if (!(r = realloc(rep, sizeof(*rep) + len))) {
+        free(rep);
+        return NULL;
+    }
+    r->len = len;
+    return r;
+}
+
+void np_cache_rep_free(np_cache_rep *rep)
+{
+    if (rep && rep != &rep_busy && rep != &rep_none)
+        free(rep);
+}
+
+static void evict_over(np_cache *c, np_cache_entry *keep, np_cache_entry **victims, int *nv,
+                       int max);
+
+const np_cache_rep *np_cache_rep_attach(np_cache *c, np_cache_entry *e, int enc, np_cache_rep *rep)
+{
+    np_cache_rep *cur;
+    np_cache_entry *victims[64];
+    int nv = 0, i;
+    if (enc <= 0 || enc >= NP_CACHE_REPS) {
+        np_cache_rep_free(rep);
+        return NULL;
+    }
+    if (rep && rep != &rep_none)
+        rep->owner = e;
+    for (;;) {
+        cur = slot_load(e, enc);
+        if (cur && cur != &rep_busy) { /* made already (by another request or a shared hit) */
+            np_cache_rep_free(rep);
+            return cur == &rep_none ? NULL : cur;
+        }
+        if (apr_atomic_casptr((volatile void **)&e->reps[enc], rep, cur) == cur)
+            break;
+    }
+    if (!rep || rep == &rep_none)
+        return NULL;
+    if (c && apr_thread_mutex_lock(c->lock) == APR_SUCCESS) {
+        apr_size_t n = sizeof(*rep) + rep->len;
+        e->rep_bytes += n;
+        if (e->in_cache) {
+            c->bytes += n;
+            evict_over(c, e, victims, &nv, 64);
+        }
+        apr_thread_mutex_unlock(c->lock);
+    } else if (!c) {
+        e->rep_bytes += sizeof(*rep) + rep->len; /* an entry of one response */
+    }
+    for (i = 0; i < nv; i++)
+        np_cache_release(victims[i]);
+    return rep;
 }
 
 static apr_status_t release_cleanup(void *e)
@@ -195,7 +320,7 @@ void np_cache_release_with(np_cache_entry *e, apr_pool_t *p)
 
 static apr_size_t entry_bytes(const np_cache_entry *e)
 {
-    return sizeof(*e) + e->klen + e->len;
+    return sizeof(*e) + e->klen + e->len + e->rep_bytes;
 }
 
 static void unlink_lru(np_cache *c, np_cache_entry *e)
@@ -228,7 +353,18 @@ static np_cache_entry *drop(np_cache *c, np_cache_entry *e)
     apr_hash_set(c->table, e->key, e->klen, NULL);
     unlink_lru(c, e);
     c->bytes -= entry_bytes(e);
+    e->in_cache = 0;
     return e;
+}
+
+/* Under the lock: least recently used entries out, but never keep, until the bound holds. */
+static void evict_over(np_cache *c, np_cache_entry *keep, np_cache_entry **victims, int *nv,
+                       int max)
+{
+    while (c->bytes > c->max_bytes && c->tail && c->tail != keep && *nv < max) {
+        victims[(*nv)++] = drop(c, c->tail);
+        c->evictions++;
+    }
 }
 
 np_cache_entry *np_cache_get(np_cache *c, const char *key, apr_size_t klen)
@@ -264,11 +400,9 @@ void np_cache_put(np_cache *c, np_cache_entry *e)
         victims[nv++] = drop(c, old);
     apr_hash_set(c->table, e->key, e->klen, e);
     push_front(c, e);
+    e->in_cache = 1;
     c->bytes += entry_bytes(e);
-    while (c->bytes > c->max_bytes && c->tail && c->tail != e && nv < 64) {
-        victims[nv++] = drop(c, c->tail);
-        c->evictions++;
-    }
+    evict_over(c, e, victims, &nv, 64);
     apr_thread_mutex_unlock(c->lock);
     for (i = 0; i < nv; i++)
         np_cache_release(victims[i]);

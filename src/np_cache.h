@@ -13,6 +13,17 @@
 typedef struct np_cache np_cache;
 typedef struct np_cache_entry np_cache_entry;
 
+/* A compressed form of an entry's body (docs/caching.md): its own bytes and strong ETag. */
+typedef struct np_cache_rep {
+    np_cache_entry *owner; /* the entry it is attached to; NULL: it belongs to one response */
+    apr_size_t len;
+    char etag[24]; /* "\"" + 16 hex digits + "-gz\"" */
+    char data[];
+} np_cache_rep;
+
+/* Slots of an entry's compressed forms, by coding (np_encoding.h; slot 0, identity, unused). */
+#define NP_CACHE_REPS 3
+
 struct np_cache_entry {
     volatile apr_uint32_t refs;
     np_cache_entry *lru_prev, *lru_next; /* owned by the cache, under its lock */
@@ -26,6 +37,10 @@ struct np_cache_entry {
     char etag[20];            /* "\"" + 16 hex digits + "\"" */
     apr_size_t len;
     char *body; /* points into the same block */
+    /* Set once each (NULL -> claimed -> made), read without a lock; freed with the entry. */
+    np_cache_rep *volatile reps[NP_CACHE_REPS];
+    apr_size_t rep_bytes; /* under the cache's lock */
+    int in_cache;         /* under the cache's lock */
 };
 
 /* A cache bounded to max_bytes (bodies and keys). Lives until np_cache_destroy. */
@@ -58,6 +73,28 @@ np_cache_entry *np_cache_get(np_cache *c, const char *key, apr_size_t klen);
 void np_cache_put(np_cache *c, np_cache_entry *e);
 /* Removes the entry for key, if any. */
 void np_cache_remove(np_cache *c, const char *key, apr_size_t klen);
+
+/* A compressed form of e: absent (nobody made it yet), busy (a request is making it), ready
+ * (*out set) or none (compression does not gain on this body). */
+enum { NP_REP_ABSENT, NP_REP_BUSY, NP_REP_READY, NP_REP_NONE };
+int np_cache_rep_state(np_cache_entry *e, int enc, const np_cache_rep **out);
+/* 1 when the caller won the right to make e's form for enc (it was absent): it then calls
+ * np_cache_rep_attach, whatever happens. Others never wait for it. */
+int np_cache_rep_claim(np_cache_entry *e, int enc);
+/* A new form of len bytes for the caller to fill (NULL when memory is short). */
+np_cache_rep *np_cache_rep_alloc(apr_size_t len);
+/* Attaches rep (np_cache_rep_none(): not worth it; NULL: give the claim back) to e for enc,
+ * counting its bytes in c (the cache e is or will be in; NULL for none), unless a form is
+ * there already, in which case rep is freed. Returns the form e has then (NULL for none). */
+const np_cache_rep *np_cache_rep_attach(np_cache *c, np_cache_entry *e, int enc, np_cache_rep *rep);
+np_cache_rep *np_cache_rep_none(void);
+/* rep cut down to len bytes of data (len at most its length): rep, moved, or NULL (rep freed)
+ * when memory is short. */
+np_cache_rep *np_cache_rep_shrink(np_cache_rep *rep, apr_size_t len);
+/* The form whose data starts at data (for bucket free functions). */
+np_cache_rep *np_cache_rep_of(const char *data);
+/* Frees a form that was never attached. */
+void np_cache_rep_free(np_cache_rep *rep);
 
 typedef struct {
     apr_uint64_t hits, misses, evictions;

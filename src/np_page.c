@@ -13,6 +13,7 @@
 
 #include "np_buf.h"
 #include "np_cache.h"
+#include "np_encoding.h"
 #include "np_feed.h"
 #include "np_labels.h"
 #include "np_shared.h"
@@ -29,7 +30,43 @@ typedef struct {
     apr_size_t klen;
     apr_uint64_t deps; /* digest of everything the page depends on; 0: do not cache */
     int stale;
+    np_cache *entry_cache; /* the cache the response's entry is in, or NULL */
 } page_ctx;
+
+np_cache_rep *np_page_compress(const char *body, apr_size_t len, int enc, int level)
+{
+    apr_size_t bound = np_encoding_bound(enc, len), n;
+    np_cache_rep *rep;
+    if (len < NP_COMPRESS_MIN || !bound)
+        return np_cache_rep_none();
+    if (!(rep = np_cache_rep_alloc(bound)))
+        return NULL;
+    n = np_encoding_compress(enc, level, body, len, rep->data, bound);
+    if (!n) {
+        np_cache_rep_free(rep);
+        return NULL;
+    }
+    if (n > len - len / 16) {
+        np_cache_rep_free(rep);
+        return np_cache_rep_none();
+    }
+    if (!(rep = np_cache_rep_shrink(rep, n)))
+        return NULL;
+    apr_snprintf(rep->etag, sizeof(rep->etag), "\"%016" APR_UINT64_T_HEX_FMT "-%s\"",
+                 np_hash(NP_HASH_INIT, rep->data, rep->len), np_encoding_tag(enc));
+    return rep;
+}
+
+/* Makes e's form for enc at level and attaches it (cache: the cache e is in, or NULL), unless
+ * another request is making it: the form e has then, or NULL for none. */
+static const np_cache_rep *make_form(np_cache *cache, np_cache_entry *e, int enc, int level)
+{
+    const np_cache_rep *rep;
+    int st = np_cache_rep_state(e, enc, &rep);
+    if (st == NP_REP_ABSENT && np_cache_rep_claim(e, enc))
+        return np_cache_rep_attach(cache, e, enc, np_page_compress(e->body, e->len, enc, level));
+    return rep;
+}
 
 /* The key of this page in the shared tier: the local key may name the configuration by a
  * number of this process; between servers only the configuration itself can. */
@@ -56,6 +93,8 @@ static void shared_put(page_ctx *c, const np_cache_entry *e)
     apr_size_t klen;
     const char *key = shared_key(c, &klen);
     np_buf b;
+    apr_size_t extra = 0;
+    int enc;
     rec.deps = e->deps;
     rec.valid_until = e->valid_until;
     rec.last_modified = e->last_modified;
@@ -63,7 +102,19 @@ static void shared_put(page_ctx *c, const np_cache_entry *e)
     rec.content_type = e->content_type;
     rec.body = e->body;
     rec.len = e->len;
-    np_buf_init(&b, e->len + klen + NP_SHARED_HEADER + 64);
+    rec.nreps = 0;
+    for (enc = 1; enc < NP_ENC_COUNT; enc++) {
+        const np_cache_rep *rep;
+        int st = np_cache_rep_state((np_cache_entry *)e, enc, &rep);
+        if (st != NP_REP_READY && st != NP_REP_NONE)
+            continue;
+        rec.reps[rec.nreps].encoding = enc;
+        rec.reps[rec.nreps].data = rep ? rep->data : NULL;
+        rec.reps[rec.nreps].len = rep ? rep->len : 0;
+        extra += rep ? rep->len + 8 : 8;
+        rec.nreps++;
+    }
+    np_buf_init(&b, e->len + extra + klen + NP_SHARED_HEADER + 64);
     if (np_shared_encode(&b, key, klen, &rec) && !b.failed)
         c->v.req->shared->put(c->v.req->shared->baton, key, klen, b.data, b.len, e->valid_until,
                               c->v.p);
@@ -100,10 +151,39 @@ static void set_body(page_ctx *c, int status, const char *type, np_buf *b)
         r->etag = e->etag;
         if (c->cache && c->deps) {
             np_cache_put(c->cache, e);
+            c->entry_cache = c->cache;
             r->cache_state = c->stale ? "stale" : "miss";
-            if (c->v.req->shared)
+            if (c->v.req->shared) {
+                /* Every coding configured, made once here for every server that shares the
+                 * page (docs/caching.md). */
+                int enc, mask = c->v.conf->compress > 0 ? c->v.conf->compress : 0;
+                for (enc = 1; enc < NP_ENC_COUNT; enc++)
+                    if (mask & NP_ENC_BIT(enc))
+                        make_form(c->cache, e, enc,
+                                  enc == NP_ENC_GZIP ? NP_GZIP_LEVEL_CACHED : NP_BR_LEVEL_CACHED);
                 shared_put(c, e);
+            }
         }
+    }
+}
+
+/* The compressed forms another server made, as they are: none is made again here. */
+static void attach_shared_forms(page_ctx *c, np_cache_entry *e, const np_shared_record *rec)
+{
+    int i;
+    for (i = 0; i < rec->nreps; i++) {
+        int enc = rec->reps[i].encoding;
+        np_cache_rep *rep;
+        if (!rec->reps[i].data) {
+            np_cache_rep_attach(c->cache, e, enc, np_cache_rep_none());
+            continue;
+        }
+        if (!(rep = np_cache_rep_alloc(rec->reps[i].len)))
+            continue;
+        memcpy(rep->data, rec->reps[i].data, rep->len);
+        apr_snprintf(rep->etag, sizeof(rep->etag), "\"%016" APR_UINT64_T_HEX_FMT "-%s\"",
+                     np_hash(NP_HASH_INIT, rep->data, rep->len), np_encoding_tag(enc));
+        np_cache_rep_attach(c->cache, e, enc, rep);
     }
 }
 
@@ -137,6 +217,7 @@ static int from_cache(page_ctx *c)
             e->content_type = rec.content_type;
             apr_snprintf(e->etag, sizeof(e->etag), "\"%016" APR_UINT64_T_HEX_FMT "\"",
                          np_hash(NP_HASH_INIT, e->body, e->len));
+            attach_shared_forms(c, e, &rec);
             state = "shared-hit";
         }
         if (e)
@@ -144,6 +225,7 @@ static int from_cache(page_ctx *c)
     }
     if (!e)
         return 0;
+    c->entry_cache = c->cache;
     r->status = 200;
     r->entry = e;
     r->body = e->body;
@@ -620,6 +702,51 @@ static void make_key(page_ctx *c)
     c->klen = strlen(c->key);
 }
 
+void np_page_response_release(np_response *resp)
+{
+    if (resp->rep && !resp->rep->owner)
+        np_cache_rep_free(resp->rep);
+    resp->rep = NULL;
+    np_cache_release(resp->entry);
+    resp->entry = NULL;
+}
+
+/* The response's body in the coding the request negotiated, when that gains: the entry's form,
+ * made now by the first request that asks. A request finding another one making it does not
+ * wait: it makes its own at the fast level, for itself alone. */
+static void encode(page_ctx *c, int enc)
+{
+    np_response *r = c->resp;
+    np_cache_entry *e = r->entry;
+    const np_cache_rep *rep = NULL;
+    int mask = c->v.conf->compress > 0 ? c->v.conf->compress : 0, live, st;
+    if (!e || !mask)
+        return;
+    r->negotiable = 1;
+    if (enc <= 0 || enc >= NP_ENC_COUNT || !(mask & NP_ENC_BIT(enc)))
+        return;
+    live = enc == NP_ENC_GZIP ? NP_GZIP_LEVEL_LIVE : NP_BR_LEVEL_LIVE;
+    st = np_cache_rep_state(e, enc, &rep);
+    if (st == NP_REP_ABSENT && np_cache_rep_claim(e, enc)) {
+        int level = !c->entry_cache      ? live
+                    : enc == NP_ENC_GZIP ? NP_GZIP_LEVEL_CACHED
+                                         : NP_BR_LEVEL_CACHED;
+        rep = np_cache_rep_attach(c->entry_cache, e, enc,
+                                  np_page_compress(e->body, e->len, enc, level));
+    } else if (st == NP_REP_ABSENT || st == NP_REP_BUSY) {
+        /* another request is making it */
+        np_cache_rep *own = np_page_compress(e->body, e->len, enc, live);
+        rep = own == np_cache_rep_none() ? NULL : own;
+    }
+    if (!rep)
+        return;
+    r->rep = (np_cache_rep *)rep;
+    r->body = rep->data;
+    r->len = rep->len;
+    r->etag = r->status == 200 ? rep->etag : NULL;
+    r->encoding = enc;
+}
+
 int np_page_serve(np_site *site, const np_site_conf *conf, const np_request *req, np_response *resp,
                   apr_pool_t *p, const np_logger *log)
 {
@@ -680,6 +807,8 @@ int np_page_serve(np_site *site, const np_site_conf *conf, const np_request *req
             break;
         }
     }
+    if (resp->status == 200 || resp->status == 404)
+        encode(&c, req->encoding);
     np_site_release(&sv);
     return status;
 }

@@ -29,6 +29,7 @@ typedef struct {
     const char *conf_key;         /* np_site_conf_key(conf, NP_KEY_PAGE) made once; NULL: here */
     const char *conf_id; /* a short name of conf_key unique in this process, for the page cache's
                           * keys; NULL: conf_key itself */
+    int encoding;        /* NP_ENC_*: the coding negotiated for this request (np_encoding.h) */
 } np_request;
 
 typedef struct {
@@ -42,11 +43,24 @@ typedef struct {
     apr_time_t last_modified; /* 0 when unknown */
     apr_time_t expires_at;    /* next scheduled change affecting the page, 0 when none */
     const char *cache_state;  /* "hit", "miss", "shared-hit" or "stale"; NULL when uncached */
+    int encoding;             /* NP_ENC_*: the coding body is in */
+    np_cache_rep *rep;        /* the form body is, when not identity; with rep->owner NULL it
+                               * belongs to the response (np_page_response_release frees it) */
+    int negotiable;           /* the body depends on Accept-Encoding (send Vary) */
 } np_response;
 
 /* Serves req. Always fills resp (an error page for 404/500); returns resp->status. The caller
  * releases resp->entry (np_cache_release) once the body is sent. */
 int np_page_serve(np_site *site, const np_site_conf *conf, const np_request *req, np_response *resp,
                   apr_pool_t *p, const np_logger *log);
+
+/* Drops what resp holds (its entry's reference, a form of its own), for a response whose body
+ * is not sent. */
+void np_page_response_release(np_response *resp);
+
+/* body (len bytes) in coding enc at level, with its strong ETag: a new form, np_cache_rep_none()
+ * when compression does not gain (a short page, or less than 1/16 saved), NULL when memory is
+ * short. */
+np_cache_rep *np_page_compress(const char *body, apr_size_t len, int enc, int level);
 
 #endif

@@ -1,5 +1,6 @@
 /* The record a page is stored as in a cache tier shared between servers (memcached, Redis,
- * shmcb): a versioned binary header, the page's full cache key, its content type and its body.
+ * shmcb): a versioned binary header, the page's full cache key, its content type, its body and
+ * its compressed forms (each coding: its bytes, or a mark that compression does not gain).
  * A tier only ever sees these records under a hashed id; reading one back checks every length
  * against the bytes received and the key against the one asked for, byte for byte, so a
  * foreign, truncated, corrupt or colliding record is a miss. */
@@ -10,8 +11,9 @@
 
 #include "np_buf.h"
 
-#define NP_SHARED_VERSION 2
-#define NP_SHARED_HEADER 44          /* bytes before the key */
+#define NP_SHARED_VERSION 3
+#define NP_SHARED_HEADER 48          /* bytes before the key */
+#define NP_SHARED_MAX_REPS 2         /* compressed forms in a record at most */
 #define NP_SHARED_MAX_KEY 65536      /* longer keys are not shared */
 #define NP_SHARED_MAX_BODY (4 << 20) /* a tier's records are never larger than this */
 
@@ -22,6 +24,12 @@ typedef struct {
     const char *content_type; /* one of the static strings np_shared_content_type knows */
     const char *body;         /* points into the record */
     apr_size_t len;
+    struct {
+        int encoding;     /* NP_ENC_GZIP or NP_ENC_BR, each at most once */
+        const char *data; /* NULL: compression does not gain on this body */
+        apr_size_t len;
+    } reps[NP_SHARED_MAX_REPS];
+    int nreps;
 } np_shared_record;
 
 /* The static string for a content type the module sends, or NULL for any other. */

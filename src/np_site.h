@@ -10,6 +10,7 @@
 
 #include "np_content.h"
 #include "np_date.h"
+#include "np_encoding.h"
 #include "np_log.h"
 #include "np_route.h"
 #include "np_template.h"
@@ -40,7 +41,8 @@ struct np_cache;
     X(INT, max_age, 60, 0)                 /* seconds; a header, not the page */                   \
     X(INT, stale_on_error, 1, NP_KEY_SITE | NP_KEY_PAGE)                                           \
     X(INT, cache, 1, NP_KEY_SITE)                                                                  \
-    X(SIZE, cache_size, 64 * 1024 * 1024, NP_KEY_SITE)
+    X(SIZE, cache_size, 64 * 1024 * 1024, NP_KEY_SITE)                                             \
+    X(INT, compress, NP_ENC_ALL, 0) /* NP_ENC_BIT mask; representations, not the page */
 
 typedef const char *np_conf_STR;
 typedef np_routes *np_conf_ROUTES;

@@ -19,6 +19,8 @@ my @cases = (
     ['NewsPortalMaxArticleSize lots', qr{NewsPortalMaxArticleSize: expected a size in bytes}],
     ['NewsPortalShare weixin myspace', qr{NewsPortalShare: unknown action 'myspace'}],
     ['NewsPortalCheckInterval -1', qr{NewsPortalCheckInterval: expected a whole number}],
+    ['NewsPortalCompress zstd', qr{NewsPortalCompress: unknown encoding 'zstd'; expected gzip, br}],
+    ['NewsPortalCompress gzip off', qr{NewsPortalCompress: off cannot be given with encodings}],
 );
 plan tests => 2 * @cases + 5, need_module('newsportal');
 

@@ -15,7 +15,7 @@ conf="$build/t-httpd.conf"
 {
     echo "LoadModule mpm_event_module $modules/mod_mpm_event.so"
     for m in authz_core authz_host mime alias dir headers deflate filter setenvif \
-             socache_shmcb socache_memcache socache_redis status cache cache_socache include; do
+             socache_shmcb socache_memcache socache_redis status cache cache_socache include brotli; do
         echo "LoadModule ${m}_module $modules/mod_${m}.so"
     done
     echo "LoadModule newsportal_module $build/mod_newsportal.so"

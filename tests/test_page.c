@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "np_cache.h"
+#include "np_encoding.h"
 #include "np_page.h"
 #include "np_shared.h"
 
@@ -264,6 +265,138 @@ static void test_shared_tier_colliding_ids(void **state)
     np_cache_release(resp.entry);
 }
 
+/* The identity body of a response in coding enc. */
+static void assert_decodes_to(const np_response *r, int enc, const char *body, apr_size_t len)
+{
+    np_buf b;
+    np_buf_init(&b, len + 1);
+    assert_true(np_encoding_decompress(enc, r->body, r->len, &b, len));
+    assert_int_equal(b.len, len);
+    assert_memory_equal(b.data, body, len);
+    np_buf_free(&b);
+}
+
+/* A page asked for in gzip: the entry's form, made once and found again on a hit; a 404 is
+ * compressed too, without an ETag; with the page cache off, a form of the response's own. */
+static void test_encoded_responses(void **state)
+{
+    np_request req;
+    np_response id, gz, again, nf;
+    np_site_conf c2;
+    np_site *s2;
+    memset(&req, 0, sizeof(req));
+    req.path = "/";
+    req.mount = "/news";
+    req.origin = "http://a.example";
+    req.now = apr_time_now();
+    assert_int_equal(np_page_serve(site, &conf, &req, &id, *state, NULL), 200);
+    assert_int_equal(id.encoding, NP_ENC_IDENTITY);
+    assert_true(id.negotiable);
+    req.encoding = NP_ENC_GZIP;
+    assert_int_equal(np_page_serve(site, &conf, &req, &gz, *state, NULL), 200);
+    assert_int_equal(gz.encoding, NP_ENC_GZIP);
+    assert_ptr_equal(gz.rep->owner, gz.entry);
+    assert_string_not_equal(gz.etag, id.etag);
+    assert_decodes_to(&gz, NP_ENC_GZIP, id.body, id.len);
+    assert_int_equal(np_page_serve(site, &conf, &req, &again, *state, NULL), 200);
+    assert_string_equal(again.cache_state, "hit");
+    assert_ptr_equal(again.rep, gz.rep); /* made once */
+    {
+        /* Another request is making the br form: this one makes its own and does not wait. */
+        np_response own;
+        assert_true(np_cache_rep_claim(id.entry, NP_ENC_BR));
+        req.encoding = NP_ENC_BR;
+        assert_int_equal(np_page_serve(site, &conf, &req, &own, *state, NULL), 200);
+        assert_int_equal(own.encoding, NP_ENC_BR);
+        assert_null(own.rep->owner);
+        assert_decodes_to(&own, NP_ENC_BR, id.body, id.len);
+        np_page_response_release(&own); /* frees the form (ASan) */
+        assert_null(np_cache_rep_attach(NULL, id.entry, NP_ENC_BR, NULL));
+        req.encoding = NP_ENC_GZIP;
+    }
+    req.path = "/no/such/page.html";
+    assert_int_equal(np_page_serve(site, &conf, &req, &nf, *state, NULL), 404);
+    assert_int_equal(nf.encoding, NP_ENC_GZIP);
+    assert_null(nf.etag);
+    np_page_response_release(&id);
+    np_page_response_release(&gz);
+    np_page_response_release(&again);
+    np_page_response_release(&nf);
+
+    np_site_conf_init(&c2);
+    c2.content_dir = root;
+    c2.cache = 0;
+    np_site_conf_defaults(*state, &c2);
+    c2.check_interval = 0;
+    s2 = np_site_create(*state, &c2, NULL);
+    assert_non_null(s2);
+    req.path = "/";
+    req.encoding = NP_ENC_BR;
+    assert_int_equal(np_page_serve(s2, &c2, &req, &gz, *state, NULL), 200);
+    assert_int_equal(gz.encoding, NP_ENC_BR);
+    assert_null(gz.cache_state);
+    assert_decodes_to(&gz, NP_ENC_BR, gz.entry->body, gz.entry->len);
+    np_page_response_release(&gz); /* ASan: nothing left */
+}
+
+/* A server that gets a shared hit serves the forms in the record as they are: the br form is
+ * replaced in the tier by one of another quality, and that is what the second server sends. */
+static void test_shared_forms_not_remade(void **state)
+{
+    np_site_conf c2;
+    np_site *s2;
+    one_slot slot = {NULL, 0};
+    np_shared_tier tier = {&slot, slot_get, slot_put};
+    np_request req;
+    np_response resp;
+    np_shared_record rec;
+    np_cache_rep *other;
+    np_buf b;
+    const char *key;
+    int i, br = -1;
+    s2 = np_test_site(*state, &c2, root);
+    memset(&req, 0, sizeof(req));
+    req.mount = "";
+    req.now = apr_time_now();
+    req.shared = &tier;
+    req.path = "/desk/two.html";
+    req.origin = "http://a.example";
+    assert_int_equal(np_page_serve(s2, &c2, &req, &resp, *state, NULL), 200);
+    np_page_response_release(&resp);
+    /* The record holds both forms; the key is the one after the header. */
+    assert_non_null(slot.data);
+    key = slot.data + NP_SHARED_HEADER;
+    {
+        apr_size_t klen = (unsigned char)slot.data[4] | (apr_size_t)(unsigned char)slot.data[5]
+                                                            << 8;
+        assert_true(np_shared_decode(slot.data, slot.len, key, klen, &rec));
+        assert_int_equal(rec.nreps, 2);
+        for (i = 0; i < 2; i++)
+            if (rec.reps[i].encoding == NP_ENC_BR)
+                br = i;
+        assert_true(br >= 0);
+        other = np_page_compress(rec.body, rec.len, NP_ENC_BR, 1);
+        assert_true(other->len != rec.reps[br].len ||
+                    memcmp(other->data, rec.reps[br].data, other->len) != 0);
+        rec.reps[br].data = other->data;
+        rec.reps[br].len = other->len;
+        np_buf_init(&b, slot.len + other->len);
+        assert_true(np_shared_encode(&b, apr_pmemdup(*state, key, klen), klen, &rec));
+        slot.data = apr_pmemdup(pool, b.data, b.len);
+        slot.len = b.len;
+        np_buf_free(&b);
+    }
+    s2 = np_test_site(*state, &c2, root);
+    req.encoding = NP_ENC_BR;
+    assert_int_equal(np_page_serve(s2, &c2, &req, &resp, *state, NULL), 200);
+    assert_string_equal(resp.cache_state, "shared-hit");
+    assert_int_equal(resp.encoding, NP_ENC_BR);
+    assert_int_equal(resp.len, other->len);
+    assert_memory_equal(resp.body, other->data, other->len);
+    np_page_response_release(&resp);
+    np_cache_rep_free(other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -273,6 +406,8 @@ int main(void)
         np_pool_test(test_redirects_are_encoded),
         np_pool_test(test_origin_in_key),
         np_pool_test(test_shared_tier_colliding_ids),
+        np_pool_test(test_encoded_responses),
+        np_pool_test(test_shared_forms_not_remade),
     };
     int rc;
     np_test_root = np_test_begin();
