@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <apr_general.h>
 #include <apr_pools.h>
@@ -14,6 +15,7 @@
 
 #include "np_buf.h"
 #include "np_date.h"
+#include "np_index.h"
 #include "np_json.h"
 #include "np_lint.h"
 #include "np_log.h"
@@ -52,6 +54,7 @@ static np_cli_run cmd_template;
 static np_cli_run cmd_render;
 static np_cli_run cmd_lint;
 static np_cli_run cmd_gen;
+static np_cli_run cmd_index;
 
 static const np_cli_command commands[] = {
     {"template", "FILE [--data JSON_FILE] [--partials DIR]",
@@ -75,6 +78,13 @@ static const np_cli_command commands[] = {
      "      Chinese) in S sections three levels deep, T tags, dates 2010-2026, some embargoed,\n"
      "      expired or draft; the same seed writes the same tree",
      cmd_gen},
+    {"index",
+     "CONTENT_DIR [--db FILE] [--time-zone ZONE] [--language TAG] [--max-size BYTES]\n"
+     "      [--threads N]",
+     "build or bring up to date the content index of CONTENT_DIR (default FILE:\n"
+     "      CONTENT_DIR.index.sqlite); only new and changed files are read; a progress line\n"
+     "      on a terminal, then the counts and the time",
+     cmd_index},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -490,6 +500,105 @@ static int cmd_gen(const np_cli_command *cmd, apr_pool_t *p, int argc, const cha
     }
     np_buf_free(&b);
     printf("%ld articles in %ld sections written to %s\n", articles, sections, dir);
+    return 0;
+}
+
+static void index_progress(void *baton, const np_index_stats *st)
+{
+    apr_time_t *t0 = baton;
+    fprintf(stdout, "\r%d folders, %d files seen, %d read, %d errors, %.1f s   ", st->folders,
+            st->files, st->parsed, st->errors, (double)(apr_time_now() - *t0) / 1e6);
+    fflush(stdout);
+}
+
+static int cmd_index(const np_cli_command *cmd, apr_pool_t *p, int argc, const char *const *argv)
+{
+    np_index_opts o;
+    np_index_stats st;
+    np_index *idx;
+    np_index_info info;
+    const char *dir = NULL, *db = NULL, *err = NULL;
+    apr_time_t t0;
+    struct stat sb;
+    int i;
+
+    memset(&o, 0, sizeof(o));
+    o.max_article_size = 1024 * 1024;
+    o.stale_on_error = 1;
+    o.log = &cli_logger;
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] == '-' && a[1] == '-') {
+            const char *v = i + 1 < argc ? argv[++i] : NULL;
+            if (!v)
+                return cmd_usage(cmd, apr_psprintf(p, "%s needs a value", a));
+            if (strcmp(a, "--db") == 0)
+                db = v;
+            else if (strcmp(a, "--language") == 0)
+                o.lang = v;
+            else if (strcmp(a, "--time-zone") == 0) {
+                if (!(o.tz = np_tz_load(p, v, &err)))
+                    return cmd_usage(cmd, apr_psprintf(p, "unknown time zone '%s': %s", v, err));
+            } else if (strcmp(a, "--threads") == 0) {
+                o.threads = atoi(v);
+                if (o.threads < 1 || o.threads > 8)
+                    return cmd_usage(cmd, "--threads must be 1 to 8");
+            } else if (strcmp(a, "--max-size") == 0) {
+                long long n = strtoll(v, NULL, 10);
+                if (n < 1 || n > (1LL << 30))
+                    return cmd_usage(cmd, "--max-size must be 1 to 2^30 bytes");
+                o.max_article_size = (apr_size_t)n;
+            } else
+                return cmd_usage(cmd, apr_psprintf(p, "unknown option %s", a));
+        } else if (!dir) {
+            dir = a;
+        } else {
+            return cmd_usage(cmd, "too many arguments");
+        }
+    }
+    if (!dir)
+        return cmd_usage(cmd, "no CONTENT_DIR given");
+    {
+        /* the index names its folder as an absolute path, without a trailing slash */
+        char *real = realpath(dir, NULL);
+        if (!real || stat(real, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+            fprintf(stderr, "newsportal index: %s: not a folder\n", dir);
+            free(real);
+            return 1;
+        }
+        o.dir = apr_pstrdup(p, real);
+        free(real);
+    }
+    if (!db)
+        db = apr_pstrcat(p, o.dir, ".index.sqlite", NULL);
+    np_xml_init();
+    t0 = apr_time_now();
+    if (isatty(STDOUT_FILENO)) {
+        o.progress = index_progress;
+        o.baton = &t0;
+    }
+    if (!(idx = np_index_open(p, db, &o, 0, &err))) {
+        fprintf(stderr, "newsportal index: %s\n", err);
+        return 1;
+    }
+    if (np_index_update(idx, &st, &err) != APR_SUCCESS) {
+        if (o.progress)
+            fputc('\n', stdout);
+        fprintf(stderr, "newsportal index: %s\n", err);
+        np_index_close(idx);
+        return 1;
+    }
+    if (o.progress)
+        fputc('\n', stdout);
+    np_index_info_get(idx, &info);
+    np_index_close(idx);
+    printf("%s: %" APR_INT64_T_FMT " articles in %" APR_INT64_T_FMT " sections, %" APR_INT64_T_FMT
+           " tags, %" APR_INT64_T_FMT " errors; this pass: %d folders, %d files seen, %d read "
+           "(%d new, %d changed, %d deleted, %d broken of which %d kept stale) in %.2f s; "
+           "generation %" APR_INT64_T_FMT "\n",
+           db, info.articles, info.sections, info.tags, info.errors, st.folders, st.files,
+           st.parsed, st.added, st.changed, st.deleted, st.errors, st.stale, (double)st.took / 1e6,
+           info.generation);
     return 0;
 }
 
