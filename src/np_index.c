@@ -117,6 +117,8 @@ enum {
     S_R_OLDER,
     S_R_COUNTS,
     S_R_ERRORS,
+    S_STAGE_SA,
+    S_STAGE_AT,
     S_COUNT
 };
 
@@ -222,7 +224,27 @@ static const char *const stmt_sql[S_COUNT] = {
                    " has_meta OR total > 0 OR parent IS NULL), (SELECT count(*) FROM tags WHERE"
                    " total > 0), (SELECT count(*) FROM errors)",
     [S_R_ERRORS] = "SELECT path, message FROM errors ORDER BY path LIMIT ?1",
+    [S_STAGE_SA] = "INSERT INTO temp.stage_sa VALUES(?1, ?2, ?3, ?4, ?5)",
+    [S_STAGE_AT] = "INSERT INTO temp.stage_at VALUES(?1, ?2, ?3, ?4, ?5)",
 };
+
+/* A first build appends list memberships to temporary tables and sorts them into place at the
+ * end, and makes the secondary indexes of articles only then: inserting a million rows at
+ * random places in b-trees far larger than the page cache is what would take the time. */
+static const char bulk_begin_sql[] =
+    "CREATE TEMP TABLE stage_sa(section, published, rel, article, expires);"
+    "CREATE TEMP TABLE stage_at(tag, published, rel, article, expires);"
+    "DROP INDEX IF EXISTS articles_section_slug;"
+    "DROP INDEX IF EXISTS articles_slug;"
+    "INSERT OR REPLACE INTO meta(key, value) VALUES('bulk', 1);";
+static const char bulk_end_sql[] =
+    "INSERT INTO section_articles SELECT * FROM temp.stage_sa ORDER BY 1, 2 DESC, 3;"
+    "INSERT INTO article_tags SELECT * FROM temp.stage_at ORDER BY 1, 2 DESC, 3;"
+    "DROP TABLE temp.stage_sa;"
+    "DROP TABLE temp.stage_at;"
+    "CREATE UNIQUE INDEX articles_section_slug ON articles(section, slug);"
+    "CREATE INDEX articles_slug ON articles(slug, rel);"
+    "DELETE FROM meta WHERE key = 'bulk';";
 
 struct np_index {
     sqlite3 *db;
@@ -349,6 +371,10 @@ static int open_db(np_index *idx)
     if (sqlite3_open_v2(idx->file, &idx->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
         return -1;
     sqlite3_busy_timeout(idx->db, 5000);
+    /* for a new file only (ignored otherwise): large pages mean fewer writes, and on a
+     * virtual machine every system call counts */
+    if (!idx->readonly)
+        sqlite3_exec(idx->db, "PRAGMA page_size=16384", NULL, NULL, NULL);
     sqlite3_extended_result_codes(idx->db, 0);
     return 0;
 }
@@ -385,6 +411,10 @@ static int check_meta(np_index *idx, const char **why)
                                 have ? have : "(none)", want);
             return 0;
         }
+    }
+    if (meta_get(idx, idx->pool, "bulk")) {
+        *why = "its first build was interrupted";
+        return 0;
     }
     return 1;
 }
@@ -484,7 +514,7 @@ np_index *np_index_open(apr_pool_t *errp, const char *file, const np_index_opts 
         exec(idx, "PRAGMA mmap_size=268435456");
     } else {
         exec(idx, "PRAGMA cache_size=-65536");
-        exec(idx, "PRAGMA temp_store=MEMORY");
+        exec(idx, "PRAGMA mmap_size=1073741824");
     }
     return idx;
 }
@@ -581,7 +611,8 @@ struct upd {
     apr_array_header_t *open_dirs; /* struct stat of the folders being walked */
     int nthreads, batch_size, sections_changed, failed;
     int changes; /* sqlite3_total_changes at the start of the transaction */
-    batch *cur, *parsing;
+    int bulk;    /* a first build: see bulk_begin_sql */
+    batch *cur, *parsing, *spare[2];
     /* the parsing threads */
     pthread_t threads[MAX_THREADS];
     worker_arg args[MAX_THREADS];
@@ -881,7 +912,12 @@ static tag_rec *tag_get(upd *u, const char *slug, const char *name)
 static int membership(upd *u, int which, apr_int64_t list, apr_time_t pub, const char *rel,
                       apr_int64_t article, apr_time_t exp)
 {
-    sqlite3_stmt *s = stmt(u->idx, which);
+    sqlite3_stmt *s;
+    if (u->bulk && which == S_SA_INSERT)
+        which = S_STAGE_SA;
+    else if (u->bulk && which == S_AT_INSERT)
+        which = S_STAGE_AT;
+    s = stmt(u->idx, which);
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, list);
@@ -1129,15 +1165,19 @@ static void *worker(void *arg)
     return NULL;
 }
 
+/* Two batches take turns (one parsed while the other is written); their pools are cleared,
+ * not destroyed, so memory is not given back and taken again for every batch. */
 static batch *batch_new(upd *u)
 {
-    apr_pool_t *p;
-    batch *b;
+    batch *b = u->spare[0] ? u->spare[0] : u->spare[1];
     int t;
-    apr_pool_create(&p, u->pool);
-    b = apr_pcalloc(p, sizeof(*b));
-    b->pool = p;
-    b->jobs = apr_array_make(p, u->batch_size, sizeof(job *));
+    if (b) {
+        u->spare[b == u->spare[0] ? 0 : 1] = NULL;
+        return b;
+    }
+    b = apr_pcalloc(u->pool, sizeof(*b));
+    apr_pool_create(&b->pool, u->pool);
+    b->jobs = apr_array_make(b->pool, u->batch_size, sizeof(job *));
     for (t = 0; t < u->nthreads; t++)
         apr_pool_create_unmanaged_ex(&b->tpool[t], NULL, NULL);
     return b;
@@ -1147,8 +1187,19 @@ static void batch_free(upd *u, batch *b)
 {
     int t;
     for (t = 0; t < u->nthreads; t++)
+        apr_pool_clear(b->tpool[t]);
+    apr_pool_clear(b->pool);
+    b->jobs = apr_array_make(b->pool, u->batch_size, sizeof(job *));
+    u->spare[u->spare[0] ? 1 : 0] = b;
+}
+
+static void batch_destroy(upd *u, batch *b)
+{
+    int t;
+    if (!b)
+        return;
+    for (t = 0; t < u->nthreads; t++)
         apr_pool_destroy(b->tpool[t]);
-    apr_pool_destroy(b->pool);
 }
 
 static void parse_wait(upd *u)
@@ -1461,7 +1512,7 @@ static int walk_folder(upd *u, sec_rec *parent, const char *dir, const char *nam
 
     /* what the index knows of this folder */
     known = apr_hash_make(tmp);
-    if ((s = stmt(u->idx, S_KNOWN))) {
+    if (!u->bulk && (s = stmt(u->idx, S_KNOWN))) {
         sqlite3_bind_int64(s, 1, r->l.id);
         while (sqlite3_step(s) == SQLITE_ROW) {
             known_file *k = apr_palloc(tmp, sizeof(*k));
@@ -1752,7 +1803,17 @@ static apr_status_t update(np_index *idx, const char *const *dirs, int ndirs, np
     u.cur = batch_new(&u);
 
     u.changes = sqlite3_total_changes(idx->db);
-    if (exec(idx, "BEGIN IMMEDIATE") != 0 || load_lists(&u) != 0) {
+    {
+        /* A first build has no readers to keep waiting: bigger transactions write each page of
+         * the lists' b-trees fewer times. */
+        np_index_info info;
+        np_index_info_get(idx, &info);
+        if (info.articles == 0 && !idx->o.batch)
+            u.batch_size = 25000;
+        u.bulk = info.articles == 0 && !dirs;
+    }
+    if (exec(idx, "BEGIN IMMEDIATE") != 0 || load_lists(&u) != 0 ||
+        (u.bulk && exec(idx, bulk_begin_sql) != 0)) {
         rc = -1;
     } else if (!dirs) {
         apr_hash_index_t *hi;
@@ -1803,6 +1864,8 @@ static apr_status_t update(np_index *idx, const char *const *dirs, int ndirs, np
         if (!rc)
             rc |= flush(&u);
     }
+    if (!rc && !u.failed && u.bulk)
+        rc |= exec(idx, bulk_end_sql);
     if (!rc && !u.failed && u.sections_changed)
         rc |= finish_sections(&u);
     if (!rc && !u.failed) {
@@ -1835,9 +1898,10 @@ static apr_status_t update(np_index *idx, const char *const *dirs, int ndirs, np
     pthread_mutex_destroy(&u.mu);
     pthread_cond_destroy(&u.work);
     pthread_cond_destroy(&u.done);
-    if (u.parsing)
-        batch_free(&u, u.parsing);
-    batch_free(&u, u.cur);
+    batch_destroy(&u, u.parsing);
+    batch_destroy(&u, u.cur);
+    batch_destroy(&u, u.spare[0]);
+    batch_destroy(&u, u.spare[1]);
     if (rc || u.failed) {
         if (!sqlite3_get_autocommit(idx->db))
             exec(idx, "ROLLBACK");
