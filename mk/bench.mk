@@ -3,10 +3,20 @@
 # 100,000-article scale figures. Results: build/bench/results.json.
 # BENCH_SECONDS (default 10), BENCH_ROUNDS (3), BENCH_PORT (first free from 8090), BENCH_PIN (0),
 # BENCH_ARTICLES (100000).
+# `make bench-scale`: the content index at 100,000 and 1,000,000 generated articles
+# (bench/scale.sh; about 10 GB of free space in SCALE_TMP for the larger tree, deleted after).
 
 BENCH_ARTICLES ?= 100000
 
-bench: deps bench-template $(MODULE) $(BUILD)/tests/bench_page $(BUILD)/tests/bench_index
+SCALE_ARTICLES ?= 100000 1000000
+
+.PHONY: bench-scale
+
+bench-scale: $(TOOL) $(BUILD)/tests/bench_scale
+	@BUILD=$(BUILD) sh bench/scale.sh $(SCALE_ARTICLES)
+
+bench: deps bench-template $(MODULE) $(BUILD)/tests/bench_page $(BUILD)/tests/bench_index \
+       $(BUILD)/tests/bench_scale
 	@sh bench/run.sh
 	@echo
 	@echo "== core request path (no httpd): $(BUILD)/tests/bench_page"
@@ -15,3 +25,6 @@ bench: deps bench-template $(MODULE) $(BUILD)/tests/bench_page $(BUILD)/tests/be
 	@echo "== scale: $(BENCH_ARTICLES) articles: $(BUILD)/tests/bench_index"
 	@/usr/bin/time -f "peak resident memory of the whole run: %M KB" \
 	    $(BUILD)/tests/bench_index $(BENCH_ARTICLES)
+	@echo
+	@echo "== content index: $(BENCH_ARTICLES) articles: bench/scale.sh"
+	@BUILD=$(BUILD) sh bench/scale.sh $(BENCH_ARTICLES)

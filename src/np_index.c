@@ -583,7 +583,7 @@ typedef struct {
     apr_int64_t old_id;
     np_article *a;
     const char *err;
-    int gone;
+    int gone, need_stat;
 } job;
 
 typedef struct {
@@ -610,8 +610,9 @@ struct upd {
     const char *root_real;
     apr_array_header_t *open_dirs; /* struct stat of the folders being walked */
     int nthreads, batch_size, sections_changed, failed;
-    int changes; /* sqlite3_total_changes at the start of the transaction */
-    int bulk;    /* a first build: see bulk_begin_sql */
+    int changes;    /* sqlite3_total_changes at the start of the transaction */
+    int bulk;       /* a first build: see bulk_begin_sql */
+    int has_errors; /* the errors table may have rows: look there */
     batch *cur, *parsing, *spare[2];
     /* the parsing threads */
     pthread_t threads[MAX_THREADS];
@@ -1059,6 +1060,7 @@ static int insert_article(upd *u, const job *j, apr_pool_t *p)
 static int error_set(upd *u, const char *path, const char *msg, apr_time_t mtime, apr_off_t size)
 {
     sqlite3_stmt *s = stmt(u->idx, S_ERR_SET);
+    u->has_errors = 1;
     if (!s)
         return -1;
     bind_text(s, 1, path);
@@ -1070,8 +1072,10 @@ static int error_set(upd *u, const char *path, const char *msg, apr_time_t mtime
 
 static int error_delete(upd *u, const char *path)
 {
-    sqlite3_stmt *s = stmt(u->idx, S_ERR_DELETE);
-    if (!s)
+    sqlite3_stmt *s;
+    if (!u->has_errors)
+        return 0;
+    if (!(s = stmt(u->idx, S_ERR_DELETE)))
         return -1;
     bind_text(s, 1, path);
     return run(u->idx, s);
@@ -1127,6 +1131,14 @@ static void parse_job(upd *u, job *j, apr_pool_t *p)
     ao.max_size = u->idx->o.max_article_size;
     ao.tz = u->idx->o.tz;
     ao.with_body = 1;
+    if (j->need_stat) {
+        if (stat(j->path, &sb) != 0) {
+            j->gone = 1;
+            return;
+        }
+        j->mtime = apr_time_from_sec(sb.st_mtim.tv_sec) + sb.st_mtim.tv_nsec / 1000;
+        j->size = sb.st_size;
+    }
     j->a = np_article_load(p, j->path, j->slug, &ao, &err);
     /* A file written in the last second may be half-written: read it again shortly. */
     for (tries = 0; !j->a && tries < 5 && j->mtime > apr_time_now() - apr_time_from_sec(1);
@@ -1549,6 +1561,7 @@ static int walk_folder(upd *u, sec_rec *parent, const char *dir, const char *nam
     for (i = 0; i < names->nelts && !u->failed; i++) {
         const char *n = APR_ARRAY_IDX(names, i, const char *) + 1;
         char type = APR_ARRAY_IDX(names, i, const char *)[0];
+        int de_known = type != '?'; /* the listing said; nothing stat()ed yet */
         const char *path = apr_pstrcat(tmp, dir, "/", n, NULL);
         size_t len = strlen(n);
         struct stat sb;
@@ -1568,8 +1581,6 @@ static int walk_folder(upd *u, sec_rec *parent, const char *dir, const char *nam
                 sb = lsb;
             }
             type = S_ISDIR(sb.st_mode) ? 'd' : S_ISREG(sb.st_mode) ? 'f' : 'x';
-        } else if (fstatat(fd, n, &sb, 0) != 0) {
-            continue;
         }
         if (type == 'd') {
             sec_rec *kid;
@@ -1587,20 +1598,29 @@ static int walk_folder(upd *u, sec_rec *parent, const char *dir, const char *nam
         } else if (type == 'f' && len > 4 && strcmp(n + len - 4, ".xml") == 0) {
             const char *slug = apr_pstrndup(tmp, n, len - 4);
             known_file *k;
-            apr_time_t mt = mtime_of(&sb);
+            apr_time_t mt;
             job *j;
             if (!np_content_name_ok(slug)) {
                 np_log(u->idx->o.log, NP_LOG_WARNING,
                        "%s: file name is not [A-Za-z0-9][A-Za-z0-9._-]*.xml; skipped", path);
                 continue;
             }
+            /* a first build reads every file: the parsing thread stats it */
+            if (u->bulk && de_known) {
+                sb.st_size = 0;
+                sb.st_mtim.tv_sec = 0;
+                sb.st_mtim.tv_nsec = 0;
+            } else if (de_known && fstatat(fd, n, &sb, 0) != 0) {
+                continue;
+            }
+            mt = mtime_of(&sb);
             u->st->files++;
             k = apr_hash_get(known, slug, APR_HASH_KEY_STRING);
             if (k)
                 k->seen = 1;
             if (k && k->mtime == mt && k->size == (apr_off_t)sb.st_size && !k->stale)
                 continue;
-            if ((!k || k->stale) && (s = stmt(u->idx, S_ERR_GET))) {
+            if ((!k || k->stale) && u->has_errors && (s = stmt(u->idx, S_ERR_GET))) {
                 /* broken, and still the same broken version: nothing to read */
                 int same;
                 bind_text(s, 1, path);
@@ -1618,6 +1638,7 @@ static int walk_folder(upd *u, sec_rec *parent, const char *dir, const char *nam
             j->mtime = mt;
             j->size = sb.st_size;
             j->old_id = k ? k->id : 0;
+            j->need_stat = u->bulk && de_known;
             APR_ARRAY_PUSH(u->cur->jobs, job *) = j;
             u->st->parsed++;
             if (u->cur->jobs->nelts >= u->batch_size)
@@ -1811,6 +1832,7 @@ static apr_status_t update(np_index *idx, const char *const *dirs, int ndirs, np
         if (info.articles == 0 && !idx->o.batch)
             u.batch_size = 25000;
         u.bulk = info.articles == 0 && !dirs;
+        u.has_errors = info.errors > 0;
     }
     if (exec(idx, "BEGIN IMMEDIATE") != 0 || load_lists(&u) != 0 ||
         (u.bulk && exec(idx, bulk_begin_sql) != 0)) {
