@@ -119,6 +119,8 @@ enum {
     S_R_ERRORS,
     S_STAGE_SA,
     S_STAGE_AT,
+    S_R_BY_ID,
+    S_R_ANY,
     S_COUNT
 };
 
@@ -130,7 +132,7 @@ enum {
     "a.id, a.rel, a.slug, a.aid, a.title, a.subtitle, a.summary, a.authors, a.source,"             \
     " a.source_href, a.lang, a.published, a.published_fmt, a.updated, a.updated_fmt, a.expires,"   \
     " a.expires_fmt, a.draft, a.tags, a.related, a.image, a.format, a.mtime, a.size, a.digest,"    \
-    " a.stale, s.path, s.lang, s.dir"
+    " a.stale, s.path, s.lang, s.dir, a.section"
 #define VISIBLE(m) m ".published <= ?2 AND (" m ".expires = 0 OR " m ".expires > ?2)"
 
 static const char *const stmt_sql[S_COUNT] = {
@@ -194,15 +196,21 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_R_CHILDREN] = "SELECT " SEC_COLS " FROM sections s WHERE s.parent = (SELECT id FROM"
                      " sections WHERE path = ?1) AND (s.has_meta OR s.total > 0)"
                      " ORDER BY s.ord, s.title",
-    [S_R_LIST_SECTION] = "SELECT " ENTRY_COLS " FROM section_articles m JOIN articles a ON a.id ="
-                         " m.article JOIN sections s ON s.id = a.section WHERE m.section = ?1"
-                         " AND " VISIBLE("m") " ORDER BY m.published DESC, m.rel LIMIT ?3"
-                                              " OFFSET ?4",
+    /* pages: the rows skipped are read from the list's b-tree only, not joined */
+    [S_R_LIST_SECTION] =
+        "SELECT " ENTRY_COLS " FROM (SELECT article, published, rel FROM"
+        " section_articles m WHERE m.section = ?1 AND " VISIBLE(
+            "m") " ORDER BY m.published DESC, m.rel LIMIT ?3 OFFSET ?4) m JOIN articles a"
+                 " ON a.id = m.article JOIN sections s ON s.id = a.section"
+                 " ORDER BY m.published DESC, m.rel",
     [S_R_TAG] = "SELECT id, name, digest, total, vis_count, vis_at, vis_until FROM tags"
                 " WHERE slug = ?1",
-    [S_R_LIST_TAG] = "SELECT " ENTRY_COLS " FROM article_tags m JOIN articles a ON a.id ="
-                     " m.article JOIN sections s ON s.id = a.section WHERE m.tag = ?1 AND"
-                     " " VISIBLE("m") " ORDER BY m.published DESC, m.rel LIMIT ?3 OFFSET ?4",
+    [S_R_LIST_TAG] =
+        "SELECT " ENTRY_COLS " FROM (SELECT article, published, rel FROM"
+        " article_tags m WHERE m.tag = ?1 AND " VISIBLE(
+            "m") " ORDER BY m.published DESC, m.rel LIMIT ?3 OFFSET ?4) m JOIN articles a"
+                 " ON a.id = m.article JOIN sections s ON s.id = a.section"
+                 " ORDER BY m.published DESC, m.rel",
     [S_R_ARTICLE] = "SELECT " ENTRY_COLS " FROM articles a JOIN sections s ON s.id = a.section"
                     " WHERE s.path = ?1 AND a.slug = ?3",
     [S_R_BY_SLUG] = "SELECT " ENTRY_COLS " FROM articles a JOIN sections s ON s.id = a.section"
@@ -220,10 +228,14 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_R_OLDER] = "SELECT m.article FROM section_articles m WHERE m.section = ?1 AND"
                   " m.published < ?3 AND " VISIBLE("m") " ORDER BY m.published DESC, m.rel"
                                                         " LIMIT 1",
-    [S_R_COUNTS] = "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM sections WHERE"
+    [S_R_COUNTS] = "SELECT (SELECT total FROM sections WHERE parent IS NULL), (SELECT count(*)"
+                   " FROM sections WHERE"
                    " has_meta OR total > 0 OR parent IS NULL), (SELECT count(*) FROM tags WHERE"
                    " total > 0), (SELECT count(*) FROM errors)",
     [S_R_ERRORS] = "SELECT path, message FROM errors ORDER BY path LIMIT ?1",
+    [S_R_BY_ID] = "SELECT " ENTRY_COLS " FROM articles a JOIN sections s ON s.id = a.section"
+                  " WHERE a.id = ?1",
+    [S_R_ANY] = "SELECT EXISTS(SELECT 1 FROM articles), EXISTS(SELECT 1 FROM errors)",
     [S_STAGE_SA] = "INSERT INTO temp.stage_sa VALUES(?1, ?2, ?3, ?4, ?5)",
     [S_STAGE_AT] = "INSERT INTO temp.stage_at VALUES(?1, ?2, ?3, ?4, ?5)",
 };
@@ -1827,12 +1839,17 @@ static apr_status_t update(np_index *idx, const char *const *dirs, int ndirs, np
     {
         /* A first build has no readers to keep waiting: bigger transactions write each page of
          * the lists' b-trees fewer times. */
-        np_index_info info;
-        np_index_info_get(idx, &info);
-        if (info.articles == 0 && !idx->o.batch)
+        sqlite3_stmt *s = stmt(idx, S_R_ANY);
+        int empty = 0;
+        if (s && sqlite3_step(s) == SQLITE_ROW) {
+            empty = !sqlite3_column_int(s, 0);
+            u.has_errors = sqlite3_column_int(s, 1);
+        }
+        if (s)
+            sqlite3_reset(s);
+        if (empty && !idx->o.batch)
             u.batch_size = 25000;
-        u.bulk = info.articles == 0 && !dirs;
-        u.has_errors = info.errors > 0;
+        u.bulk = empty && !dirs;
     }
     if (exec(idx, "BEGIN IMMEDIATE") != 0 || load_lists(&u) != 0 ||
         (u.bulk && exec(idx, bulk_begin_sql) != 0)) {
@@ -1935,10 +1952,13 @@ static apr_status_t update(np_index *idx, const char *const *dirs, int ndirs, np
         return APR_EGENERAL;
     }
     {
-        np_index_info info;
-        np_index_info_get(idx, &info);
-        st->sections = (int)info.sections;
-        st->total = info.articles;
+        apr_hash_index_t *hi;
+        for (hi = apr_hash_first(p, u.secs); hi; hi = apr_hash_next(hi)) {
+            sec_rec *r = apr_hash_this_val(hi);
+            st->sections += !r->parent || r->has_meta > 0 || r->l.total > 0;
+            if (!r->parent)
+                st->total = r->l.total;
+        }
     }
     st->took = apr_time_now() - u.t0;
     apr_pool_destroy(p);
@@ -2047,6 +2067,7 @@ static np_index_entry *row_entry(apr_pool_t *p, sqlite3_stmt *s)
     e->lang = a->lang ? a->lang : col_str(p, s, 27);
     dir = (const char *)sqlite3_column_text(s, 28);
     a->path = apr_pstrcat(p, dir, "/", a->slug, ".xml", NULL);
+    e->section_id = sqlite3_column_int64(s, 29);
     return e;
 }
 
@@ -2219,17 +2240,14 @@ np_index_entry *np_index_article_by_slug(np_index *idx, apr_pool_t *p, const cha
 
 static np_index_entry *entry_by_id(np_index *idx, apr_pool_t *p, apr_int64_t id)
 {
-    sqlite3_stmt *s = NULL;
+    sqlite3_stmt *s = stmt(idx, S_R_BY_ID);
     np_index_entry *e = NULL;
-    if (sqlite3_prepare_v2(idx->db,
-                           "SELECT " ENTRY_COLS " FROM articles a JOIN sections s ON s.id ="
-                           " a.section WHERE a.id = ?1",
-                           -1, &s, NULL) != SQLITE_OK)
+    if (!s)
         return NULL;
     sqlite3_bind_int64(s, 1, id);
     if (sqlite3_step(s) == SQLITE_ROW)
         e = row_entry(p, s);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return e;
 }
 
@@ -2253,16 +2271,13 @@ static apr_int64_t neighbour(np_index *idx, int which, apr_int64_t sec, const np
 void np_index_neighbours(np_index *idx, apr_pool_t *p, const np_index_entry *e, apr_time_t now,
                          np_index_entry **older, np_index_entry **newer)
 {
-    np_index_section sec;
-    apr_int64_t id;
+    apr_int64_t id, sec = e->section_id;
     *older = *newer = NULL;
-    if (!np_index_section_get(idx, p, e->section, &sec))
-        return;
-    if ((id = neighbour(idx, S_R_NEWER_SAME, sec.id, e, now)) ||
-        (id = neighbour(idx, S_R_NEWER, sec.id, e, now)))
+    if ((id = neighbour(idx, S_R_NEWER_SAME, sec, e, now)) ||
+        (id = neighbour(idx, S_R_NEWER, sec, e, now)))
         *newer = entry_by_id(idx, p, id);
-    if ((id = neighbour(idx, S_R_OLDER_SAME, sec.id, e, now)) ||
-        (id = neighbour(idx, S_R_OLDER, sec.id, e, now)))
+    if ((id = neighbour(idx, S_R_OLDER_SAME, sec, e, now)) ||
+        (id = neighbour(idx, S_R_OLDER, sec, e, now)))
         *older = entry_by_id(idx, p, id);
 }
 

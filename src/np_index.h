@@ -101,8 +101,9 @@ typedef struct {
     apr_int64_t id;
     np_article a;        /* metadata (body_html NULL): as np_article_load gave it */
     const char *section; /* its section's path */
-    const char *rel;     /* path below the content folder */
-    const char *lang;    /* effective: article, section, then site */
+    apr_int64_t section_id;
+    const char *rel;  /* path below the content folder */
+    const char *lang; /* effective: article, section, then site */
     apr_time_t mtime;
     apr_off_t size;
     apr_uint64_t digest; /* of its path, mtime and size, as np_entry's */

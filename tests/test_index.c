@@ -3,7 +3,9 @@
  * changed. */
 #include "np_test.h"
 
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <utime.h>
 
 #include "np_content.h"
@@ -525,14 +527,134 @@ static void test_reader_sees_one_version(void **state)
     np_index_close(w);
 }
 
+/* A symlink out of the content folder is not followed, and says so, as in the scan. */
+static void test_symlink_outside(void **state)
+{
+    np_index_stats st;
+    np_index *idx;
+    char outside[300], link[300];
+    snprintf(outside, sizeof(outside), "%s-outside", root);
+    mkdir(outside, 0755);
+    assert_int_equal(system(apr_psprintf(pool, "echo '%s' > '%s/secret.xml'",
+                                         article("Secret", "2026-01-01", NULL), outside)),
+                     0);
+    snprintf(link, sizeof(link), "%s/news/elsewhere", root);
+    assert_int_equal(symlink(outside, link), 0);
+    snprintf(link, sizeof(link), "%s/news/secret.xml", root);
+    assert_int_equal(symlink(apr_pstrcat(pool, outside, "/secret.xml", NULL), link), 0);
+    idx = build(1, &st);
+    assert_null(np_index_article_by_slug(idx, pool, "secret", at("2027-01-01")));
+    assert_non_null(strstr(logged, "news/elsewhere: symlink leads outside the content folder"));
+    assert_non_null(strstr(logged, "news/secret.xml: symlink leads outside the content folder"));
+    check_against_scan(idx);
+    np_index_close(idx);
+    assert_int_equal(system(apr_psprintf(pool, "rm -rf '%s'", outside)), 0);
+}
+
+static int kill_after;
+
+static void die_at_commit(void *baton, const np_index_stats *st)
+{
+    (void)baton;
+    if (st->commits >= kill_after)
+        raise(SIGKILL);
+}
+
+/* A first build killed half-way (SIGKILL between two commits) leaves a file marked as such: it
+ * is rebuilt with a log line, not trusted. */
+static void test_interrupted_first_build(void **state)
+{
+    np_index_stats st;
+    np_index *idx;
+    np_index_opts o;
+    const char *err;
+    pid_t pid;
+    int status;
+    opts(&o, 1);
+    o.batch = 1; /* a commit after every file */
+    o.progress = die_at_commit;
+    kill_after = 5;
+    pid = fork();
+    if (pid == 0) {
+        idx = np_index_open(pool, dbfile, &o, 0, &err);
+        if (idx)
+            np_index_update(idx, &st, &err);
+        _exit(0);
+    }
+    assert_true(pid > 0);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    o.progress = NULL;
+    memset(logged, 0, sizeof(logged));
+    idx = np_index_open(pool, dbfile, &o, 0, &err);
+    assert_non_null(idx);
+    assert_non_null(strstr(logged, "its first build was interrupted; rebuilding it"));
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    assert_int_equal(st.added, 121);
+    check_against_scan(idx);
+    np_index_close(idx);
+}
+
+/* An update killed between two commits leaves an index readers can use, and the next pass
+ * finishes the work. */
+static void test_killed_update(void **state)
+{
+    np_index_stats st;
+    np_index *idx = build(1, &st);
+    np_index_opts o;
+    const char *err;
+    pid_t pid;
+    int status, i;
+    np_index_page pg;
+    np_index_close(idx);
+    for (i = 0; i < 120; i += 3)
+        put_at(apr_psprintf(pool, "%s/a%03d.xml", sections[1 + i % (NSECTIONS - 1)], i),
+               article(apr_psprintf(pool, "Rewritten %d", i), "2026-02-02", NULL), 1700000500);
+    opts(&o, 1);
+    o.progress = die_at_commit;
+    kill_after = 2;
+    pid = fork();
+    if (pid == 0) {
+        idx = np_index_open(pool, dbfile, &o, 0, &err);
+        if (idx)
+            np_index_update(idx, &st, &err);
+        _exit(0);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    o.progress = NULL;
+    /* a reader: the stored count agrees with the rows it lists */
+    idx = np_index_open(pool, dbfile, &o, 1, &err);
+    assert_non_null(idx);
+    assert_true(np_index_list_section(idx, pool, "", at("2027-01-01"), 0, 200, &pg));
+    assert_int_equal(pg.total, pg.n);
+    np_index_close(idx);
+    memset(logged, 0, sizeof(logged));
+    idx = np_index_open(pool, dbfile, &o, 0, &err);
+    assert_non_null(idx);
+    assert_null(strstr(logged, "rebuilding"));
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    assert_true(st.parsed > 0 && st.parsed < 40);
+    check_against_scan(idx);
+    np_index_close(idx);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_tree, teardown_tree)
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_build_matches_scan),  T(test_body_is_the_sanitized_body), T(test_incremental),
-        T(test_stale_on_error),      T(test_without_stale_on_error),     T(test_update_dirs),
-        T(test_foreign_and_corrupt), T(test_reader_sees_one_version),
+        T(test_build_matches_scan),
+        T(test_body_is_the_sanitized_body),
+        T(test_incremental),
+        T(test_stale_on_error),
+        T(test_without_stale_on_error),
+        T(test_update_dirs),
+        T(test_foreign_and_corrupt),
+        T(test_reader_sees_one_version),
+        T(test_symlink_outside),
+        T(test_interrupted_first_build),
+        T(test_killed_update),
     };
     int rc;
     pool = np_test_begin();
