@@ -216,18 +216,21 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_R_BY_SLUG] = "SELECT " ENTRY_COLS " FROM articles a JOIN sections s ON s.id = a.section"
                     " WHERE a.slug = ?1 ORDER BY a.rel LIMIT 1",
     /* neighbours: ties on the date are broken by path, as in the snapshot's order */
+    /* neighbours: ties on the date are broken by path, as in the snapshot's order. e itself
+     * is visible (published <= now), so rows dated e's date or older need only the expiry
+     * test: with a bound on the date against now the planner would scan the section */
     [S_R_NEWER_SAME] = "SELECT m.article FROM section_articles m WHERE m.section = ?1 AND"
-                       " m.published = ?3 AND m.rel < ?4 AND " VISIBLE("m") " ORDER BY m.rel DESC"
-                                                                            " LIMIT 1",
+                       " m.published = ?3 AND m.rel < ?4 AND ?3 <= ?2 AND (m.expires = 0 OR"
+                       " m.expires > ?2) ORDER BY m.rel DESC LIMIT 1",
     [S_R_NEWER] = "SELECT m.article FROM section_articles m WHERE m.section = ?1 AND"
                   " m.published > ?3 AND " VISIBLE("m") " ORDER BY m.published, m.rel DESC"
                                                         " LIMIT 1",
     [S_R_OLDER_SAME] = "SELECT m.article FROM section_articles m WHERE m.section = ?1 AND"
-                       " m.published = ?3 AND m.rel > ?4 AND " VISIBLE("m") " ORDER BY m.rel"
-                                                                            " LIMIT 1",
+                       " m.published = ?3 AND m.rel > ?4 AND ?3 <= ?2 AND (m.expires = 0 OR"
+                       " m.expires > ?2) ORDER BY m.rel LIMIT 1",
     [S_R_OLDER] = "SELECT m.article FROM section_articles m WHERE m.section = ?1 AND"
-                  " m.published < ?3 AND " VISIBLE("m") " ORDER BY m.published DESC, m.rel"
-                                                        " LIMIT 1",
+                  " m.published < ?3 AND ?3 <= ?2 AND m.published != 0 AND (m.expires = 0 OR"
+                  " m.expires > ?2) ORDER BY m.published DESC, m.rel LIMIT 1",
     [S_R_COUNTS] = "SELECT (SELECT total FROM sections WHERE parent IS NULL), (SELECT count(*)"
                    " FROM sections WHERE"
                    " has_meta OR total > 0 OR parent IS NULL), (SELECT count(*) FROM tags WHERE"
@@ -523,10 +526,13 @@ np_index *np_index_open(apr_pool_t *errp, const char *file, const np_index_opts 
     }
     if (readonly) {
         exec(idx, "PRAGMA query_only=1");
-        exec(idx, "PRAGMA mmap_size=268435456");
+        /* the whole file mapped (SQLite caps this at its compile-time limit, 2 GB on Debian):
+         * a row beyond the mapping costs a read() per page. The pages are the system's page
+         * cache, shared by every child. */
+        exec(idx, "PRAGMA mmap_size=17179869184");
     } else {
         exec(idx, "PRAGMA cache_size=-65536");
-        exec(idx, "PRAGMA mmap_size=1073741824");
+        exec(idx, "PRAGMA mmap_size=17179869184");
     }
     return idx;
 }
