@@ -22,7 +22,8 @@ static void opts(np_index_opts *o, const char *dir)
 }
 
 /* The first article file of the section at rel (a generated tree has one in most). */
-static const char *some_article(apr_pool_t *p, np_index *idx, const char *section, const char **slug)
+static const char *some_article(apr_pool_t *p, np_index *idx, const char *section,
+                                const char **slug)
 {
     np_index_page pg;
     if (!np_index_list_section(idx, p, section, apr_time_now(), 0, 1, &pg) || !pg.n)
@@ -39,8 +40,9 @@ static void edit(const char *path, const char *title)
     f = fopen(tmp, "w");
     if (!f)
         exit(1);
-    fprintf(f, "<article><title>%s</title><published>2026-01-01T00:00:00Z</published><body><p>"
-               "edited</p></body></article>\n",
+    fprintf(f,
+            "<article><title>%s</title><published>2026-01-01T00:00:00Z</published><body><p>"
+            "edited</p></body></article>\n",
             title);
     fclose(f);
     if (rename(tmp, path) != 0)
@@ -158,8 +160,7 @@ int main(int argc, char **argv)
         latency(r, section, slug, &big);
         latency(small, pg.items[0]->section, small_slug, &little);
     }
-    printf("lookups, microseconds, %" APR_INT64_T_FMT " articles vs 100 (ratio):\n",
-           info.articles);
+    printf("lookups, microseconds, %" APR_INT64_T_FMT " articles vs 100 (ratio):\n", info.articles);
 #define ROW(name, f)                                                                               \
     printf("  %-34s %8.1f %8.1f  %5.2fx\n", name, big.f, little.f, big.f / little.f)
     ROW("home listing, page 1 (20, count)", list_root);
