@@ -39,7 +39,7 @@ static const char schema_sql[] =
     " total INTEGER NOT NULL, vis_count INTEGER NOT NULL, vis_at INTEGER NOT NULL,"
     " vis_until INTEGER NOT NULL);"
     "CREATE INDEX sections_parent ON sections(parent);"
-    "CREATE TABLE articles(id INTEGER PRIMARY KEY, rel TEXT NOT NULL UNIQUE,"
+    "CREATE TABLE articles(id INTEGER PRIMARY KEY, rel TEXT NOT NULL,"
     " section INTEGER NOT NULL, slug TEXT NOT NULL, aid TEXT, title TEXT NOT NULL, subtitle TEXT,"
     " summary TEXT, authors TEXT, source TEXT, source_href TEXT, lang TEXT,"
     " published INTEGER NOT NULL, published_fmt INTEGER NOT NULL, updated INTEGER NOT NULL,"
@@ -47,6 +47,7 @@ static const char schema_sql[] =
     " draft INTEGER NOT NULL, tags TEXT, related TEXT, image TEXT, format TEXT,"
     " mtime INTEGER NOT NULL, size INTEGER NOT NULL, digest INTEGER NOT NULL,"
     " stale INTEGER NOT NULL);"
+    "CREATE UNIQUE INDEX articles_rel ON articles(rel);"
     "CREATE UNIQUE INDEX articles_section_slug ON articles(section, slug);"
     "CREATE INDEX articles_slug ON articles(slug, rel);"
     "CREATE TABLE bodies(article INTEGER PRIMARY KEY, html BLOB NOT NULL);"
@@ -249,6 +250,7 @@ static const char *const stmt_sql[S_COUNT] = {
 static const char bulk_begin_sql[] =
     "CREATE TEMP TABLE stage_sa(section, published, rel, article, expires);"
     "CREATE TEMP TABLE stage_at(tag, published, rel, article, expires);"
+    "DROP INDEX IF EXISTS articles_rel;"
     "DROP INDEX IF EXISTS articles_section_slug;"
     "DROP INDEX IF EXISTS articles_slug;"
     "INSERT OR REPLACE INTO meta(key, value) VALUES('bulk', 1);";
@@ -257,6 +259,7 @@ static const char bulk_end_sql[] =
     "INSERT INTO article_tags SELECT * FROM temp.stage_at ORDER BY 1, 2 DESC, 3;"
     "DROP TABLE temp.stage_sa;"
     "DROP TABLE temp.stage_at;"
+    "CREATE UNIQUE INDEX articles_rel ON articles(rel);"
     "CREATE UNIQUE INDEX articles_section_slug ON articles(section, slug);"
     "CREATE INDEX articles_slug ON articles(slug, rel);"
     "DELETE FROM meta WHERE key = 'bulk';";
@@ -531,7 +534,10 @@ np_index *np_index_open(apr_pool_t *errp, const char *file, const np_index_opts 
          * cache, shared by every child. */
         exec(idx, "PRAGMA mmap_size=17179869184");
     } else {
-        exec(idx, "PRAGMA cache_size=-65536");
+        /* the indexer's page cache, and helper threads for its sorts (a first build's lists
+         * and indexes) */
+        exec(idx, "PRAGMA cache_size=-262144");
+        exec(idx, "PRAGMA threads=2");
         exec(idx, "PRAGMA mmap_size=17179869184");
     }
     return idx;

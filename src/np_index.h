@@ -15,7 +15,7 @@
 #include "np_date.h"
 #include "np_log.h"
 
-#define NP_INDEX_SCHEMA 1
+#define NP_INDEX_SCHEMA 2
 
 typedef struct np_index np_index;
 
