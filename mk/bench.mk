@@ -4,11 +4,20 @@
 # 100,000-article scale figures. Results: build/bench/results.json.
 # BENCH_SECONDS (default 10), BENCH_ROUNDS (3), BENCH_PORT (first free from 8090), BENCH_PIN (0),
 # BENCH_ARTICLES (100000), BENCH_ONLY (a regular expression on the kinds of bench/run.sh to measure).
+# `make bench-scale`: the content index at 100,000 and 1,000,000 generated articles
+# (bench/scale.sh; about 10 GB of free space in SCALE_TMP for the larger tree, deleted after).
 
 BENCH_ARTICLES ?= 100000
 
+SCALE_ARTICLES ?= 100000 1000000
+
+.PHONY: bench-scale
+
+bench-scale: $(TOOL) $(BUILD)/tests/bench_scale
+	@BUILD=$(BUILD) sh bench/scale.sh $(SCALE_ARTICLES)
+
 bench: deps $(BENCH_TPL) $(BENCH_PEERS) $(MODULE) $(BUILD)/tests/bench_page $(BUILD)/tests/bench_index \
-       $(BUILD)/tests/bench_linear
+       $(BUILD)/tests/bench_linear $(BUILD)/tests/bench_scale
 	@sh bench/run.sh
 	@echo
 	@echo "== core request path (no httpd): $(BUILD)/tests/bench_page"
@@ -19,6 +28,9 @@ bench: deps $(BENCH_TPL) $(BENCH_PEERS) $(MODULE) $(BUILD)/tests/bench_page $(BU
 	    $(BUILD)/tests/bench_index $(BENCH_ARTICLES)
 	@echo
 	@BUILD=$(BUILD) sh bench/linear.sh
+	@echo
+	@echo "== content index: $(BENCH_ARTICLES) articles: bench/scale.sh"
+	@BUILD=$(BUILD) sh bench/scale.sh $(BENCH_ARTICLES)
 
 # The worst article a file can hold costs a linear pass (bench/linear.sh, tests/bench_linear.c).
 .PHONY: bench-linear

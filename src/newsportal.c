@@ -1,9 +1,12 @@
 /* The newsportal command-line tool: the core library without httpd, for previews, checks and
  * scripts. One entry per command in the table below; errors go to stderr as file:line:col:
  * message and give exit status 1, usage errors 2. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <apr_general.h>
 #include <apr_pools.h>
@@ -11,6 +14,8 @@
 #include <apr_strings.h>
 
 #include "np_buf.h"
+#include "np_date.h"
+#include "np_index.h"
 #include "np_json.h"
 #include "np_lint.h"
 #include "np_log.h"
@@ -48,6 +53,8 @@ static const np_logger cli_logger = {cli_log, NULL, NP_LOG_DEBUG};
 static np_cli_run cmd_template;
 static np_cli_run cmd_render;
 static np_cli_run cmd_lint;
+static np_cli_run cmd_gen;
+static np_cli_run cmd_index;
 
 static const np_cli_command commands[] = {
     {"template", "FILE [--data JSON_FILE] [--partials DIR]",
@@ -66,6 +73,18 @@ static const np_cli_command commands[] = {
      "      file:line:col: error|warning: message, then a summary; exit status 1 on errors\n"
      "      (--strict: warnings count as errors)",
      cmd_lint},
+    {"gen", "DIR --articles N [--sections S] [--tags T] [--seed X]",
+     "write a generated content tree for benchmarks: N native articles (English, some\n"
+     "      Chinese) in S sections three levels deep, T tags, dates 2010-2026, some embargoed,\n"
+     "      expired or draft; the same seed writes the same tree",
+     cmd_gen},
+    {"index",
+     "CONTENT_DIR [--db FILE] [--time-zone ZONE] [--language TAG] [--max-size BYTES]\n"
+     "      [--threads N]",
+     "build or bring up to date the content index of CONTENT_DIR (default FILE:\n"
+     "      CONTENT_DIR.index.sqlite); only new and changed files are read; a progress line\n"
+     "      on a terminal, then the counts and the time",
+     cmd_index},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -259,6 +278,328 @@ static int cmd_lint(const np_cli_command *cmd, apr_pool_t *p, int argc, const ch
         return cmd_usage(cmd, "no DIR given");
     np_xml_init();
     return np_lint_print(stdout, np_lint_tree(p, dir, &o));
+}
+
+/* A deterministic pseudo-random sequence (splitmix64): the same seed writes the same tree. */
+static apr_uint64_t gen_next(apr_uint64_t *s)
+{
+    apr_uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static unsigned gen_below(apr_uint64_t *s, unsigned n)
+{
+    return n ? (unsigned)(gen_next(s) % n) : 0;
+}
+
+static const char *const gen_words[] = {
+    "heritage", "council",  "festival", "report",   "river",     "market",  "school",
+    "museum",   "harvest",  "election", "weather",  "bridge",    "archive", "language",
+    "music",    "workshop", "village",  "forest",   "budget",    "railway", "library",
+    "craft",    "dance",    "coast",    "mountain", "science",   "health",  "teachers",
+    "farmers",  "youth",    "summit",   "exhibit",  "tradition", "network", "survey"};
+static const char *const gen_zh[] = {"文化", "遗产", "保护",   "传统", "节日", "音乐", "手工艺",
+                                     "社区", "教育", "博物馆", "报告", "会议", "城市", "乡村"};
+#define GEN_NWORDS (sizeof(gen_words) / sizeof(gen_words[0]))
+#define GEN_NZH (sizeof(gen_zh) / sizeof(gen_zh[0]))
+
+/* n words (English) or n phrases (Chinese) into b. */
+static void gen_text(np_buf *b, apr_uint64_t *s, int n, int zh)
+{
+    int i;
+    for (i = 0; i < n; i++) {
+        if (zh) {
+            np_buf_puts(b, gen_zh[gen_below(s, GEN_NZH)]);
+            if (i % 6 == 5)
+                np_buf_puts(b, "，");
+        } else {
+            if (i)
+                np_buf_putc(b, ' ');
+            np_buf_puts(b, gen_words[gen_below(s, GEN_NWORDS)]);
+        }
+    }
+}
+
+static void gen_date(np_buf *b, apr_time_t t)
+{
+    np_date_fields f;
+    char d[40];
+    np_date_split(t, NULL, &f);
+    snprintf(d, sizeof(d), "%04d-%02d-%02dT%02d:%02d:%02dZ", f.year, f.month, f.day, f.hour,
+             f.minute, f.second);
+    np_buf_puts(b, d);
+}
+
+static int gen_write(const char *path, const np_buf *b)
+{
+    FILE *f = fopen(path, "w");
+    int ok = f && fwrite(b->data, 1, b->len, f) == b->len;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    return ok ? 0 : -1;
+}
+
+static int cmd_gen(const np_cli_command *cmd, apr_pool_t *p, int argc, const char *const *argv)
+{
+    const char *dir = NULL;
+    long articles = 1000, sections = 10, tags = 50;
+    apr_uint64_t seed = 1, s;
+    char **secdir;
+    int *seczh;
+    np_buf b;
+    long i;
+    /* dates from 2010 to 2026; embargoes in 2031, expiries in the past (fixed: not the clock) */
+    const apr_time_t t_from = apr_time_from_sec(1262304000), t_span = apr_time_from_sec(536112000);
+    const apr_time_t t_future = apr_time_from_sec(1924992000);
+
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] == '-' && a[1] == '-') {
+            const char *v = i + 1 < argc ? argv[++i] : NULL;
+            char *end;
+            long long n;
+            if (!v)
+                return cmd_usage(cmd, apr_psprintf(p, "%s needs a value", a));
+            n = strtoll(v, &end, 10);
+            if (*end || n < 0 || n > 100000000)
+                return cmd_usage(cmd, apr_psprintf(p, "%s: not a number from 0 to 10^8: %s", a, v));
+            if (strcmp(a, "--articles") == 0)
+                articles = (long)n;
+            else if (strcmp(a, "--sections") == 0)
+                sections = (long)n;
+            else if (strcmp(a, "--tags") == 0)
+                tags = (long)n;
+            else if (strcmp(a, "--seed") == 0)
+                seed = (apr_uint64_t)n;
+            else
+                return cmd_usage(cmd, apr_psprintf(p, "unknown option %s", a));
+        } else if (!dir) {
+            dir = a;
+        } else {
+            return cmd_usage(cmd, "too many arguments");
+        }
+    }
+    if (!dir)
+        return cmd_usage(cmd, "no DIR given");
+    if (sections < 1 || sections > 1000000 || tags < 1)
+        return cmd_usage(cmd, "--sections must be 1 to 10^6 and --tags at least 1");
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        perror(dir);
+        return 1;
+    }
+    s = seed;
+    np_buf_init(&b, 8192);
+    /* Sections: a square root of them at the top, the rest below those, every eighth of those
+     * one level deeper still; every tenth top section is Chinese. */
+    secdir = apr_palloc(p, sizeof(char *) * (apr_size_t)sections);
+    seczh = apr_pcalloc(p, sizeof(int) * (apr_size_t)sections);
+    {
+        long top = 1;
+        while (top * top < sections)
+            top++;
+        for (i = 0; i < sections; i++) {
+            char *path;
+            if (i < top) {
+                secdir[i] = apr_psprintf(p, "%s/s%ld", dir, i);
+                seczh[i] = i % 10 == 9;
+            } else {
+                long up = (i - top) % 8 == 7 ? top + (i - top) / 8 : i % top;
+                secdir[i] = apr_psprintf(p, "%s/s%ld", secdir[up], i);
+                seczh[i] = seczh[up];
+            }
+            if (mkdir(secdir[i], 0755) != 0 && errno != EEXIST) {
+                perror(secdir[i]);
+                np_buf_free(&b);
+                return 1;
+            }
+            b.len = 0;
+            np_buf_puts(&b,
+                        seczh[i] && i < top ? "<section lang=\"zh\"><title>" : "<section><title>");
+            gen_text(&b, &s, 2, seczh[i]);
+            np_buf_printf(&b, " %ld</title><description>", i);
+            gen_text(&b, &s, 8, seczh[i]);
+            np_buf_printf(&b, "</description><order>%u</order></section>\n", gen_below(&s, 100));
+            path = apr_pstrcat(p, secdir[i], "/_section.xml", NULL);
+            if (gen_write(path, &b) != 0) {
+                perror(path);
+                np_buf_free(&b);
+                return 1;
+            }
+        }
+    }
+    for (i = 0; i < articles; i++) {
+        long sec = (long)gen_below(&s, (unsigned)sections);
+        unsigned kind = gen_below(&s, 1000), ntags = 1 + gen_below(&s, 4), k;
+        int zh = seczh[sec] || gen_below(&s, 20) == 0;
+        apr_time_t pub = t_from + (apr_time_t)(gen_next(&s) % (apr_uint64_t)t_span);
+        char path[4096];
+        pub -= pub % APR_USEC_PER_SEC;
+        b.len = 0;
+        np_buf_printf(
+            &b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<article id=\"g%ld\"%s>\n<title>", i,
+            zh && !seczh[sec] ? " lang=\"zh\"" : "");
+        gen_text(&b, &s, 4 + (int)gen_below(&s, 5), zh);
+        np_buf_printf(&b, " %ld</title>\n", i);
+        if (kind % 3 == 0) {
+            np_buf_puts(&b, "<subtitle>");
+            gen_text(&b, &s, 6, zh);
+            np_buf_puts(&b, "</subtitle>\n");
+        }
+        if (kind % 2 == 0) {
+            np_buf_puts(&b, "<summary>");
+            gen_text(&b, &s, 20, zh);
+            np_buf_puts(&b, "</summary>\n");
+        }
+        np_buf_printf(&b, "<source href=\"https://example.org/wire/%ld\">Wire %u</source>\n", i,
+                      gen_below(&s, 9));
+        np_buf_printf(&b, "<author>Reporter %u</author>\n", gen_below(&s, 200));
+        np_buf_puts(&b, "<published>");
+        /* 1% embargoed until 2031, 1% expired, 0.5% drafts, 1% expiring in 2031 */
+        gen_date(&b, kind < 10 ? t_future + pub % apr_time_from_sec(86400 * 300) : pub);
+        np_buf_puts(&b, "</published>\n");
+        if (kind % 7 == 0) {
+            np_buf_puts(&b, "<updated>");
+            gen_date(&b, pub + apr_time_from_sec(3600 * (1 + (apr_time_t)gen_below(&s, 48))));
+            np_buf_puts(&b, "</updated>\n");
+        }
+        if (kind >= 10 && kind < 20) {
+            np_buf_puts(&b, "<expires>");
+            gen_date(&b, pub + apr_time_from_sec(86400 * 30));
+            np_buf_puts(&b, "</expires>\n");
+        } else if (kind >= 35 && kind < 45) {
+            np_buf_puts(&b, "<expires>");
+            gen_date(&b, t_future + pub % apr_time_from_sec(86400 * 300));
+            np_buf_puts(&b, "</expires>\n");
+        }
+        if (kind >= 20 && kind < 25)
+            np_buf_puts(&b, "<status>draft</status>\n");
+        np_buf_puts(&b, "<tags>");
+        for (k = 0; k < ntags; k++)
+            np_buf_printf(&b, "<tag>topic %u</tag>", gen_below(&s, (unsigned)tags));
+        np_buf_puts(&b, "</tags>\n");
+        if (kind % 5 == 0)
+            np_buf_printf(&b,
+                          "<image src=\"/media/%ld.jpg\" width=\"1200\" height=\"800\"><alt>Photo "
+                          "%ld</alt><caption>Caption %ld</caption></image>\n",
+                          i, i, i);
+        np_buf_puts(&b, "<body>\n");
+        for (k = 0; k < 2 + gen_below(&s, 3); k++) {
+            np_buf_puts(&b, "<p>");
+            gen_text(&b, &s, 25 + (int)gen_below(&s, 40), zh);
+            np_buf_puts(&b, ".</p>\n");
+        }
+        np_buf_puts(&b, "</body>\n</article>\n");
+        snprintf(path, sizeof(path), "%s/a%07ld.xml", secdir[sec], i);
+        if (gen_write(path, &b) != 0) {
+            perror(path);
+            np_buf_free(&b);
+            return 1;
+        }
+    }
+    np_buf_free(&b);
+    printf("%ld articles in %ld sections written to %s\n", articles, sections, dir);
+    return 0;
+}
+
+static void index_progress(void *baton, const np_index_stats *st)
+{
+    apr_time_t *t0 = baton;
+    fprintf(stdout, "\r%d folders, %d files seen, %d read, %d errors, %.1f s   ", st->folders,
+            st->files, st->parsed, st->errors, (double)(apr_time_now() - *t0) / 1e6);
+    fflush(stdout);
+}
+
+static int cmd_index(const np_cli_command *cmd, apr_pool_t *p, int argc, const char *const *argv)
+{
+    np_index_opts o;
+    np_index_stats st;
+    np_index *idx;
+    np_index_info info;
+    const char *dir = NULL, *db = NULL, *err = NULL;
+    apr_time_t t0;
+    struct stat sb;
+    int i;
+
+    memset(&o, 0, sizeof(o));
+    o.max_article_size = 1024 * 1024;
+    o.stale_on_error = 1;
+    o.log = &cli_logger;
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] == '-' && a[1] == '-') {
+            const char *v = i + 1 < argc ? argv[++i] : NULL;
+            if (!v)
+                return cmd_usage(cmd, apr_psprintf(p, "%s needs a value", a));
+            if (strcmp(a, "--db") == 0)
+                db = v;
+            else if (strcmp(a, "--language") == 0)
+                o.lang = v;
+            else if (strcmp(a, "--time-zone") == 0) {
+                if (!(o.tz = np_tz_load(p, v, &err)))
+                    return cmd_usage(cmd, apr_psprintf(p, "unknown time zone '%s': %s", v, err));
+            } else if (strcmp(a, "--threads") == 0) {
+                o.threads = atoi(v);
+                if (o.threads < 1 || o.threads > 8)
+                    return cmd_usage(cmd, "--threads must be 1 to 8");
+            } else if (strcmp(a, "--max-size") == 0) {
+                long long n = strtoll(v, NULL, 10);
+                if (n < 1 || n > (1LL << 30))
+                    return cmd_usage(cmd, "--max-size must be 1 to 2^30 bytes");
+                o.max_article_size = (apr_size_t)n;
+            } else
+                return cmd_usage(cmd, apr_psprintf(p, "unknown option %s", a));
+        } else if (!dir) {
+            dir = a;
+        } else {
+            return cmd_usage(cmd, "too many arguments");
+        }
+    }
+    if (!dir)
+        return cmd_usage(cmd, "no CONTENT_DIR given");
+    {
+        /* the index names its folder as an absolute path, without a trailing slash */
+        char *real = realpath(dir, NULL);
+        if (!real || stat(real, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+            fprintf(stderr, "newsportal index: %s: not a folder\n", dir);
+            free(real);
+            return 1;
+        }
+        o.dir = apr_pstrdup(p, real);
+        free(real);
+    }
+    if (!db)
+        db = apr_pstrcat(p, o.dir, ".index.sqlite", NULL);
+    np_xml_init();
+    t0 = apr_time_now();
+    if (isatty(STDOUT_FILENO)) {
+        o.progress = index_progress;
+        o.baton = &t0;
+    }
+    if (!(idx = np_index_open(p, db, &o, 0, &err))) {
+        fprintf(stderr, "newsportal index: %s\n", err);
+        return 1;
+    }
+    if (np_index_update(idx, &st, &err) != APR_SUCCESS) {
+        if (o.progress)
+            fputc('\n', stdout);
+        fprintf(stderr, "newsportal index: %s\n", err);
+        np_index_close(idx);
+        return 1;
+    }
+    if (o.progress)
+        fputc('\n', stdout);
+    np_index_info_get(idx, &info);
+    np_index_close(idx);
+    printf("%s: %" APR_INT64_T_FMT " articles in %" APR_INT64_T_FMT " sections, %" APR_INT64_T_FMT
+           " tags, %" APR_INT64_T_FMT " errors; this pass: %d folders, %d files seen, %d read "
+           "(%d new, %d changed, %d deleted, %d broken of which %d kept stale) in %.2f s; "
+           "generation %" APR_INT64_T_FMT "\n",
+           db, info.articles, info.sections, info.tags, info.errors, st.folders, st.files,
+           st.parsed, st.added, st.changed, st.deleted, st.errors, st.stale, (double)st.took / 1e6,
+           info.generation);
+    return 0;
 }
 
 int main(int argc, const char *const *argv)

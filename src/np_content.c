@@ -121,68 +121,97 @@ int np_section_number(apr_pool_t *p, const char *text, int page_size, int *out, 
 }
 
 /* Cuts a section's text to max bytes, with a log line. */
-static const char *section_text(scan_ctx *c, const char *path, xmlNode *el, const char *s,
-                                apr_size_t max)
+static const char *section_text(apr_pool_t *p, const np_logger *log, const char *path, xmlNode *el,
+                                const char *s, apr_size_t max)
 {
     long line, col;
     if (!s || strlen(s) <= max)
         return s;
     np_xml_pos(el, &line, &col);
-    np_log(c->o->log, NP_LOG_WARNING,
+    np_log(log, NP_LOG_WARNING,
            "%s:%ld:%ld: <%s> is %" APR_SIZE_T_FMT " bytes: cut to %" APR_SIZE_T_FMT " bytes", path,
            line, col, (const char *)el->name, strlen(s), max);
-    return np_text_cut(c->s->pool, s, max);
+    return np_text_cut(p, s, max);
 }
 
-/* <order> or <page-size>: a value out of bounds is refused, with a log line. */
-static void section_number(scan_ctx *c, const char *path, xmlNode *root, const char *name,
-                           int *field, apr_pool_t *tmp)
+/* <order> or <page-size>: a value out of bounds is refused, with a log line. 1 when set. */
+static int section_number(const np_logger *log, const char *path, xmlNode *root, const char *name,
+                          int *field, apr_pool_t *tmp)
 {
     xmlNode *el = np_xml_child(root, name);
     const char *v = el ? np_sanitize_text(tmp, el) : NULL, *why = NULL;
     int n, whole, page_size = strcmp(name, "page-size") == 0;
     long line, col;
     if (!v || !*v)
-        return;
+        return 0;
     if (np_section_number(tmp, v, page_size, &n, &whole, &why) == 0) {
         *field = n;
-        return;
+        return 1;
     }
     np_xml_pos(el, &line, &col);
-    np_log(c->o->log, NP_LOG_WARNING, "%s:%ld:%ld: <%s> \"%.40s\" %s; %s", path, line, col, name, v,
-           why, page_size ? "NewsPortalPageSize applies" : "the section is ordered as without one");
+    np_log(log, NP_LOG_WARNING, "%s:%ld:%ld: <%s> \"%.40s\" %s; %s", path, line, col, name, v, why,
+           page_size ? "NewsPortalPageSize applies" : "the section is ordered as without one");
+    return 0;
+}
+
+int np_section_meta_read(apr_pool_t *p, const char *root_dir, const char *path, apr_size_t max_size,
+                         const np_logger *log, np_section_meta *out, const char **err)
+{
+    const char *v;
+    xmlDocPtr doc;
+    xmlNodePtr root;
+    apr_pool_t *tmp;
+    int rc = 0;
+
+    memset(out, 0, sizeof(*out));
+    *err = NULL;
+    if (apr_pool_create(&tmp, p) != APR_SUCCESS) {
+        *err = apr_psprintf(p, "%s:0:0: out of memory", path);
+        return -1;
+    }
+    doc = np_xml_parse_file_in(tmp, root_dir, path, max_size, err);
+    if (!doc) {
+        *err = apr_pstrdup(p, *err ? *err : path);
+        rc = -1;
+    } else if (!(root = xmlDocGetRootElement(doc)) ||
+               strcmp((const char *)root->name, "section") != 0) {
+        *err = np_xml_msg(p, path, root, "the root element must be <section>");
+        rc = -1;
+    } else {
+        xmlChar *lang = xmlGetProp(root, BAD_CAST "lang");
+        if (lang) {
+            out->lang = np_text_cut(p, apr_pstrdup(p, (const char *)lang), NP_MAX_LANG);
+            xmlFree(lang);
+        }
+        if ((v = child_text(p, root, "title")) && *v)
+            out->title = section_text(p, log, path, np_xml_child(root, "title"), v, NP_MAX_TITLE);
+        out->description = section_text(p, log, path, np_xml_child(root, "description"),
+                                        child_text(p, root, "description"), NP_MAX_SUMMARY);
+        out->has_order = section_number(log, path, root, "order", &out->order, tmp);
+        section_number(log, path, root, "page-size", &out->page_size, tmp);
+    }
+    apr_pool_destroy(tmp);
+    return rc;
 }
 
 static void load_section_meta(scan_ctx *c, np_section *sec)
 {
     apr_pool_t *p = c->s->pool;
-    const char *path = apr_pstrcat(p, sec->dir, "/_section.xml", NULL);
-    const char *err = NULL, *v;
-    xmlDocPtr doc;
-    xmlNodePtr root;
-    apr_pool_t *tmp;
-
-    apr_pool_create(&tmp, p);
-    doc = np_xml_parse_file_in(tmp, c->o->dir, path, c->o->max_article_size, &err);
-    if (!doc) {
+    const char *path = apr_pstrcat(p, sec->dir, "/_section.xml", NULL), *err;
+    np_section_meta m;
+    if (np_section_meta_read(p, c->o->dir, path, c->o->max_article_size, c->o->log, &m, &err)) {
         record_error(c, path, err);
-    } else if (!(root = xmlDocGetRootElement(doc)) ||
-               strcmp((const char *)root->name, "section") != 0) {
-        record_error(c, path, np_xml_msg(tmp, path, root, "the root element must be <section>"));
-    } else {
-        xmlChar *lang = xmlGetProp(root, BAD_CAST "lang");
-        if (lang) {
-            sec->lang = np_text_cut(p, apr_pstrdup(p, (const char *)lang), NP_MAX_LANG);
-            xmlFree(lang);
-        }
-        if ((v = child_text(p, root, "title")) && *v)
-            sec->title = section_text(c, path, np_xml_child(root, "title"), v, NP_MAX_TITLE);
-        sec->description = section_text(c, path, np_xml_child(root, "description"),
-                                        child_text(p, root, "description"), NP_MAX_SUMMARY);
-        section_number(c, path, root, "order", &sec->order, tmp);
-        section_number(c, path, root, "page-size", &sec->page_size, tmp);
+        return;
     }
-    apr_pool_destroy(tmp);
+    if (m.lang)
+        sec->lang = m.lang;
+    if (m.title)
+        sec->title = m.title;
+    sec->description = m.description;
+    if (m.has_order)
+        sec->order = m.order;
+    if (m.page_size)
+        sec->page_size = m.page_size;
 }
 
 /* What path leads to, a symlink followed the way reading it would be (np_file_open_beneath):

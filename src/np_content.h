@@ -148,6 +148,20 @@ np_entry *np_content_article(apr_pool_t *p, const np_snapshot *s, const np_secti
 int np_section_number(apr_pool_t *p, const char *text, int page_size, int *out, int *whole,
                       const char **why);
 
+/* What a _section.xml says; NULL and 0 for what it does not. */
+typedef struct {
+    const char *title, *description, *lang;
+    int order, has_order;
+    int page_size; /* 0: NewsPortalPageSize */
+} np_section_meta;
+
+/* Reads the section file at path (ROOT/.../_section.xml), opened confined to root_dir
+ * (np_file_open_beneath) and parsed as every article is. Texts over their limits are cut and
+ * numbers out of bounds refused, each with a warning through log. Returns 0, or -1 with *err
+ * ("path:line:col: ...") when it cannot be read or is not a <section>. */
+int np_section_meta_read(apr_pool_t *p, const char *root_dir, const char *path, apr_size_t max_size,
+                         const np_logger *log, np_section_meta *out, const char **err);
+
 /* The URL form of a tag: lower-cased ASCII, runs of spaces/underscores as '-'. */
 const char *np_tag_slug(apr_pool_t *p, const char *name);
 /* A title made from a folder name: "news-and-events" -> "News and events". */

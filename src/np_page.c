@@ -345,15 +345,12 @@ typedef struct {
     int n, total, pages;
 } page_slice;
 
-/* Articles per listing page at most, whatever a section file or a directive says. */
-#define NP_PAGE_SIZE_MAX 1000
-
 static int slice(page_ctx *c, np_entry *const *list, int n, const np_visibility *vis, int page,
                  int size, page_slice *out)
 {
     int i;
     apr_int64_t skip;
-    if (size > NP_PAGE_SIZE_MAX)
+    if (size > NP_PAGE_SIZE_MAX) /* whatever a section file or a directive says */
         size = NP_PAGE_SIZE_MAX;
     /* Count first: a page past the last is refused before any offset is computed, and the
      * offset, in 64 bits, is then below the count. */

@@ -1,0 +1,664 @@
+/* The content index: built from a tree, it answers every lookup exactly as the snapshot of
+ * np_content_scan does (visibility, order, counts, next change), and an update reads only what
+ * changed. */
+#include "np_test.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <utime.h>
+
+#include "np_content.h"
+#include "np_index.h"
+
+static apr_pool_t *pool;
+static char root[256], dbfile[300];
+static char logged[8192];
+
+static void capture(void *baton, int level, const char *msg)
+{
+    size_t n = strlen(logged);
+    (void)baton;
+    (void)level;
+    snprintf(logged + n, sizeof(logged) - n, "%s\n", msg);
+}
+
+static const np_logger logger = {capture, NULL, NP_LOG_DEBUG};
+
+static void put_at(const char *rel, const char *text, long mtime)
+{
+    char path[512], *slash;
+    FILE *f;
+    snprintf(path, sizeof(path), "%s/%s", root, rel);
+    for (slash = strchr(path + strlen(root) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        mkdir(path, 0755);
+        *slash = '/';
+    }
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    if (mtime) {
+        struct utimbuf t = {mtime, mtime};
+        utime(path, &t);
+    }
+}
+
+/* Files are given an mtime well in the past: a file written in the last second is read again
+ * if it fails, which would slow the broken-file tests down. */
+static void put(const char *rel, const char *text)
+{
+    put_at(rel, text, 1700000000);
+}
+
+static const char *article(const char *title, const char *published, const char *extra)
+{
+    return apr_psprintf(pool,
+                        "<?xml version=\"1.0\"?>\n<article><title>%s</title><published>%s"
+                        "</published>%s<body><p>%s text.</p></body></article>\n",
+                        title, published, extra ? extra : "", title);
+}
+
+static void rm(const char *rel)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/%s", root, rel);
+    assert_int_equal(unlink(path), 0);
+}
+
+static const char *sections[] = {"", "news", "news/ich", "news/ich/deep", "features", "zh"};
+#define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
+
+static int setup_tree(void **state)
+{
+    int i;
+    (void)state;
+    strcpy(root, "/tmp/np-index-XXXXXX");
+    assert_non_null(mkdtemp(root));
+    snprintf(dbfile, sizeof(dbfile), "%s.db", root);
+    put("_section.xml", "<section lang=\"en\"><title>Root</title></section>");
+    put("news/_section.xml", "<section><title>News</title><order>2</order>"
+                             "<page-size>5</page-size><description>All news.</description>"
+                             "</section>");
+    put("news/ich/_section.xml", "<section lang=\"fr\"><title>ICH</title><order>1</order>"
+                                 "</section>");
+    put("zh/_section.xml", "<section lang=\"zh\"><title>中文</title><order>1</order></section>");
+    /* 120 articles over the sections: equal dates (ties broken by path), embargoes, expiries,
+     * drafts, tags */
+    for (i = 0; i < 120; i++) {
+        const char *sec = sections[1 + i % (NSECTIONS - 1)];
+        const char *extra = apr_psprintf(
+            pool, "<tags><tag>T%d</tag><tag>all news</tag>%s</tags>%s%s%s", i % 7,
+            i % 11 == 0 ? "<tag>All_News</tag>" : "", i % 13 == 5 ? "<status>draft</status>" : "",
+            i % 9 == 4 ? "<expires>2026-06-01T00:00:00Z</expires>" : "",
+            i % 17 == 3 ? "<subtitle>Sub</subtitle><author>A</author><author>B</author>"
+                          "<image src=\"/i.jpg\" width=\"3\"><alt>alt</alt></image>"
+                          "<related><link href=\"https://x/\">X</link><link href=\"/y\"/>"
+                          "</related>"
+                        : "");
+        const char *pub = i % 10 == 9  ? "2026-09-01T00:00:00Z" /* an embargo */
+                          : i % 4 == 0 ? "2026-03-01"           /* many on the same day */
+                                       : apr_psprintf(pool, "2026-%02d-%02dT%02d:00:00Z", 1 + i % 8,
+                                                      1 + i % 27, i % 24);
+        put(apr_psprintf(pool, "%s/a%03d.xml", sec, i),
+            article(apr_psprintf(pool, "Article %d", i), pub, extra));
+    }
+    put("news/ich/deep/zz.xml", article("Deep", "2026-05-05", "<tags><tag>T1</tag></tags>"));
+    put("media/pic.svg", "<svg/>");
+    put("features/_hidden.xml", article("Hidden", "2026-04-01", NULL));
+    put("features/bad name.xml", article("Bad", "2026-04-01", NULL));
+    memset(logged, 0, sizeof(logged));
+    return 0;
+}
+
+static int teardown_tree(void **state)
+{
+    char cmd[1300];
+    (void)state;
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s' '%s-wal' '%s-shm'", root, dbfile, dbfile, dbfile);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void opts(np_index_opts *o, int stale)
+{
+    memset(o, 0, sizeof(*o));
+    o->dir = root;
+    o->lang = "en";
+    o->tz = np_tz_utc();
+    o->max_article_size = 1 << 20;
+    o->log = &logger;
+    o->stale_on_error = stale;
+    o->threads = 2;
+    o->batch = 7; /* many small transactions */
+}
+
+static np_index *build(int stale, np_index_stats *st)
+{
+    np_index_opts o;
+    const char *err = NULL;
+    np_index *idx;
+    opts(&o, stale);
+    idx = np_index_open(pool, dbfile, &o, 0, &err);
+    assert_non_null(idx);
+    assert_int_equal(np_index_update(idx, st, &err), APR_SUCCESS);
+    return idx;
+}
+
+static np_snapshot *scan(void)
+{
+    np_content_opts o;
+    memset(&o, 0, sizeof(o));
+    o.dir = root;
+    o.lang = "en";
+    o.tz = np_tz_utc();
+    o.max_article_size = 1 << 20;
+    o.stale_on_error = 1;
+    return np_content_scan(&o);
+}
+
+static apr_time_t at(const char *iso)
+{
+    np_date d;
+    assert_int_equal(np_date_parse(iso, np_tz_utc(), &d), 0);
+    return d.t;
+}
+
+/* A list read from the index, page by page, is the snapshot's list at now. */
+static void same_list(np_index *idx, np_entry *const *list, int n, const np_visibility *vis,
+                      const char *section, const char *tag, apr_time_t now)
+{
+    np_entry *want[256];
+    int total = np_content_visible(list, n, now, 0, want, 256), skip;
+    apr_time_t next = np_content_next_change(list, n, now);
+    (void)vis;
+    for (skip = 0; skip <= total; skip += 10) {
+        np_index_page pg;
+        int i, ok;
+        apr_pool_t *p;
+        apr_pool_create(&p, pool);
+        ok = tag ? np_index_list_tag(idx, p, tag, now, skip, 10, &pg, NULL)
+                 : np_index_list_section(idx, p, section, now, skip, 10, &pg);
+        assert_true(ok);
+        assert_int_equal(pg.total, total);
+        assert_int_equal(pg.next_change, next);
+        assert_int_equal(pg.n, total - skip < 10 ? total - skip : 10);
+        for (i = 0; i < pg.n; i++) {
+            assert_string_equal(pg.items[i]->a.path, want[skip + i]->a->path);
+            assert_string_equal(pg.items[i]->a.title, want[skip + i]->a->title);
+            assert_string_equal(pg.items[i]->lang, want[skip + i]->lang);
+            assert_int_equal(pg.items[i]->digest, want[skip + i]->digest);
+        }
+        apr_pool_destroy(p);
+    }
+}
+
+/* Every lookup the pages make gives the snapshot's answer, at instants before, between and
+ * after the embargoes and expiries of the tree. */
+static void check_against_scan(np_index *idx)
+{
+    static const char *instants[] = {"2025-12-31T00:00:00Z",        "2026-03-01T00:00:00Z",
+                                     "2026-05-31T23:59:59Z",        "2026-06-01T00:00:00Z",
+                                     "2026-08-31T23:59:59.999999Z", "2026-09-01T00:00:00Z",
+                                     "2030-01-01T00:00:00Z"};
+    np_snapshot *s = scan();
+    apr_hash_index_t *hi;
+    size_t k;
+    for (k = 0; k < sizeof(instants) / sizeof(instants[0]); k++) {
+        apr_time_t now = at(instants[k]);
+        int i;
+        for (hi = apr_hash_first(pool, s->sections); hi; hi = apr_hash_next(hi)) {
+            np_section *sec = apr_hash_this_val(hi);
+            np_index_section is;
+            apr_array_header_t *kids;
+            same_list(idx, sec->entries, sec->nentries, &sec->vis, sec->path, NULL, now);
+            assert_true(np_index_section_get(idx, pool, sec->path, &is));
+            if (sec->title)
+                assert_string_equal(is.title, sec->title);
+            else
+                assert_null(is.title);
+            assert_string_equal(is.lang, sec->lang);
+            assert_int_equal(is.order, sec->order);
+            assert_int_equal(is.page_size, sec->page_size);
+            assert_int_equal(is.nav_digest, s->nav_digest);
+            kids = np_index_section_children(idx, pool, sec->path);
+            assert_int_equal(kids->nelts, sec->nchildren);
+            for (i = 0; i < sec->nchildren; i++)
+                assert_string_equal(APR_ARRAY_IDX(kids, i, np_index_section).path,
+                                    sec->children[i]->path);
+        }
+        for (hi = apr_hash_first(pool, s->tags); hi; hi = apr_hash_next(hi)) {
+            np_tag *t = apr_hash_this_val(hi);
+            same_list(idx, t->entries, t->nentries, &t->vis, NULL, t->slug, now);
+        }
+        for (i = 0; i < s->nall; i++) {
+            np_entry *e = s->all[i];
+            np_index_entry *x = np_index_article(idx, pool, e->section->path, e->a->slug, now);
+            np_index_entry *y = np_index_article_by_slug(idx, pool, e->a->slug, now);
+            np_entry *by = np_content_article_by_slug(s, e->a->slug, now);
+            if (!np_article_visible(e->a, now)) {
+                assert_null(x);
+            } else {
+                const np_entry *older = NULL, *newer = NULL;
+                np_index_entry *xo, *xn;
+                int j;
+                assert_non_null(x);
+                assert_string_equal(x->a.title, e->a->title);
+                assert_int_equal(x->a.published.t, e->a->published.t);
+                assert_int_equal(x->a.published.offset, e->a->published.offset);
+                assert_int_equal(x->a.published.date_only, e->a->published.date_only);
+                assert_int_equal(x->a.expires.t, e->a->expires.t);
+                assert_int_equal(x->a.tags->nelts, e->a->tags ? e->a->tags->nelts : 0);
+                assert_int_equal(x->a.authors->nelts, e->a->authors ? e->a->authors->nelts : 0);
+                for (j = 0; j < x->a.tags->nelts; j++)
+                    assert_string_equal(APR_ARRAY_IDX(x->a.tags, j, const char *),
+                                        APR_ARRAY_IDX(e->a->tags, j, const char *));
+                if (e->a->summary)
+                    assert_string_equal(x->a.summary, e->a->summary);
+                if (e->a->image) {
+                    assert_string_equal(x->a.image->src, e->a->image->src);
+                    assert_string_equal(x->a.image->alt, e->a->image->alt);
+                    assert_null(x->a.image->caption);
+                    assert_int_equal(x->a.image->width, e->a->image->width);
+                    assert_int_equal(x->a.related->nelts, e->a->related->nelts);
+                    assert_string_equal(APR_ARRAY_IDX(x->a.related, 1, np_link).href,
+                                        APR_ARRAY_IDX(e->a->related, 1, np_link).href);
+                    assert_string_equal(APR_ARRAY_IDX(x->a.related, 1, np_link).title,
+                                        APR_ARRAY_IDX(e->a->related, 1, np_link).title);
+                    assert_string_equal(APR_ARRAY_IDX(x->a.related, 0, np_link).title, "X");
+                } else {
+                    assert_null(x->a.image);
+                }
+                /* neighbours in its own section's order, as np_view_neighbours finds them */
+                for (j = e->sec_index - 1; j >= 0; j--)
+                    if (np_article_visible(e->section->entries[j]->a, now)) {
+                        newer = e->section->entries[j];
+                        break;
+                    }
+                for (j = e->sec_index + 1; j < e->section->nentries; j++)
+                    if (np_article_visible(e->section->entries[j]->a, now)) {
+                        older = e->section->entries[j];
+                        break;
+                    }
+                np_index_neighbours(idx, pool, x, now, &xo, &xn);
+                if (older)
+                    assert_string_equal(xo->a.path, older->a->path);
+                else
+                    assert_null(xo);
+                if (newer)
+                    assert_string_equal(xn->a.path, newer->a->path);
+                else
+                    assert_null(xn);
+            }
+            if (by)
+                assert_string_equal(y->a.path, by->a->path);
+            else
+                assert_null(y);
+        }
+    }
+    np_snapshot_release(s);
+}
+
+static void test_build_matches_scan(void **state)
+{
+    np_index_stats st;
+    np_index *idx = build(1, &st);
+    np_index_info info;
+    assert_int_equal(st.parsed, 121);
+    assert_int_equal(st.added, 121);
+    assert_true(st.commits > 10); /* batches of 7 */
+    np_index_info_get(idx, &info);
+    assert_int_equal(info.articles, 121);
+    check_against_scan(idx);
+    /* a second pass reads nothing and keeps the generation (readers' caches stay valid) */
+    {
+        apr_int64_t g = np_index_generation(idx);
+        const char *err;
+        assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+        assert_int_equal(st.parsed, 0);
+        assert_int_equal(st.files, 121);
+        assert_int_equal(np_index_generation(idx), g);
+    }
+    /* invalid names were warned about, as by the scan */
+    assert_non_null(strstr(logged, "bad name.xml: file name is not"));
+    np_index_close(idx);
+}
+
+static void test_body_is_the_sanitized_body(void **state)
+{
+    np_index_stats st;
+    np_index *idx = build(1, &st);
+    np_index_entry *e = np_index_article(idx, pool, "news/ich/deep", "zz", at("2027-01-01"));
+    np_article_opts ao = {1 << 20, NULL, 1, NULL};
+    const char *err, *body;
+    np_article *a;
+    apr_size_t len = 0;
+    assert_non_null(e);
+    a = np_article_load(pool, e->a.path, "zz", &ao, &err);
+    body = np_index_body(idx, pool, e, &len);
+    assert_non_null(body);
+    assert_string_equal(body, a->body_html);
+    assert_int_equal(len, a->body_len);
+    np_index_close(idx);
+}
+
+/* Edit, add, delete and rename: only those files are read, and every list agrees with a fresh
+ * scan afterwards. */
+static void test_incremental(void **state)
+{
+    np_index_stats st;
+    np_index *idx = build(1, &st);
+    apr_int64_t g = np_index_generation(idx);
+    char from[512], to[512];
+    const char *err;
+    np_index_entry *e;
+
+    put_at("news/ich/a001.xml", article("Edited", "2026-01-02", NULL), 1700000100);
+    put("features/new.xml", article("Added", "2026-04-04", "<tags><tag>fresh</tag></tags>"));
+    rm("zh/a004.xml");
+    snprintf(from, sizeof(from), "%s/news/ich/deep/a002.xml", root);
+    snprintf(to, sizeof(to), "%s/news/ich/deep/renamed.xml", root);
+    assert_int_equal(rename(from, to), 0);
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    assert_int_equal(st.parsed, 3); /* the edit, the new file, the renamed file */
+    assert_int_equal(st.added, 2);
+    assert_int_equal(st.changed, 1);
+    assert_int_equal(st.deleted, 2); /* the deleted file, the old name */
+    assert_true(np_index_generation(idx) > g);
+    e = np_index_article(idx, pool, "news/ich", "a001", at("2027-01-01"));
+    assert_string_equal(e->a.title, "Edited");
+    assert_null(np_index_article(idx, pool, "zh", "a004", at("2027-01-01")));
+    assert_null(np_index_article(idx, pool, "news/ich/deep", "a002", at("2027-01-01")));
+    assert_non_null(np_index_article(idx, pool, "news/ich/deep", "renamed", at("2027-01-01")));
+    check_against_scan(idx);
+
+    /* a section's metadata, and a folder removed with everything in it */
+    put("news/_section.xml", "<section lang=\"de\"><title>Nachrichten</title></section>");
+    assert_int_equal(system(apr_psprintf(pool, "rm -rf '%s/news/ich/deep'", root)), 0);
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    assert_int_equal(st.parsed, 0);
+    assert_int_equal(st.deleted, 25); /* 24 and zz.xml */
+    {
+        np_index_section s;
+        assert_true(np_index_section_get(idx, pool, "news", &s));
+        assert_string_equal(s.title, "Nachrichten");
+        assert_string_equal(s.lang, "de");
+        assert_false(np_index_section_get(idx, pool, "news/ich/deep", &s));
+    }
+    check_against_scan(idx);
+    np_index_close(idx);
+}
+
+/* A file that breaks keeps its last good version (marked stale) with its error recorded, is not
+ * read again until it changes, and comes back when fixed. */
+static void test_stale_on_error(void **state)
+{
+    np_index_stats st;
+    np_index *idx = build(1, &st);
+    const char *err;
+    np_index_entry *e;
+    apr_array_header_t *errs;
+
+    put_at("news/ich/a001.xml", "<?xml version=\"1.0\"?>\n<article>\n  <title>x</title>\n<body>",
+           1700000200);
+    memset(logged, 0, sizeof(logged));
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    assert_int_equal(st.errors, 1);
+    assert_int_equal(st.stale, 1);
+    e = np_index_article(idx, pool, "news/ich", "a001", at("2027-01-01"));
+    assert_non_null(e);
+    assert_true(e->stale);
+    assert_string_equal(e->a.title, "Article 1");
+    assert_non_null(np_index_body(idx, pool, e, NULL));
+    errs = np_index_errors(idx, pool, 10);
+    assert_int_equal(errs->nelts, 1);
+    assert_non_null(strstr(APR_ARRAY_IDX(errs, 0, np_error_rec).message, "news/ich/a001.xml:4:"));
+    assert_non_null(strstr(logged, "news/ich/a001.xml:4:"));
+    /* the same broken version is not read again */
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    assert_int_equal(st.parsed, 0);
+    /* fixed */
+    put_at("news/ich/a001.xml", article("Fixed", "2026-01-02", NULL), 1700000300);
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    e = np_index_article(idx, pool, "news/ich", "a001", at("2027-01-01"));
+    assert_false(e->stale);
+    assert_string_equal(e->a.title, "Fixed");
+    assert_int_equal(np_index_errors(idx, pool, 10)->nelts, 0);
+    np_index_close(idx);
+}
+
+static void test_without_stale_on_error(void **state)
+{
+    np_index_stats st;
+    np_index *idx = build(0, &st);
+    const char *err;
+    put_at("news/ich/a001.xml", "<article><title>x</title>", 1700000200);
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    assert_null(np_index_article(idx, pool, "news/ich", "a001", at("2027-01-01")));
+    check_against_scan(idx);
+    np_index_close(idx);
+}
+
+/* A watcher's update: only the named folder is read. */
+static void test_update_dirs(void **state)
+{
+    np_index_stats st;
+    np_index *idx = build(1, &st);
+    const char *err, *dirs[1];
+    put_at("news/a000.xml", article("Edited", "2026-01-02", NULL), 1700000100);
+    put("news/fresh/x.xml", article("In a new folder", "2026-01-02", NULL));
+    dirs[0] = apr_pstrcat(pool, root, "/news", NULL);
+    assert_int_equal(np_index_update_dirs(idx, dirs, 1, &st, &err), APR_SUCCESS);
+    assert_int_equal(st.folders, 2); /* news and the new news/fresh */
+    assert_int_equal(st.files, 24 + 1);
+    assert_int_equal(st.parsed, 2);
+    assert_string_equal(np_index_article(idx, pool, "news", "a000", at("2027-01-01"))->a.title,
+                        "Edited");
+    assert_non_null(np_index_article(idx, pool, "news/fresh", "x", at("2027-01-01")));
+    check_against_scan(idx);
+    /* a subfolder that vanished */
+    assert_int_equal(system(apr_psprintf(pool, "rm -rf '%s/news/ich'", root)), 0);
+    assert_int_equal(np_index_update_dirs(idx, dirs, 1, &st, &err), APR_SUCCESS);
+    assert_true(st.deleted > 20);
+    check_against_scan(idx);
+    np_index_close(idx);
+}
+
+/* An index built for other settings, or a file that is no index, is rebuilt with one log line;
+ * a reader refuses it. */
+static void test_foreign_and_corrupt(void **state)
+{
+    np_index_stats st;
+    np_index_opts o;
+    np_index *idx = build(1, &st);
+    const char *err = NULL;
+    FILE *f;
+    np_index_close(idx);
+
+    opts(&o, 1);
+    o.tz = np_tz_load(pool, "+08:00", &err);
+    assert_null(np_index_open(pool, dbfile, &o, 1, &err));
+    assert_non_null(strstr(err, "not a usable content index"));
+    memset(logged, 0, sizeof(logged));
+    idx = np_index_open(pool, dbfile, &o, 0, &err);
+    assert_non_null(idx);
+    assert_non_null(strstr(logged, "it was built for tz 'UTC', not '+08:00'; rebuilding it"));
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    assert_int_equal(st.parsed, 121);
+    np_index_close(idx);
+
+    remove(apr_pstrcat(pool, dbfile, "-wal", NULL));
+    remove(apr_pstrcat(pool, dbfile, "-shm", NULL));
+    f = fopen(dbfile, "w");
+    fputs("this is not an SQLite database, but it is long enough to look like a header......"
+          "...............................................................................",
+          f);
+    fclose(f);
+    memset(logged, 0, sizeof(logged));
+    idx = np_index_open(pool, dbfile, &o, 0, &err);
+    assert_non_null(idx);
+    assert_non_null(strstr(logged, "rebuilding it"));
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    assert_int_equal(st.added, 121);
+    np_index_close(idx);
+}
+
+/* A reader's transaction sees one version while the writer commits another. */
+static void test_reader_sees_one_version(void **state)
+{
+    np_index_stats st;
+    np_index *w = build(1, &st), *r;
+    np_index_opts o;
+    const char *err;
+    opts(&o, 1);
+    r = np_index_open(pool, dbfile, &o, 1, &err);
+    assert_non_null(r);
+    assert_int_equal(np_index_read_begin(r), 0);
+    assert_string_equal(np_index_article(r, pool, "news", "a000", at("2027-01-01"))->a.title,
+                        "Article 0");
+    put_at("news/a000.xml", article("Edited", "2026-01-02", NULL), 1700000100);
+    assert_int_equal(np_index_update(w, &st, &err), APR_SUCCESS);
+    assert_string_equal(np_index_article(r, pool, "news", "a000", at("2027-01-01"))->a.title,
+                        "Article 0");
+    np_index_read_end(r);
+    assert_string_equal(np_index_article(r, pool, "news", "a000", at("2027-01-01"))->a.title,
+                        "Edited");
+    np_index_close(r);
+    np_index_close(w);
+}
+
+/* A symlink out of the content folder is not followed, and says so, as in the scan. */
+static void test_symlink_outside(void **state)
+{
+    np_index_stats st;
+    np_index *idx;
+    char outside[300], link[300];
+    snprintf(outside, sizeof(outside), "%s-outside", root);
+    mkdir(outside, 0755);
+    assert_int_equal(system(apr_psprintf(pool, "echo '%s' > '%s/secret.xml'",
+                                         article("Secret", "2026-01-01", NULL), outside)),
+                     0);
+    snprintf(link, sizeof(link), "%s/news/elsewhere", root);
+    assert_int_equal(symlink(outside, link), 0);
+    snprintf(link, sizeof(link), "%s/news/secret.xml", root);
+    assert_int_equal(symlink(apr_pstrcat(pool, outside, "/secret.xml", NULL), link), 0);
+    idx = build(1, &st);
+    assert_null(np_index_article_by_slug(idx, pool, "secret", at("2027-01-01")));
+    assert_non_null(strstr(logged, "news/elsewhere: symlink leads outside the content folder"));
+    assert_non_null(strstr(logged, "news/secret.xml: symlink leads outside the content folder"));
+    check_against_scan(idx);
+    np_index_close(idx);
+    assert_int_equal(system(apr_psprintf(pool, "rm -rf '%s'", outside)), 0);
+}
+
+static int kill_after;
+
+static void die_at_commit(void *baton, const np_index_stats *st)
+{
+    (void)baton;
+    if (st->commits >= kill_after)
+        raise(SIGKILL);
+}
+
+/* A first build killed half-way (SIGKILL between two commits) leaves a file marked as such: it
+ * is rebuilt with a log line, not trusted. */
+static void test_interrupted_first_build(void **state)
+{
+    np_index_stats st;
+    np_index *idx;
+    np_index_opts o;
+    const char *err;
+    pid_t pid;
+    int status;
+    opts(&o, 1);
+    o.batch = 1; /* a commit after every file */
+    o.progress = die_at_commit;
+    kill_after = 5;
+    pid = fork();
+    if (pid == 0) {
+        idx = np_index_open(pool, dbfile, &o, 0, &err);
+        if (idx)
+            np_index_update(idx, &st, &err);
+        _exit(0);
+    }
+    assert_true(pid > 0);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    o.progress = NULL;
+    memset(logged, 0, sizeof(logged));
+    idx = np_index_open(pool, dbfile, &o, 0, &err);
+    assert_non_null(idx);
+    assert_non_null(strstr(logged, "its first build was interrupted; rebuilding it"));
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    assert_int_equal(st.added, 121);
+    check_against_scan(idx);
+    np_index_close(idx);
+}
+
+/* An update killed between two commits leaves an index readers can use, and the next pass
+ * finishes the work. */
+static void test_killed_update(void **state)
+{
+    np_index_stats st;
+    np_index *idx = build(1, &st);
+    np_index_opts o;
+    const char *err;
+    pid_t pid;
+    int status, i;
+    np_index_page pg;
+    np_index_close(idx);
+    for (i = 0; i < 120; i += 3)
+        put_at(apr_psprintf(pool, "%s/a%03d.xml", sections[1 + i % (NSECTIONS - 1)], i),
+               article(apr_psprintf(pool, "Rewritten %d", i), "2026-02-02", NULL), 1700000500);
+    opts(&o, 1);
+    o.progress = die_at_commit;
+    kill_after = 2;
+    pid = fork();
+    if (pid == 0) {
+        idx = np_index_open(pool, dbfile, &o, 0, &err);
+        if (idx)
+            np_index_update(idx, &st, &err);
+        _exit(0);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    o.progress = NULL;
+    /* a reader: the stored count agrees with the rows it lists */
+    idx = np_index_open(pool, dbfile, &o, 1, &err);
+    assert_non_null(idx);
+    assert_true(np_index_list_section(idx, pool, "", at("2027-01-01"), 0, 200, &pg));
+    assert_int_equal(pg.total, pg.n);
+    np_index_close(idx);
+    memset(logged, 0, sizeof(logged));
+    idx = np_index_open(pool, dbfile, &o, 0, &err);
+    assert_non_null(idx);
+    assert_null(strstr(logged, "rebuilding"));
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    assert_true(st.parsed > 0 && st.parsed < 40);
+    check_against_scan(idx);
+    np_index_close(idx);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup_tree, teardown_tree)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_build_matches_scan),
+        T(test_body_is_the_sanitized_body),
+        T(test_incremental),
+        T(test_stale_on_error),
+        T(test_without_stale_on_error),
+        T(test_update_dirs),
+        T(test_foreign_and_corrupt),
+        T(test_reader_sees_one_version),
+        T(test_symlink_outside),
+        T(test_interrupted_first_build),
+        T(test_killed_update),
+    };
+    int rc;
+    pool = np_test_begin();
+    np_xml_init();
+    rc = cmocka_run_group_tests(tests, NULL, NULL);
+    return np_test_end(pool, rc);
+}
