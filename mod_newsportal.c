@@ -67,8 +67,14 @@ static void *create_dir_conf(apr_pool_t *p, char *dir)
     np_dir_conf *d = apr_pcalloc(p, sizeof(*d));
     np_site_conf_init(&d->c);
     d->dir = dir;
-    d->sources[0] = d;
-    d->nsources = 1;
+    /* One made while serving belongs to an .htaccess file read for one request: its address
+     * names nothing lasting, so what is merged with it is prepared for that request alone. */
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_RUN_MPM) {
+        d->nsources = -1;
+    } else {
+        d->sources[0] = d;
+        d->nsources = 1;
+    }
     return d;
 }
 
@@ -943,7 +949,13 @@ static int np_status_handler(request_rec *r)
         ap_set_content_type(r, "application/json");
         if (r->header_only)
             return OK;
-        ap_rprintf(r, "{\"pid\":%" APR_PID_T_FMT ",\"sites\":[", getpid());
+        unsigned int prepared = 0;
+        if (sites_lock() == APR_SUCCESS) {
+            prepared = apr_hash_count(np_prepared_by_sources);
+            sites_unlock();
+        }
+        ap_rprintf(r, "{\"pid\":%" APR_PID_T_FMT ",\"configurations\":%u,\"sites\":[", getpid(),
+                   prepared);
         status_all(&sc);
         ap_rputs("]}\n", r);
         return OK;

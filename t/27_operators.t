@@ -10,7 +10,7 @@ use File::Path qw(make_path remove_tree);
 use JSON::PP ();
 use NPTest;
 
-plan tests => 13, need_module('newsportal');
+plan tests => 15, need_module('newsportal');
 
 # .htaccess under AllowOverride All: httpd refuses the directive, so nothing is ever served
 # from the folder it names.
@@ -45,3 +45,15 @@ is GET('/odd-name/')->code, 200, 'a site over a folder named with a quote and a 
 my $st = eval { JSON::PP::decode_json(GET('/np-status?json')->content) };
 ok $st && grep({ $_->{content} =~ m{/live/q"b\\s\z} } @{ $st->{sites} }),
    'newsportal-status?json parses and gives its path exactly' or diag explain $st;
+
+# A site set up in a <Directory>, whose .htaccess httpd reads on every request: served, and the
+# status page counts the configurations this child has prepared.
+make_path("$docroot/dirsite");
+open $fh, '>', "$docroot/dirsite/.htaccess" or die $!;
+print $fh "Header set X-Dirsite yes\n";
+close $fh;
+my $first = GET '/dirsite/';
+ok $first->code != 500 && ($first->header('X-Dirsite') // '') eq 'yes', 'the folder\'s .htaccess is read (' . $first->code . ')';
+my $n = JSON::PP::decode_json(GET('/np-status?json')->content)->{configurations};
+ok defined $n && $n >= 3, "newsportal-status counts the prepared configurations ($n)";
+remove_tree("$docroot/dirsite");
