@@ -300,8 +300,10 @@ static int map_native(load_ctx *cx, xmlNode *root, np_article *a)
     if ((el = np_xml_child(root, "status")) && *(s = np_sanitize_text(cx->tmp, el))) {
         if (strcasecmp(s, "draft") == 0)
             a->draft = 1;
+        else if (strcasecmp(s, "killed") == 0)
+            a->draft = NP_KILLED;
         else if (strcasecmp(s, "published") != 0)
-            return fail(cx, el, "unknown <status> \"%s\": expected published or draft", s);
+            return fail(cx, el, "unknown <status> \"%s\": expected published, draft or killed", s);
     }
 
     for (el = np_xml_child(np_xml_child(root, "tags"), "tag"); el; el = np_xml_next(el))
@@ -535,4 +537,9 @@ int np_article_visible(const np_article *a, apr_time_t now)
 {
     return a && !a->draft && a->published.t != 0 && a->published.t <= now &&
            (a->expires.t == 0 || now < a->expires.t);
+}
+
+int np_article_gone(const np_article *a, apr_time_t now)
+{
+    return a && a->draft == NP_KILLED && a->published.t != 0 && a->published.t <= now;
 }

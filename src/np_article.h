@@ -54,8 +54,8 @@ typedef struct np_article {
     apr_array_header_t *tags;                              /* const char * */
     apr_array_header_t *related;                           /* np_link */
     np_date published, updated, expires;                   /* t == 0: absent */
-    int draft;
-    np_image *image;       /* NULL when none */
+    int draft;       /* 0; 1: a draft (or held); NP_KILLED: withdrawn by its author or agency */
+    np_image *image; /* NULL when none */
     const char *body_html; /* sanitized body, NUL-terminated; NULL when loaded with meta only */
     apr_size_t body_len;
     const char *format; /* "article", "nitf", "newsml" */
@@ -89,7 +89,15 @@ np_article *np_article_load_report(apr_pool_t *p, const char *path, const char *
                                    const np_article_opts *opts, np_article_report *rep,
                                    const char **err);
 
+/* np_article.draft of a killed article: hidden like a draft, and its URL answers 410 once
+ * it could have been seen (docs/content.md). */
+#define NP_KILLED 2
+
 /* Visible to readers at instant now: not draft, published <= now, not expired. */
 int np_article_visible(const np_article *a, apr_time_t now);
+
+/* Killed after it could have been seen: published at or before now. A killed article that was
+ * never visible (a future publication date) is not confirmed to exist (docs/security.md). */
+int np_article_gone(const np_article *a, apr_time_t now);
 
 #endif

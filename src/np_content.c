@@ -781,6 +781,15 @@ np_entry *np_content_article(apr_pool_t *p, const np_snapshot *s, const np_secti
     return e && np_article_visible(e->a, now) ? e : NULL;
 }
 
+np_entry *np_content_gone(apr_pool_t *p, const np_snapshot *s, const np_section *sec,
+                          const char *slug, apr_time_t now)
+{
+    np_entry *e = sec ? apr_hash_get(s->by_path, apr_pstrcat(p, sec->dir, "/", slug, ".xml", NULL),
+                                     APR_HASH_KEY_STRING)
+                      : apr_hash_get(s->by_slug, slug, APR_HASH_KEY_STRING);
+    return e && np_article_gone(e->a, now) ? e : NULL;
+}
+
 int np_content_visible(np_entry *const *list, int n, apr_time_t now, int skip, np_entry **out,
                        int max)
 {

@@ -135,6 +135,10 @@ np_entry *np_content_article_by_slug(const np_snapshot *s, const char *slug, apr
 /* The visible article with this slug in exactly this section, or NULL. */
 np_entry *np_content_article(apr_pool_t *p, const np_snapshot *s, const np_section *sec,
                              const char *slug, apr_time_t now);
+/* The killed article at this address that could have been seen (np_article_gone), or NULL:
+ * sec NULL looks up by slug alone, as np_content_article_by_slug. */
+np_entry *np_content_gone(apr_pool_t *p, const np_snapshot *s, const np_section *sec,
+                          const char *slug, apr_time_t now);
 
 /* Bounds of the numbers of a _section.xml (docs/content.md); outside them the value is
  * refused: the section has no <order> / NewsPortalPageSize applies. */

@@ -268,22 +268,28 @@ static int render(page_ctx *c, int status, const char *name, const np_value *dat
     return 500;
 }
 
-static int not_found(page_ctx *c)
+/* The error page: status with the labels title and text (error pages are not cached). */
+static int error_page(page_ctx *c, int status, const char *title, const char *text)
 {
     const char *lang = c->v.conf->language;
     np_value *root, *err;
-    c->deps = 0; /* error pages are not cached */
+    c->deps = 0;
     c->resp->last_modified = 0;
     c->resp->expires_at = 0;
-    root = np_view_page(&c->v, "error", lang, np_label(c->v.labels, lang, "not_found"),
+    root = np_view_page(&c->v, "error", lang, np_label(c->v.labels, lang, title),
                         apr_pstrcat(c->v.p, c->v.req->mount, c->v.req->path, NULL), NULL, NULL, 0,
                         NULL);
     err = np_value_map(c->v.p);
-    np_map_int(c->v.p, err, "status", 404);
-    np_map_str(c->v.p, err, "title", np_label(c->v.labels, lang, "not_found"));
-    np_map_str(c->v.p, err, "message", np_label(c->v.labels, lang, "not_found_text"));
+    np_map_int(c->v.p, err, "status", status);
+    np_map_str(c->v.p, err, "title", np_label(c->v.labels, lang, title));
+    np_map_str(c->v.p, err, "message", np_label(c->v.labels, lang, text));
     np_map_set(c->v.p, root, "error", err);
-    return render(c, 404, "error", root);
+    return render(c, status, "error", root);
+}
+
+static int not_found(page_ctx *c)
+{
+    return error_page(c, 404, "not_found", "not_found_text");
 }
 
 /* to is a URL path as the router writes it (already percent-encoded); NULL when no route can
@@ -606,8 +612,14 @@ static int serve_article(page_ctx *c, const np_route_match *m)
     } else {
         e = np_content_article_by_slug(c->v.snap, m->v.slug, c->v.now);
     }
-    if (!e)
+    if (!e) {
+        /* Killed: 410 at its own URL only, once it could have been seen (docs/content.md). */
+        e = np_content_gone(p, c->v.snap, sec, m->v.slug, c->v.now);
+        if (e && (url = np_view_article_url(&c->v, e)) &&
+            strcmp(url, apr_pstrcat(p, c->v.req->mount, c->v.req->path, NULL)) == 0)
+            return error_page(c, 410, "gone", "gone_text");
         return not_found(c);
+    }
     if (!(url = np_view_article_url(&c->v, e)))
         return not_found(c); /* logged once; nothing may link to a page without a URL */
     if (strcmp(url, apr_pstrcat(p, c->v.req->mount, c->v.req->path, NULL)) != 0)

@@ -217,6 +217,8 @@ static void test_status(void **state)
     apr_pool_t *p = *state;
     assert_true(load(p, "draft.xml", 0)->draft);
     assert_false(load(p, "full.xml", 0)->draft);
+    assert_int_equal(load(p, "killed.xml", 0)->draft, NP_KILLED);
+    assert_int_equal(load(p, "draft.xml", 0)->draft, 1);
 }
 
 static void test_external_dtd_accepted(void **state)
@@ -244,7 +246,7 @@ static void test_errors(void **state)
                "\"0000-01-01T00:00:00+23:59\"");
     load_fails(p, "missing-body.xml", "2:1: missing <body>");
     load_fails(p, "bad-status.xml",
-               "5:3: unknown <status> \"pending\": expected published or draft");
+               "5:3: unknown <status> \"pending\": expected published, draft or killed");
     load_fails(p, "unknown-root.xml", "2:1: unknown root element <story>");
     load_fails(p, "malformed.xml", "4:21: Opening and ending tag mismatch: p line 4 and b");
     load_fails(p, "entity.xml", "3:3: entity declarations are not allowed (entity 'company')");
@@ -303,6 +305,16 @@ static void test_visibility(void **state)
     assert_false(np_article_visible(load(p, "draft.xml", 0), exp));
     assert_false(np_article_visible(at(p, 0, 0, 0), pub)); /* no date: never */
     assert_false(np_article_visible(NULL, pub));
+
+    /* Killed: hidden; gone (410) only once it could have been seen, expired or not. */
+    assert_false(np_article_visible(at(p, pub, 0, NP_KILLED), pub + 1));
+    assert_true(np_article_gone(at(p, pub, 0, NP_KILLED), pub));
+    assert_true(np_article_gone(at(p, pub, exp, NP_KILLED), exp + 1));
+    assert_false(np_article_gone(at(p, pub, 0, NP_KILLED), pub - 1)); /* embargoed */
+    assert_false(np_article_gone(at(p, pub, 0, 1), pub + 1));         /* a draft */
+    assert_false(np_article_gone(at(p, pub, 0, 0), pub + 1));
+    assert_false(np_article_gone(at(p, 0, 0, NP_KILLED), pub));
+    assert_false(np_article_gone(NULL, pub));
 }
 
 /* Texts are cut at a character boundary, never inside a UTF-8 sequence. */

@@ -48,6 +48,13 @@ static int setup_tree(void **state)
     put("desk/draft.xml", "<article><title>Draft</title><published>2026-01-03</published>"
                           "<status>draft</status><tags><tag>Draft Subject</tag></tags>"
                           "<body><p>d</p></body></article>");
+    /* Killed once published, and killed while still embargoed. */
+    put("desk/killed.xml", "<article><title>Killed Story</title><published>2026-01-04</published>"
+                           "<status>killed</status><tags><tag>Killed Subject</tag></tags>"
+                           "<body><p>k</p></body></article>");
+    put("desk/killed-early.xml", "<article><title>Killed Early</title>"
+                                 "<published>2999-01-01</published><status>killed</status>"
+                                 "<body><p>k</p></body></article>");
     site = np_test_site(pool, &conf, root);
     assert_non_null(site);
     return 0;
@@ -397,6 +404,35 @@ static void test_shared_forms_not_remade(void **state)
     np_cache_rep_free(other);
 }
 
+/* A killed article: 410 at its URL with the notice, out of every list; killed before it could
+ * be seen: 404, as for an article that never existed. */
+static void test_killed(void **state)
+{
+    np_response resp;
+    static const char *const lists[] = {"/", "/desk/", "/feed.atom", "/sitemap.xml",
+                                        "/news-sitemap.xml"};
+    size_t i;
+    assert_int_equal(serve(*state, "/desk/killed.html", NULL, "http://a.example", &resp), 410);
+    assert_non_null(resp.body);
+    assert_non_null(strstr(apr_pstrndup(*state, resp.body, resp.len), "Article withdrawn"));
+    assert_null(resp.etag);
+    np_page_response_release(&resp);
+    /* served again: still 410, not a cached page */
+    assert_int_equal(status_of(*state, "/desk/killed.html"), 410);
+    assert_int_equal(status_of(*state, "/killed.html"), 404); /* only at its own URL */
+    assert_int_equal(status_of(*state, "/desk/killed-early.html"), 404);
+    assert_int_equal(status_of(*state, "/desk/killed-early"), 404);
+    assert_int_equal(status_of(*state, "/tags/killed-subject/"), 404);
+    for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+        int s = serve(*state, lists[i], NULL, "http://a.example", &resp);
+        const char *body = apr_pstrndup(*state, resp.body, resp.len);
+        if ((s != 200 && strcmp(lists[i], "/news-sitemap.xml") != 0) || strstr(body, "killed") ||
+            strstr(body, "Killed"))
+            fail_msg("%s: %d, or lists a killed article", lists[i], s);
+        np_page_response_release(&resp);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -408,6 +444,7 @@ int main(void)
         np_pool_test(test_shared_tier_colliding_ids),
         np_pool_test(test_encoded_responses),
         np_pool_test(test_shared_forms_not_remade),
+        np_pool_test(test_killed),
     };
     int rc;
     np_test_root = np_test_begin();
