@@ -309,6 +309,30 @@ static int map_native(load_ctx *cx, xmlNode *root, np_article *a)
     for (el = np_xml_child(np_xml_child(root, "tags"), "tag"); el; el = np_xml_next(el))
         np_article_push_tag(cx, el, text_of(cx, el));
 
+    for (el = np_xml_child(root, "correction"); el; el = np_xml_next(el)) {
+        np_correction *c;
+        np_date d;
+        if (a->corrections && a->corrections->nelts >= NP_MAX_CORRECTIONS) {
+            note(cx, el, "corrections beyond the limit of %d: dropped", NP_MAX_CORRECTIONS);
+            break;
+        }
+        if (!(s = attr_of(cx, el, "date")))
+            return fail(cx, el, "<correction> without a date attribute");
+        if (np_article_date(cx, el, "<correction date>", s, &d))
+            return -1;
+        if (!(s = text_of(cx, el)))
+            continue;
+        if (!a->corrections)
+            a->corrections = apr_array_make(cx->p, 2, sizeof(np_correction));
+        c = apr_array_push(a->corrections);
+        c->date = d;
+        c->text = s;
+        cut(cx, el, "a <correction>", &c->text, NP_MAX_CORRECTION);
+        /* The article changed when it was corrected: dateModified, feeds and sitemaps follow. */
+        if (d.t > a->updated.t && d.t > a->published.t)
+            a->updated = d;
+    }
+
     if ((el = np_xml_child(root, "image")) && (s = url_of(cx, el, "src"))) {
         np_image *img = apr_pcalloc(cx->p, sizeof(*img));
         img->src = s;

@@ -284,6 +284,15 @@ static np_article *article_copy(apr_pool_t *p, const np_article *a)
             l->title = sdup(p, APR_ARRAY_IDX(a->related, i, np_link).title);
         }
     }
+    if (a->corrections) {
+        c->corrections = apr_array_make(p, a->corrections->nelts ? a->corrections->nelts : 1,
+                                        sizeof(np_correction));
+        for (i = 0; i < a->corrections->nelts; i++) {
+            np_correction *k = apr_array_push(c->corrections);
+            *k = APR_ARRAY_IDX(a->corrections, i, np_correction);
+            k->text = sdup(p, k->text);
+        }
+    }
     if (a->image) {
         c->image = apr_pmemdup(p, a->image, sizeof(*a->image));
         c->image->src = sdup(p, a->image->src);

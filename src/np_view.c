@@ -496,6 +496,18 @@ np_value *np_view_article(const np_view *v, const np_entry *e, const np_article 
     if (tags->u.list.n)
         np_map_set(p, m, "tags", tags);
     np_map_bool(p, m, "has_tags", tags->u.list.n > 0);
+    if (a->corrections && a->corrections->nelts) {
+        np_value *cl = np_value_list(p);
+        for (i = 0; i < a->corrections->nelts; i++) {
+            const np_correction *c = &APR_ARRAY_IDX(a->corrections, i, np_correction);
+            np_value *cm = np_value_map(p);
+            set_date(v, cm, "date", &c->date, lang);
+            np_map_str(p, cm, "text", c->text);
+            np_list_push(p, cl, cm);
+        }
+        np_map_set(p, m, "corrections", cl);
+        np_map_bool(p, m, "has_corrections", 1);
+    }
     np_map_bool(p, m, "has_authors", a->authors && a->authors->nelts > 0);
     if (a->image)
         np_map_set(p, m, "image", image_value(v, a->image));

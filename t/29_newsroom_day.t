@@ -1,5 +1,6 @@
 # The newsroom's day as readers see it: kills (native, NewsML-G2, NITF) answer 410 and leave every
-# list at once; a kill of an article never seen stays 404 (docs/content.md, docs/security.md).
+# list at once; a kill of an article never seen stays 404; corrections show and move the dates
+# (docs/content.md, docs/security.md).
 use strict;
 use warnings FATAL => 'all';
 use FindBin;
@@ -10,7 +11,7 @@ use POSIX qw(strftime);
 use Time::HiRes qw(sleep);
 use NPTest;
 
-plan tests => 24, need_module('newsportal');
+plan tests => 30, need_module('newsportal');
 no_redirects();
 
 my $live = live_dir();
@@ -93,5 +94,21 @@ write_file("$day/wire.xml", g2('Kill Me Wire', 'withheld'));
 is wait_code('/live/day/wire.html', 410)->code, 410, 'NewsML-G2 stat:withheld: 410';
 write_file("$day/story.xml", native('Kill Me Native', $now));
 is wait_code('/live/day/story.html', 200)->code, 200, 'a kill lifted: served again';
+
+# Corrections: the dated note, and dateModified, the feed's updated and the sitemap's lastmod move.
+write_file("$day/fixed.xml", qq{<?xml version="1.0" encoding="UTF-8"?>\n<article><title>Fixed Story</title>}
+    . qq{<published>2026-02-01T08:00:00Z</published>}
+    . qq{<correction date="2026-02-03T09:30:00Z">The bridge opened in 1931, not 1913.</correction>}
+    . qq{<body><p>Fixed body.</p></body></article>\n});
+$r = wait_code('/live/day/fixed.html', 200);
+like $r->content, qr{<h2 id="corrections-title">Corrections</h2>}, 'a correction: the notes heading';
+like $r->content, qr{<time datetime="2026-02-03T09:30:00Z">[^<]+</time>: The bridge opened in 1931, not 1913\.</li>},
+    'the dated note';
+like $r->content, qr{"dateModified":"2026-02-03T09:30:00Z"}, 'dateModified is the correction date';
+like GET('/live/day/feed.atom')->content,
+    qr{fixed\.html"/>\n<published>2026-02-01T08:00:00Z</published>\n<updated>2026-02-03T09:30:00Z</updated>},
+    "the feed entry's updated";
+like GET('/live/sitemap.xml')->content, qr{day/fixed\.html</loc><lastmod>2026-02-03}, "the sitemap's lastmod";
+unlike GET('/live/day/story.html')->content, qr{corrections}, 'no notes on an article without corrections';
 
 system('rm', '-rf', $day);  # other files share /live

@@ -55,6 +55,10 @@ static int setup_tree(void **state)
     put("desk/killed-early.xml", "<article><title>Killed Early</title>"
                                  "<published>2999-01-01</published><status>killed</status>"
                                  "<body><p>k</p></body></article>");
+    put("desk/fixed.xml", "<article><title>Fixed</title><published>2026-01-05</published>"
+                          "<correction date=\"2026-01-09T10:00:00Z\">The &lt;date&gt; was "
+                          "wrong.</correction><correction date=\"2026-01-07T10:00:00Z\">A name."
+                          "</correction><body><p>f</p></body></article>");
     site = np_test_site(pool, &conf, root);
     assert_non_null(site);
     return 0;
@@ -433,6 +437,38 @@ static void test_killed(void **state)
     }
 }
 
+static const char *body_of(apr_pool_t *p, const char *path)
+{
+    np_response resp;
+    const char *s;
+    assert_int_equal(serve(p, path, NULL, "http://a.example", &resp), 200);
+    s = apr_pstrndup(p, resp.body, resp.len);
+    np_page_response_release(&resp);
+    return s;
+}
+
+/* Corrections: dated notes on the page, escaped; the latest date is dateModified, the feed
+ * entry's updated and the sitemap's lastmod. */
+static void test_corrections(void **state)
+{
+    const char *page = body_of(*state, "/desk/fixed.html");
+    const char *atom = body_of(*state, "/feed.atom");
+    const char *map = body_of(*state, "/sitemap.xml");
+    const char *one = body_of(*state, "/desk/one.html");
+    assert_non_null(strstr(page, "<h2 id=\"corrections-title\">Corrections</h2>"));
+    assert_non_null(strstr(page, "<li><time datetime=\"2026-01-09T10:00:00Z\">"));
+    assert_non_null(strstr(page, "The &lt;date&gt; was wrong.</li>"));
+    assert_non_null(strstr(page, "A name.</li>"));
+    assert_non_null(strstr(page, "\"dateModified\":\"2026-01-09T10:00:00Z\""));
+    assert_non_null(strstr(atom, "<title>Fixed</title>\n<link rel=\"alternate\" type=\"text/html\" "
+                                 "href=\"http://a.example/news/desk/fixed.html\"/>\n"
+                                 "<published>2026-01-05T00:00:00Z</published>\n"
+                                 "<updated>2026-01-09T10:00:00Z</updated>"));
+    assert_non_null(
+        strstr(map, "<loc>http://a.example/news/desk/fixed.html</loc><lastmod>2026-01-09"));
+    assert_null(strstr(one, "corrections"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -445,6 +481,7 @@ int main(void)
         np_pool_test(test_encoded_responses),
         np_pool_test(test_shared_forms_not_remade),
         np_pool_test(test_killed),
+        np_pool_test(test_corrections),
     };
     int rc;
     np_test_root = np_test_begin();
