@@ -309,6 +309,30 @@ static int map_native(load_ctx *cx, xmlNode *root, np_article *a)
     for (el = np_xml_child(np_xml_child(root, "tags"), "tag"); el; el = np_xml_next(el))
         np_article_push_tag(cx, el, text_of(cx, el));
 
+    for (el = np_xml_child(root, "previous-url"); el; el = np_xml_next(el)) {
+        const char *c;
+        if (a->previous && a->previous->nelts >= NP_MAX_PREVIOUS) {
+            note(cx, el, "previous URLs beyond the limit of %d: dropped", NP_MAX_PREVIOUS);
+            break;
+        }
+        if (!(s = text_of(cx, el)))
+            continue;
+        /* A path within the site: "/", no scheme or host, no query, no dot segments. */
+        for (c = s; *c && *c != '?' && *c != '#' && (unsigned char)*c >= ' '; c++)
+            ;
+        if (s[0] != '/' || s[1] == '/' || *c || strlen(s) > NP_MAX_URL || strstr(s, "/../") ||
+            strstr(s, "/./") || strcmp(s, "/") == 0) {
+            note(cx, el,
+                 "<previous-url> \"%s\" is not a path within the site such as "
+                 "/desk/old-name.html: ignored",
+                 np_text_cut(cx->tmp, s, 60));
+            continue;
+        }
+        if (!a->previous)
+            a->previous = apr_array_make(cx->p, 2, sizeof(const char *));
+        APR_ARRAY_PUSH(a->previous, const char *) = s;
+    }
+
     for (el = np_xml_child(root, "correction"); el; el = np_xml_next(el)) {
         np_correction *c;
         np_date d;

@@ -39,6 +39,7 @@ typedef struct {
 #define NP_MAX_LANG 35      /* a language tag */
 #define NP_MAX_CORRECTIONS 20
 #define NP_MAX_CORRECTION 2000 /* one correction's text */
+#define NP_MAX_PREVIOUS 20     /* previous URLs */
 
 /* s cut to at most max bytes at a UTF-8 character boundary (spaces it would end with dropped):
  * s itself when short enough, else a copy in p. */
@@ -62,6 +63,8 @@ typedef struct np_article {
     apr_array_header_t *related;                           /* np_link */
     apr_array_header_t *corrections;     /* np_correction, in file order; NULL when none. The
                                             latest date also moves updated (docs/content.md). */
+    apr_array_header_t *previous;        /* const char *: old paths within the site, "/desk/x.html";
+                                            NULL when none */
     np_date published, updated, expires; /* t == 0: absent */
     int draft;       /* 0; 1: a draft (or held); NP_KILLED: withdrawn by its author or agency */
     np_image *image; /* NULL when none */

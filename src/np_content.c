@@ -293,6 +293,7 @@ static np_article *article_copy(apr_pool_t *p, const np_article *a)
             k->text = sdup(p, k->text);
         }
     }
+    c->previous = dup_strings(p, a->previous);
     if (a->image) {
         c->image = apr_pmemdup(p, a->image, sizeof(*a->image));
         c->image->src = sdup(p, a->image->src);
@@ -734,6 +735,19 @@ np_snapshot *np_content_rescan(const np_content_opts *opts, const np_snapshot *p
     s->all = (np_entry **)c.all->elts;
     s->nall = c.all->nelts;
     index_tags(&c);
+    {
+        /* Previous URLs, newest article first: one pass over every article's list (bounded). */
+        int i, j;
+        s->by_previous = apr_hash_make(p);
+        for (i = 0; i < s->nall; i++) {
+            const apr_array_header_t *pv = s->all[i]->a->previous;
+            for (j = 0; pv && j < pv->nelts; j++) {
+                const char *path = APR_ARRAY_IDX(pv, j, const char *);
+                if (!apr_hash_get(s->by_previous, path, APR_HASH_KEY_STRING))
+                    apr_hash_set(s->by_previous, path, APR_HASH_KEY_STRING, s->all[i]);
+            }
+        }
+    }
     s->nav_digest = nav_digest(s);
     {
         apr_hash_index_t *hi;
@@ -787,6 +801,12 @@ np_entry *np_content_article(apr_pool_t *p, const np_snapshot *s, const np_secti
 {
     const char *path = apr_pstrcat(p, sec->dir, "/", slug, ".xml", NULL);
     np_entry *e = apr_hash_get(s->by_path, path, APR_HASH_KEY_STRING);
+    return e && np_article_visible(e->a, now) ? e : NULL;
+}
+
+np_entry *np_content_previous(const np_snapshot *s, const char *path, apr_time_t now)
+{
+    np_entry *e = s->by_previous ? apr_hash_get(s->by_previous, path, APR_HASH_KEY_STRING) : NULL;
     return e && np_article_visible(e->a, now) ? e : NULL;
 }
 

@@ -98,6 +98,7 @@ typedef struct np_snapshot {
     int nall;
     apr_hash_t *by_path;        /* file path -> np_entry */
     apr_hash_t *by_slug;        /* slug -> np_entry (the first in path order when not unique) */
+    apr_hash_t *by_previous;    /* <previous-url> path -> np_entry (the newest claims it) */
     apr_array_header_t *errors; /* np_error_rec: files that could not be loaded */
     apr_hash_t *folders;        /* dir -> np_folder, every folder scanned */
     apr_array_header_t *files;  /* np_file_state: articles and section files */
@@ -135,6 +136,9 @@ np_entry *np_content_article_by_slug(const np_snapshot *s, const char *slug, apr
 /* The visible article with this slug in exactly this section, or NULL. */
 np_entry *np_content_article(apr_pool_t *p, const np_snapshot *s, const np_section *sec,
                              const char *slug, apr_time_t now);
+/* The visible article that lists path (decoded, without the mount) as a previous URL, or
+ * NULL. */
+np_entry *np_content_previous(const np_snapshot *s, const char *path, apr_time_t now);
 /* The killed article at this address that could have been seen (np_article_gone), or NULL:
  * sec NULL looks up by slug alone, as np_content_article_by_slug. */
 np_entry *np_content_gone(apr_pool_t *p, const np_snapshot *s, const np_section *sec,

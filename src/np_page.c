@@ -30,6 +30,7 @@ typedef struct {
     apr_size_t klen;
     apr_uint64_t deps; /* digest of everything the page depends on; 0: do not cache */
     int stale;
+    int no_previous;       /* previous URLs already looked up */
     np_cache *entry_cache; /* the cache the response's entry is in, or NULL */
 } page_ctx;
 
@@ -287,8 +288,20 @@ static int error_page(page_ctx *c, int status, const char *title, const char *te
     return render(c, status, "error", root);
 }
 
+static int redirect(page_ctx *c, const char *to);
+
+/* Nothing lives at this address: an article that lived here before, while visible, answers 301
+ * to where it is now (docs/content.md); else 404. */
 static int not_found(page_ctx *c)
 {
+    np_entry *e;
+    const char *url;
+    if (!c->no_previous && c->v.snap) {
+        c->no_previous = 1;
+        if ((e = np_content_previous(c->v.snap, c->v.req->path, c->v.now)) &&
+            (url = np_view_article_url(&c->v, e)))
+            return redirect(c, url);
+    }
     return error_page(c, 404, "not_found", "not_found_text");
 }
 

@@ -1,5 +1,6 @@
 # The newsroom's day as readers see it: kills (native, NewsML-G2, NITF) answer 410 and leave every
-# list at once; a kill of an article never seen stays 404; corrections show and move the dates
+# list at once; a kill of an article never seen stays 404; corrections show and move the dates;
+# previous URLs redirect while the article is visible
 # (docs/content.md, docs/security.md).
 use strict;
 use warnings FATAL => 'all';
@@ -11,7 +12,7 @@ use POSIX qw(strftime);
 use Time::HiRes qw(sleep);
 use NPTest;
 
-plan tests => 30, need_module('newsportal');
+plan tests => 33, need_module('newsportal');
 no_redirects();
 
 my $live = live_dir();
@@ -110,5 +111,17 @@ like GET('/live/day/feed.atom')->content,
     "the feed entry's updated";
 like GET('/live/sitemap.xml')->content, qr{day/fixed\.html</loc><lastmod>2026-02-03}, "the sitemap's lastmod";
 unlike GET('/live/day/story.html')->content, qr{corrections}, 'no notes on an article without corrections';
+
+# Previous URLs: 301 to the current URL while the article is visible, else 404.
+write_file("$day/renamed.xml", qq{<?xml version="1.0" encoding="UTF-8"?>\n<article><title>Renamed</title>}
+    . qq{<published>2026-02-01T08:00:00Z</published><previous-url>/day/old name.html</previous-url>}
+    . qq{<body><p>R.</p></body></article>\n});
+write_file("$day/secret.xml", qq{<?xml version="1.0" encoding="UTF-8"?>\n<article><title>Secret</title>}
+    . qq{<published>$future</published><previous-url>/day/old-secret.html</previous-url>}
+    . qq{<body><p>S.</p></body></article>\n});
+$r = wait_code('/live/day/old%20name.html?x=1', 301);
+is $r->code, 301, 'a previous URL answers 301';
+like $r->header('Location'), qr{^http://[^/]+/live/day/renamed\.html\?x=1$}, 'to the current URL, query kept';
+is GET('/live/day/old-secret.html')->code, 404, "an embargoed article's previous URL: 404";
 
 system('rm', '-rf', $day);  # other files share /live

@@ -310,6 +310,47 @@ static void test_corrections_bounded(void **state)
     assert_int_equal(rep.notes->nelts, 2);
 }
 
+/* Previous URLs: paths within the site only, each refusal noted; 100000 given, 20 kept. */
+static void test_previous_urls(void **state)
+{
+    apr_pool_t *p = *state;
+    char dir[] = "/tmp/np-prev-XXXXXX";
+    static const char *const bad[] = {"http://evil.example/x", "//evil.example/x", "desk/x.html",
+                                      "/desk/../x.html",       "/desk/x.html?a=1", "/"};
+    apr_size_t i;
+    np_buf b;
+    np_article_opts o = {0, np_tz_utc(), 0, NULL};
+    np_article_report rep;
+    const char *err = NULL;
+    np_article *a;
+    assert_non_null(mkdtemp(dir));
+    np_buf_init_pool(&b, p, 8 * 1024 * 1024);
+    np_buf_puts(&b, "<article><title>T</title><published>2026-11-27</published>"
+                    "<previous-url> /desk/old name.html </previous-url>");
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        np_buf_puts(&b, "<previous-url>");
+        np_buf_puts(&b, bad[i]);
+        np_buf_puts(&b, "</previous-url>");
+    }
+    for (i = 0; i < 100000; i++)
+        np_buf_puts(&b, "<previous-url>/a.html</previous-url>");
+    np_buf_puts(&b, "<body><p>b</p></body></article>");
+    np_test_write(dir, "p.xml", apr_pstrndup(p, b.data, b.len));
+    memset(&rep, 0, sizeof(rep));
+    rep.notes = apr_array_make(p, 4, sizeof(np_article_note));
+    o.max_size = 64 * 1024 * 1024;
+    a = np_article_load_report(p, apr_pstrcat(p, dir, "/p.xml", NULL), "p", &o, &rep, &err);
+    unlink(apr_pstrcat(p, dir, "/p.xml", NULL));
+    rmdir(dir);
+    if (!a)
+        fail_msg("%s", err);
+    assert_int_equal(a->previous->nelts, NP_MAX_PREVIOUS);
+    assert_string_equal(APR_ARRAY_IDX(a->previous, 0, const char *), "/desk/old name.html");
+    assert_string_equal(APR_ARRAY_IDX(a->previous, 1, const char *), "/a.html");
+    assert_int_equal(rep.notes->nelts, 7); /* six refused, one for the count */
+    assert_null(load(p, "full.xml", 0)->previous);
+}
+
 static void test_too_large(void **state)
 {
     apr_pool_t *p = *state;
@@ -402,6 +443,7 @@ int main(void)
         np_pool_test(test_errors),
         np_pool_test(test_corrections),
         np_pool_test(test_corrections_bounded),
+        np_pool_test(test_previous_urls),
         np_pool_test(test_too_large),
         np_pool_test(test_hostile_sample),
         np_pool_test(test_visibility),

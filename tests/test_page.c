@@ -59,6 +59,15 @@ static int setup_tree(void **state)
                           "<correction date=\"2026-01-09T10:00:00Z\">The &lt;date&gt; was "
                           "wrong.</correction><correction date=\"2026-01-07T10:00:00Z\">A name."
                           "</correction><body><p>f</p></body></article>");
+    put("desk/moved.xml", "<article><title>Moved</title><published>2026-01-06</published>"
+                          "<previous-url>/desk/old-name.html</previous-url>"
+                          "<previous-url>/gone-desk/caf\xc3\xa9 old.html</previous-url>"
+                          "<previous-url>/desk/one.html</previous-url>"
+                          "<previous-url>http://evil.example/x</previous-url>"
+                          "<body><p>m</p></body></article>");
+    put("desk/hidden-moved.xml", "<article><title>Hidden</title><published>2999-01-06</published>"
+                                 "<previous-url>/desk/hidden-old.html</previous-url>"
+                                 "<body><p>h</p></body></article>");
     site = np_test_site(pool, &conf, root);
     assert_non_null(site);
     return 0;
@@ -469,6 +478,23 @@ static void test_corrections(void **state)
     assert_null(strstr(one, "corrections"));
 }
 
+/* A previous URL answers 301 to the article's URL (encoded, query kept) while it is visible;
+ * an embargoed article's old URL is 404; a live page keeps its own URL. */
+static void test_previous_urls(void **state)
+{
+    np_response resp;
+    assert_int_equal(serve(*state, "/desk/old-name.html", NULL, "http://a.example", &resp), 301);
+    assert_string_equal(resp.location, "/news/desk/moved.html");
+    assert_int_equal(
+        serve(*state, "/gone-desk/caf\xc3\xa9 old.html", "a=1", "http://a.example", &resp), 301);
+    assert_string_equal(resp.location, "/news/desk/moved.html?a=1");
+    assert_int_equal(status_of(*state, "/desk/one.html"), 200); /* a live page wins */
+    assert_int_equal(status_of(*state, "/desk/hidden-old.html"), 404);
+    assert_int_equal(status_of(*state, "/desk/old-name.htm"), 404);
+    assert_int_equal(status_of(*state, "/x"), 404); /* the ignored "http://evil.example/x" */
+    assert_int_equal(status_of(*state, "http://evil.example/x"), 404);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -482,6 +508,7 @@ int main(void)
         np_pool_test(test_shared_forms_not_remade),
         np_pool_test(test_killed),
         np_pool_test(test_corrections),
+        np_pool_test(test_previous_urls),
     };
     int rc;
     np_test_root = np_test_begin();
