@@ -309,6 +309,9 @@ static int map_native(load_ctx *cx, xmlNode *root, np_article *a)
     for (el = np_xml_child(np_xml_child(root, "tags"), "tag"); el; el = np_xml_next(el))
         np_article_push_tag(cx, el, text_of(cx, el));
 
+    if ((el = np_xml_child(root, "translation-of")) && (a->translation_of = text_of(cx, el)))
+        cut(cx, el, "<translation-of>", &a->translation_of, NP_MAX_NAME);
+
     for (el = np_xml_child(root, "previous-url"); el; el = np_xml_next(el)) {
         const char *c;
         if (a->previous && a->previous->nelts >= NP_MAX_PREVIOUS) {

@@ -40,6 +40,7 @@ typedef struct {
 #define NP_MAX_CORRECTIONS 20
 #define NP_MAX_CORRECTION 2000 /* one correction's text */
 #define NP_MAX_PREVIOUS 20     /* previous URLs */
+#define NP_MAX_TRANSLATIONS 20 /* articles in one translation group */
 
 /* s cut to at most max bytes at a UTF-8 character boundary (spaces it would end with dropped):
  * s itself when short enough, else a copy in p. */
@@ -63,6 +64,7 @@ typedef struct np_article {
     apr_array_header_t *related;                           /* np_link */
     apr_array_header_t *corrections;     /* np_correction, in file order; NULL when none. The
                                             latest date also moves updated (docs/content.md). */
+    const char *translation_of;          /* the group its translations share; NULL: its id */
     apr_array_header_t *previous;        /* const char *: old paths within the site, "/desk/x.html";
                                             NULL when none */
     np_date published, updated, expires; /* t == 0: absent */

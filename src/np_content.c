@@ -294,6 +294,7 @@ static np_article *article_copy(apr_pool_t *p, const np_article *a)
         }
     }
     c->previous = dup_strings(p, a->previous);
+    c->translation_of = sdup(p, a->translation_of);
     if (a->image) {
         c->image = apr_pmemdup(p, a->image, sizeof(*a->image));
         c->image->src = sdup(p, a->image->src);
@@ -746,6 +747,35 @@ np_snapshot *np_content_rescan(const np_content_opts *opts, const np_snapshot *p
                 if (!apr_hash_get(s->by_previous, path, APR_HASH_KEY_STRING))
                     apr_hash_set(s->by_previous, path, APR_HASH_KEY_STRING, s->all[i]);
             }
+        }
+    }
+    {
+        /* Translation groups: <translation-of>, else the id; newest first, bounded. */
+        apr_hash_t *groups = apr_hash_make(p);
+        apr_hash_index_t *hi;
+        int i;
+        for (i = 0; i < s->nall; i++) {
+            const np_article *a = s->all[i]->a;
+            const char *key = a->translation_of ? a->translation_of : a->id;
+            apr_array_header_t *g;
+            if (!key)
+                continue;
+            if (!(g = apr_hash_get(groups, key, APR_HASH_KEY_STRING))) {
+                g = apr_array_make(p, 2, sizeof(np_entry *));
+                apr_hash_set(groups, key, APR_HASH_KEY_STRING, g);
+            }
+            if (g->nelts < NP_MAX_TRANSLATIONS)
+                APR_ARRAY_PUSH(g, np_entry *) = s->all[i];
+        }
+        for (hi = apr_hash_first(p, groups); hi; hi = apr_hash_next(hi)) {
+            apr_array_header_t *g = apr_hash_this_val(hi);
+            if (g->nelts < 2)
+                continue;
+            for (i = 0; i < g->nelts; i++) {
+                APR_ARRAY_IDX(g, i, np_entry *)->translations = (np_entry **)g->elts;
+                APR_ARRAY_IDX(g, i, np_entry *)->ntranslations = g->nelts;
+            }
+            s->translated = 1;
         }
     }
     s->nav_digest = nav_digest(s);

@@ -35,6 +35,9 @@ struct np_entry {
     /* Set (atomically) once it was logged that no route can express its URL, so that the line
      * is written once per snapshot and process, not once per request. */
     volatile apr_uint32_t no_url_logged;
+    /* Its translation group, itself included, newest first (docs/content.md); NULL when alone. */
+    np_entry **translations;
+    int ntranslations;
 };
 
 struct np_section {
@@ -98,6 +101,7 @@ typedef struct np_snapshot {
     int nall;
     apr_hash_t *by_path;        /* file path -> np_entry */
     apr_hash_t *by_slug;        /* slug -> np_entry (the first in path order when not unique) */
+    int translated;             /* some article has a translation */
     apr_hash_t *by_previous;    /* <previous-url> path -> np_entry (the newest claims it) */
     apr_array_header_t *errors; /* np_error_rec: files that could not be loaded */
     apr_hash_t *folders;        /* dir -> np_folder, every folder scanned */

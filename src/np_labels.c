@@ -42,6 +42,7 @@ static const label_row labels[] = {
     {"not_found_text", "The page you asked for does not exist or is no longer available.",
      "您访问的页面不存在或已不再提供。"},
     {"corrections", "Corrections", "更正"},
+    {"read_in", "Read in", "阅读"},
     {"gone", "Article withdrawn", "文章已撤回"},
     {"gone_text", "This article has been withdrawn and is no longer available.",
      "本文已被撤回，不再提供。"},

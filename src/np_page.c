@@ -614,6 +614,7 @@ static int serve_article(page_ctx *c, const np_route_match *m)
     const np_section *sec = NULL;
     const np_entry *older, *newer;
     np_entry *e;
+    int i;
     np_article *a;
     const char *url;
     np_value *root;
@@ -643,15 +644,25 @@ static int serve_article(page_ctx *c, const np_route_match *m)
     c->deps = np_hash_u64(deps_base(c, m->kind, 0), e->digest);
     c->deps = np_hash_u64(c->deps, older ? older->digest : 0);
     c->deps = np_hash_u64(c->deps, newer ? newer->digest : 0);
+    for (i = 0; i < e->ntranslations; i++) /* its alternates: which exist, and where */
+        c->deps =
+            np_hash_u64(c->deps, e->translations[i]->digest ^ (apr_uint64_t)np_article_visible(
+                                                                  e->translations[i]->a, c->v.now));
     if (from_cache(c))
         return 200;
     if (!(a = load_body(c, e)))
         return not_found(c);
     touch(c, e->mtime);
     expires(c, e->section->entries, e->section->nentries, &e->section->vis); /* and neighbours */
+    if (e->ntranslations) {
+        apr_time_t t = np_content_next_change(e->translations, e->ntranslations, c->v.now);
+        if (t && (!c->resp->expires_at || t < c->resp->expires_at))
+            c->resp->expires_at = t;
+    }
     root = np_view_page(&c->v, "article", e->lang, a->title, url, a->summary, e->section, 1,
                         np_view_article_jsonld(&c->v, e, a));
     np_map_set(p, root, "article", np_view_article(&c->v, e, a, e->lang));
+    np_view_set_translations(&c->v, root, e);
     return render(c, 200, tpl_name(m, "article"), root);
 }
 

@@ -1,6 +1,6 @@
 # The newsroom's day as readers see it: kills (native, NewsML-G2, NITF) answer 410 and leave every
 # list at once; a kill of an article never seen stays 404; corrections show and move the dates;
-# previous URLs redirect while the article is visible
+# previous URLs redirect while the article is visible; translations link both ways
 # (docs/content.md, docs/security.md).
 use strict;
 use warnings FATAL => 'all';
@@ -12,7 +12,7 @@ use POSIX qw(strftime);
 use Time::HiRes qw(sleep);
 use NPTest;
 
-plan tests => 33, need_module('newsportal');
+plan tests => 37, need_module('newsportal');
 no_redirects();
 
 my $live = live_dir();
@@ -123,5 +123,28 @@ $r = wait_code('/live/day/old%20name.html?x=1', 301);
 is $r->code, 301, 'a previous URL answers 301';
 like $r->header('Location'), qr{^http://[^/]+/live/day/renamed\.html\?x=1$}, 'to the current URL, query kept';
 is GET('/live/day/old-secret.html')->code, 404, "an embargoed article's previous URL: 404";
+
+# Translations: hreflang pairs both ways, each page naming itself, x-default the site language's.
+write_file("$day/river.xml", qq{<?xml version="1.0" encoding="UTF-8"?>\n<article id="river-day" lang="en">}
+    . qq{<title>River</title><published>2026-02-01T08:00:00Z</published><body><p>R.</p></body></article>\n});
+write_file("$day/river-zh.xml", qq{<?xml version="1.0" encoding="UTF-8"?>\n<article lang="zh">}
+    . qq{<title>He</title><published>2026-02-01T09:00:00Z</published><translation-of>river-day</translation-of>}
+    . qq{<body><p>H.</p></body></article>\n});
+wait_code('/live/day/river-zh.html', 200);
+my %alt;
+for my $u ('/live/day/river.html', '/live/day/river-zh.html') {
+    my $c = GET($u)->content;
+    my %h;
+    $h{$1} = $2 while $c =~ m{<link rel="alternate" hreflang="([^"]+)" href="http://[^/]+(/[^"]+)">}g;
+    $alt{$u} = \%h;
+}
+is_deeply $alt{'/live/day/river.html'}, { en => '/live/day/river.html', zh => '/live/day/river-zh.html',
+    'x-default' => '/live/day/river.html' }, 'the English page: itself, the Chinese one, x-default';
+is_deeply $alt{'/live/day/river-zh.html'}, $alt{'/live/day/river.html'}, 'the Chinese page: the same pairs back';
+like GET('/live/day/river.html')->content, qr{Read in <a href="[^"]+/live/day/river-zh\.html" hreflang="zh" lang="zh">\xE4\xB8\xAD\xE6\x96\x87</a>},
+    'Read in 中文';
+like GET('/live/sitemap.xml')->content,
+    qr{river\.html</loc><lastmod>[^<]+</lastmod><xhtml:link rel="alternate" hreflang="zh" href="[^"]+river-zh\.html"/>},
+    'the sitemap carries the alternates';
 
 system('rm', '-rf', $day);  # other files share /live

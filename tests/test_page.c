@@ -68,6 +68,16 @@ static int setup_tree(void **state)
     put("desk/hidden-moved.xml", "<article><title>Hidden</title><published>2999-01-06</published>"
                                  "<previous-url>/desk/hidden-old.html</previous-url>"
                                  "<body><p>h</p></body></article>");
+    put("desk/bridge.xml", "<article id=\"bridge-2026\" lang=\"en\"><title>Bridge</title>"
+                           "<published>2026-01-07</published><body><p>b</p></body></article>");
+    put("desk/bridge-zh.xml", "<article lang=\"zh-CN\"><title>Qiao</title>"
+                              "<published>2026-01-08</published>"
+                              "<translation-of>bridge-2026</translation-of>"
+                              "<body><p>q</p></body></article>");
+    put("desk/bridge-fr.xml", "<article lang=\"fr\"><title>Pont</title>"
+                              "<published>2999-01-08</published>"
+                              "<translation-of>bridge-2026</translation-of>"
+                              "<body><p>p</p></body></article>");
     site = np_test_site(pool, &conf, root);
     assert_non_null(site);
     return 0;
@@ -495,6 +505,43 @@ static void test_previous_urls(void **state)
     assert_int_equal(status_of(*state, "http://evil.example/x"), 404);
 }
 
+/* Translations link to each other both ways (and to themselves), x-default is the site
+ * language's one; an embargoed translation is not named; the sitemap carries the same pairs. */
+static void test_translations(void **state)
+{
+    static const char *const pages[] = {"/desk/bridge.html", "/desk/bridge-zh.html"};
+    const char *map = body_of(*state, "/sitemap.xml");
+    size_t i;
+    for (i = 0; i < 2; i++) {
+        const char *page = body_of(*state, pages[i]);
+        assert_non_null(strstr(page, "<link rel=\"alternate\" hreflang=\"zh-CN\" "
+                                     "href=\"http://a.example/news/desk/bridge-zh.html\">\n"
+                                     "  <link rel=\"alternate\" hreflang=\"en\" "
+                                     "href=\"http://a.example/news/desk/bridge.html\">\n"
+                                     "  <link rel=\"alternate\" hreflang=\"x-default\" "
+                                     "href=\"http://a.example/news/desk/bridge.html\">"));
+        assert_null(strstr(page, "bridge-fr"));
+    }
+    assert_non_null(strstr(body_of(*state, "/desk/bridge.html"),
+                           "<p class=\"translations\">Read in <a "
+                           "href=\"http://a.example/news/desk/bridge-zh.html\" hreflang=\"zh-CN\" "
+                           "lang=\"zh-CN\">\xE4\xB8\xAD\xE6\x96\x87</a></p>"));
+    assert_non_null(strstr(body_of(*state, "/desk/bridge-zh.html"),
+                           "<p class=\"translations\">\xE9\x98\x85\xE8\xAF\xBB <a "
+                           "href=\"http://a.example/news/desk/bridge.html\" hreflang=\"en\" "
+                           "lang=\"en\">English</a></p>"));
+    assert_non_null(strstr(map, "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\""));
+    assert_non_null(strstr(map,
+                           "/news/desk/bridge.html</loc><lastmod>2026-01-07T00:00:00Z</lastmod>"
+                           "<xhtml:link rel=\"alternate\" hreflang=\"zh-CN\" "
+                           "href=\"http://a.example/news/desk/bridge-zh.html\"/>"
+                           "<xhtml:link rel=\"alternate\" hreflang=\"en\" "
+                           "href=\"http://a.example/news/desk/bridge.html\"/>"
+                           "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" "
+                           "href=\"http://a.example/news/desk/bridge.html\"/></url>"));
+    assert_null(strstr(body_of(*state, "/desk/one.html"), "hreflang"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -509,6 +556,7 @@ int main(void)
         np_pool_test(test_killed),
         np_pool_test(test_corrections),
         np_pool_test(test_previous_urls),
+        np_pool_test(test_translations),
     };
     int rc;
     np_test_root = np_test_begin();
