@@ -300,12 +300,65 @@ static int map_native(load_ctx *cx, xmlNode *root, np_article *a)
     if ((el = np_xml_child(root, "status")) && *(s = np_sanitize_text(cx->tmp, el))) {
         if (strcasecmp(s, "draft") == 0)
             a->draft = 1;
+        else if (strcasecmp(s, "killed") == 0)
+            a->draft = NP_KILLED;
         else if (strcasecmp(s, "published") != 0)
-            return fail(cx, el, "unknown <status> \"%s\": expected published or draft", s);
+            return fail(cx, el, "unknown <status> \"%s\": expected published, draft or killed", s);
     }
 
     for (el = np_xml_child(np_xml_child(root, "tags"), "tag"); el; el = np_xml_next(el))
         np_article_push_tag(cx, el, text_of(cx, el));
+
+    if ((el = np_xml_child(root, "translation-of")) && (a->translation_of = text_of(cx, el)))
+        cut(cx, el, "<translation-of>", &a->translation_of, NP_MAX_NAME);
+
+    for (el = np_xml_child(root, "previous-url"); el; el = np_xml_next(el)) {
+        const char *c;
+        if (a->previous && a->previous->nelts >= NP_MAX_PREVIOUS) {
+            note(cx, el, "previous URLs beyond the limit of %d: dropped", NP_MAX_PREVIOUS);
+            break;
+        }
+        if (!(s = text_of(cx, el)))
+            continue;
+        /* A path within the site: "/", no scheme or host, no query, no dot segments. */
+        for (c = s; *c && *c != '?' && *c != '#' && (unsigned char)*c >= ' '; c++)
+            ;
+        if (s[0] != '/' || s[1] == '/' || *c || strlen(s) > NP_MAX_URL || strstr(s, "/../") ||
+            strstr(s, "/./") || strcmp(s, "/") == 0) {
+            note(cx, el,
+                 "<previous-url> \"%s\" is not a path within the site such as "
+                 "/desk/old-name.html: ignored",
+                 np_text_cut(cx->tmp, s, 60));
+            continue;
+        }
+        if (!a->previous)
+            a->previous = apr_array_make(cx->p, 2, sizeof(const char *));
+        APR_ARRAY_PUSH(a->previous, const char *) = s;
+    }
+
+    for (el = np_xml_child(root, "correction"); el; el = np_xml_next(el)) {
+        np_correction *c;
+        np_date d;
+        if (a->corrections && a->corrections->nelts >= NP_MAX_CORRECTIONS) {
+            note(cx, el, "corrections beyond the limit of %d: dropped", NP_MAX_CORRECTIONS);
+            break;
+        }
+        if (!(s = attr_of(cx, el, "date")))
+            return fail(cx, el, "<correction> without a date attribute");
+        if (np_article_date(cx, el, "<correction date>", s, &d))
+            return -1;
+        if (!(s = text_of(cx, el)))
+            continue;
+        if (!a->corrections)
+            a->corrections = apr_array_make(cx->p, 2, sizeof(np_correction));
+        c = apr_array_push(a->corrections);
+        c->date = d;
+        c->text = s;
+        cut(cx, el, "a <correction>", &c->text, NP_MAX_CORRECTION);
+        /* The article changed when it was corrected: dateModified, feeds and sitemaps follow. */
+        if (d.t > a->updated.t && d.t > a->published.t)
+            a->updated = d;
+    }
 
     if ((el = np_xml_child(root, "image")) && (s = url_of(cx, el, "src"))) {
         np_image *img = apr_pcalloc(cx->p, sizeof(*img));
@@ -535,4 +588,9 @@ int np_article_visible(const np_article *a, apr_time_t now)
 {
     return a && !a->draft && a->published.t != 0 && a->published.t <= now &&
            (a->expires.t == 0 || now < a->expires.t);
+}
+
+int np_article_gone(const np_article *a, apr_time_t now)
+{
+    return a && a->draft == NP_KILLED && a->published.t != 0 && a->published.t <= now;
 }

@@ -19,6 +19,11 @@ typedef struct {
     const char *href, *title;
 } np_link;
 
+typedef struct {
+    np_date date;
+    const char *text; /* plain text */
+} np_correction;
+
 /* Limits on what one file may put in an article (docs/content.md). A longer text is cut at a
  * UTF-8 character boundary; tags, authors and related links beyond the count are dropped. Each
  * cut is reported (np_article_report.notes): the linter shows it, the scan logs it once. */
@@ -32,6 +37,10 @@ typedef struct {
 #define NP_MAX_CAPTION 1000 /* image alt, caption, credit; a related link's title */
 #define NP_MAX_URL 2000     /* source href, image src, related href */
 #define NP_MAX_LANG 35      /* a language tag */
+#define NP_MAX_CORRECTIONS 20
+#define NP_MAX_CORRECTION 2000 /* one correction's text */
+#define NP_MAX_PREVIOUS 20     /* previous URLs */
+#define NP_MAX_TRANSLATIONS 20 /* articles in one translation group */
 
 /* s cut to at most max bytes at a UTF-8 character boundary (spaces it would end with dropped):
  * s itself when short enough, else a copy in p. */
@@ -53,9 +62,14 @@ typedef struct np_article {
     apr_array_header_t *authors;                           /* const char * */
     apr_array_header_t *tags;                              /* const char * */
     apr_array_header_t *related;                           /* np_link */
-    np_date published, updated, expires;                   /* t == 0: absent */
-    int draft;
-    np_image *image;       /* NULL when none */
+    apr_array_header_t *corrections;     /* np_correction, in file order; NULL when none. The
+                                            latest date also moves updated (docs/content.md). */
+    const char *translation_of;          /* the group its translations share; NULL: its id */
+    apr_array_header_t *previous;        /* const char *: old paths within the site, "/desk/x.html";
+                                            NULL when none */
+    np_date published, updated, expires; /* t == 0: absent */
+    int draft;       /* 0; 1: a draft (or held); NP_KILLED: withdrawn by its author or agency */
+    np_image *image; /* NULL when none */
     const char *body_html; /* sanitized body, NUL-terminated; NULL when loaded with meta only */
     apr_size_t body_len;
     const char *format; /* "article", "nitf", "newsml" */
@@ -89,7 +103,15 @@ np_article *np_article_load_report(apr_pool_t *p, const char *path, const char *
                                    const np_article_opts *opts, np_article_report *rep,
                                    const char **err);
 
+/* np_article.draft of a killed article: hidden like a draft, and its URL answers 410 once
+ * it could have been seen (docs/content.md). */
+#define NP_KILLED 2
+
 /* Visible to readers at instant now: not draft, published <= now, not expired. */
 int np_article_visible(const np_article *a, apr_time_t now);
+
+/* Killed after it could have been seen: published at or before now. A killed article that was
+ * never visible (a future publication date) is not confirmed to exist (docs/security.md). */
+int np_article_gone(const np_article *a, apr_time_t now);
 
 #endif

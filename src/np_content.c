@@ -284,6 +284,17 @@ static np_article *article_copy(apr_pool_t *p, const np_article *a)
             l->title = sdup(p, APR_ARRAY_IDX(a->related, i, np_link).title);
         }
     }
+    if (a->corrections) {
+        c->corrections = apr_array_make(p, a->corrections->nelts ? a->corrections->nelts : 1,
+                                        sizeof(np_correction));
+        for (i = 0; i < a->corrections->nelts; i++) {
+            np_correction *k = apr_array_push(c->corrections);
+            *k = APR_ARRAY_IDX(a->corrections, i, np_correction);
+            k->text = sdup(p, k->text);
+        }
+    }
+    c->previous = dup_strings(p, a->previous);
+    c->translation_of = sdup(p, a->translation_of);
     if (a->image) {
         c->image = apr_pmemdup(p, a->image, sizeof(*a->image));
         c->image->src = sdup(p, a->image->src);
@@ -725,6 +736,48 @@ np_snapshot *np_content_rescan(const np_content_opts *opts, const np_snapshot *p
     s->all = (np_entry **)c.all->elts;
     s->nall = c.all->nelts;
     index_tags(&c);
+    {
+        /* Previous URLs, newest article first: one pass over every article's list (bounded). */
+        int i, j;
+        s->by_previous = apr_hash_make(p);
+        for (i = 0; i < s->nall; i++) {
+            const apr_array_header_t *pv = s->all[i]->a->previous;
+            for (j = 0; pv && j < pv->nelts; j++) {
+                const char *path = APR_ARRAY_IDX(pv, j, const char *);
+                if (!apr_hash_get(s->by_previous, path, APR_HASH_KEY_STRING))
+                    apr_hash_set(s->by_previous, path, APR_HASH_KEY_STRING, s->all[i]);
+            }
+        }
+    }
+    {
+        /* Translation groups: <translation-of>, else the id; newest first, bounded. */
+        apr_hash_t *groups = apr_hash_make(p);
+        apr_hash_index_t *hi;
+        int i;
+        for (i = 0; i < s->nall; i++) {
+            const np_article *a = s->all[i]->a;
+            const char *key = a->translation_of ? a->translation_of : a->id;
+            apr_array_header_t *g;
+            if (!key)
+                continue;
+            if (!(g = apr_hash_get(groups, key, APR_HASH_KEY_STRING))) {
+                g = apr_array_make(p, 2, sizeof(np_entry *));
+                apr_hash_set(groups, key, APR_HASH_KEY_STRING, g);
+            }
+            if (g->nelts < NP_MAX_TRANSLATIONS)
+                APR_ARRAY_PUSH(g, np_entry *) = s->all[i];
+        }
+        for (hi = apr_hash_first(p, groups); hi; hi = apr_hash_next(hi)) {
+            apr_array_header_t *g = apr_hash_this_val(hi);
+            if (g->nelts < 2)
+                continue;
+            for (i = 0; i < g->nelts; i++) {
+                APR_ARRAY_IDX(g, i, np_entry *)->translations = (np_entry **)g->elts;
+                APR_ARRAY_IDX(g, i, np_entry *)->ntranslations = g->nelts;
+            }
+            s->translated = 1;
+        }
+    }
     s->nav_digest = nav_digest(s);
     {
         apr_hash_index_t *hi;
@@ -779,6 +832,21 @@ np_entry *np_content_article(apr_pool_t *p, const np_snapshot *s, const np_secti
     const char *path = apr_pstrcat(p, sec->dir, "/", slug, ".xml", NULL);
     np_entry *e = apr_hash_get(s->by_path, path, APR_HASH_KEY_STRING);
     return e && np_article_visible(e->a, now) ? e : NULL;
+}
+
+np_entry *np_content_previous(const np_snapshot *s, const char *path, apr_time_t now)
+{
+    np_entry *e = s->by_previous ? apr_hash_get(s->by_previous, path, APR_HASH_KEY_STRING) : NULL;
+    return e && np_article_visible(e->a, now) ? e : NULL;
+}
+
+np_entry *np_content_gone(apr_pool_t *p, const np_snapshot *s, const np_section *sec,
+                          const char *slug, apr_time_t now)
+{
+    np_entry *e = sec ? apr_hash_get(s->by_path, apr_pstrcat(p, sec->dir, "/", slug, ".xml", NULL),
+                                     APR_HASH_KEY_STRING)
+                      : apr_hash_get(s->by_slug, slug, APR_HASH_KEY_STRING);
+    return e && np_article_gone(e->a, now) ? e : NULL;
 }
 
 int np_content_visible(np_entry *const *list, int n, apr_time_t now, int skip, np_entry **out,

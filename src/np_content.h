@@ -35,6 +35,9 @@ struct np_entry {
     /* Set (atomically) once it was logged that no route can express its URL, so that the line
      * is written once per snapshot and process, not once per request. */
     volatile apr_uint32_t no_url_logged;
+    /* Its translation group, itself included, newest first (docs/content.md); NULL when alone. */
+    np_entry **translations;
+    int ntranslations;
 };
 
 struct np_section {
@@ -98,6 +101,8 @@ typedef struct np_snapshot {
     int nall;
     apr_hash_t *by_path;        /* file path -> np_entry */
     apr_hash_t *by_slug;        /* slug -> np_entry (the first in path order when not unique) */
+    int translated;             /* some article has a translation */
+    apr_hash_t *by_previous;    /* <previous-url> path -> np_entry (the newest claims it) */
     apr_array_header_t *errors; /* np_error_rec: files that could not be loaded */
     apr_hash_t *folders;        /* dir -> np_folder, every folder scanned */
     apr_array_header_t *files;  /* np_file_state: articles and section files */
@@ -135,6 +140,13 @@ np_entry *np_content_article_by_slug(const np_snapshot *s, const char *slug, apr
 /* The visible article with this slug in exactly this section, or NULL. */
 np_entry *np_content_article(apr_pool_t *p, const np_snapshot *s, const np_section *sec,
                              const char *slug, apr_time_t now);
+/* The visible article that lists path (decoded, without the mount) as a previous URL, or
+ * NULL. */
+np_entry *np_content_previous(const np_snapshot *s, const char *path, apr_time_t now);
+/* The killed article at this address that could have been seen (np_article_gone), or NULL:
+ * sec NULL looks up by slug alone, as np_content_article_by_slug. */
+np_entry *np_content_gone(apr_pool_t *p, const np_snapshot *s, const np_section *sec,
+                          const char *slug, apr_time_t now);
 
 /* Bounds of the numbers of a _section.xml (docs/content.md); outside them the value is
  * refused: the section has no <order> / NewsPortalPageSize applies. */

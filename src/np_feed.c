@@ -528,6 +528,7 @@ static int render_feed(const np_view *v, const np_feed_req *rq, np_buf *out, np_
 /* ---- sitemaps ---- */
 
 #define SITEMAP_NS "http://www.sitemaps.org/schemas/sitemap/0.9"
+#define XHTML_NS "http://www.w3.org/1999/xhtml"
 #define NEWS_NS "http://www.google.com/schemas/sitemap-news/0.9"
 
 /* Every URL of the sitemap in a fixed order: sections in tree order (home first), then the
@@ -584,6 +585,18 @@ static int write_url(const np_view *v, const url_list *l, int i, np_buf *b)
         np_buf_puts(b, "<lastmod>");
         xml_text(b, date_iso(v, mod));
         np_buf_puts(b, "</lastmod>");
+    }
+    if (i >= ns && l->articles[i - ns]->ntranslations) {
+        const char *langs[NP_MAX_TRANSLATIONS], *urls[NP_MAX_TRANSLATIONS], *xd;
+        int j, n = np_view_translation_links(v, l->articles[i - ns], langs, urls,
+                                             NP_MAX_TRANSLATIONS, &xd);
+        for (j = 0; j < n + (n && xd); j++) {
+            np_buf_puts(b, "<xhtml:link rel=\"alternate\" hreflang=\"");
+            xml_text(b, j < n ? langs[j] : "x-default");
+            np_buf_puts(b, "\" href=\"");
+            xml_text(b, j < n ? urls[j] : xd);
+            np_buf_puts(b, "\"/>");
+        }
     }
     np_buf_puts(b, "</url>\n");
     return 1;
@@ -697,7 +710,11 @@ static int render_sitemap(const np_view *v, const np_feed_req *rq, np_buf *out, 
     } else {
         first = files > 1 ? (page - 2) * max : 0;
         last = files > 1 ? first + max : total;
-        np_buf_puts(out, "<urlset xmlns=\"" SITEMAP_NS "\">\n");
+        /* The xhtml namespace only on a site with translations: other sitemaps stay as they were.
+         */
+        np_buf_puts(out, snap->translated ? "<urlset xmlns=\"" SITEMAP_NS
+                                            "\" xmlns:xhtml=\"" XHTML_NS "\">\n"
+                                          : "<urlset xmlns=\"" SITEMAP_NS "\">\n");
         for (i = first; i < total && i < last; i++) {
             m->items += write_url(&sv, &l, i, out);
             apr_pool_clear(scratch);

@@ -36,8 +36,14 @@ typedef struct {
     const char *root;    /* the tree: every file is opened confined to it, as the module does */
     apr_hash_t *walking; /* device:inode of the folders being walked: symlink loops */
     apr_array_header_t *ids;
+    apr_array_header_t *prevs; /* prev_rec */
+    apr_hash_t *urls;          /* current URL (default routes) -> the file */
     int seq;
 } lint_ctx;
+
+typedef struct {
+    const char *url, *path;
+} prev_rec;
 
 static void add(lint_ctx *c, const char *path, long line, long col, np_lint_level level,
                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
@@ -200,6 +206,18 @@ static void lint_article(lint_ctx *c, const char *path, const char *slug)
         }
         if (rep.summary_as_body)
             add(c, path, rep.line, rep.col, NP_LINT_WARNING, "no body; the summary is shown");
+        /* The URL with the default routes (docs/content.md): the file's path with .html. */
+        apr_hash_set(c->urls,
+                     apr_pstrcat(c->p,
+                                 apr_pstrmemdup(c->p, path + strlen(c->root),
+                                                strlen(path) - strlen(c->root) - 4),
+                                 ".html", NULL),
+                     APR_HASH_KEY_STRING, path);
+        for (i = 0; a->previous && i < a->previous->nelts; i++) {
+            prev_rec *pr = apr_array_push(c->prevs);
+            pr->url = apr_pstrdup(c->p, APR_ARRAY_IDX(a->previous, i, const char *));
+            pr->path = path;
+        }
         rec->id = apr_pstrdup(c->p, a->id);
         rec->path = path;
         rec->given = strcmp(a->id, a->slug) != 0;
@@ -437,6 +455,32 @@ static void check_ids(lint_ctx *c)
     }
 }
 
+/* A previous URL claimed by two articles redirects to only one of them; one that is another
+ * article's current URL never redirects (the page is served). One pass, hashed. */
+static void check_previous(lint_ctx *c)
+{
+    apr_hash_t *seen = apr_hash_make(c->p);
+    int i;
+    for (i = 0; i < c->prevs->nelts; i++) {
+        const prev_rec *pr = &APR_ARRAY_IDX(c->prevs, i, prev_rec);
+        const char *cur = apr_hash_get(c->urls, pr->url, APR_HASH_KEY_STRING);
+        const char *other = apr_hash_get(seen, pr->url, APR_HASH_KEY_STRING);
+        if (cur && strcmp(cur, pr->path) != 0)
+            add(c, pr->path, 0, 0, NP_LINT_ERROR,
+                "previous URL \"%s\" is the current URL of %s: that article is served there",
+                show(c->p, pr->url), cur);
+        else if (cur)
+            add(c, pr->path, 0, 0, NP_LINT_WARNING, "previous URL \"%s\" is this article's own URL",
+                show(c->p, pr->url));
+        else if (other && strcmp(other, pr->path) != 0)
+            add(c, pr->path, 0, 0, NP_LINT_ERROR,
+                "previous URL \"%s\" is also claimed by %s: only one of them is reached",
+                show(c->p, pr->url), other);
+        if (!other)
+            apr_hash_set(seen, pr->url, APR_HASH_KEY_STRING, pr->path);
+    }
+}
+
 static int cmp_finding(const void *a, const void *b)
 {
     const np_lint_finding *x = a, *y = b;
@@ -463,6 +507,8 @@ np_lint_result *np_lint_tree(apr_pool_t *p, const char *dir, const np_lint_opts 
     c.r->findings = apr_array_make(p, 16, sizeof(np_lint_finding));
     c.walking = apr_hash_make(p);
     c.ids = apr_array_make(p, 256, sizeof(id_rec));
+    c.prevs = apr_array_make(p, 16, sizeof(prev_rec));
+    c.urls = apr_hash_make(p);
     /* "site/" and "site" give the same paths. */
     while (n > 1 && dir[n - 1] == '/')
         n--;
@@ -470,6 +516,7 @@ np_lint_result *np_lint_tree(apr_pool_t *p, const char *dir, const np_lint_opts 
     c.root = dir;
     lint_dir(&c, dir, NULL, dir_key(p, dir));
     check_ids(&c);
+    check_previous(&c);
     qsort(c.r->findings->elts, c.r->findings->nelts, sizeof(np_lint_finding), cmp_finding);
     return c.r;
 }

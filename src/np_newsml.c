@@ -373,7 +373,7 @@ int np_newsml_map(np_format_ctx *cx, xmlNode *root, np_article *a)
         return -1;
     if ((s = np_article_attr(cx, np_xml_child(im, "pubStatus"), "qcode")) &&
         (strcmp(code_of(s), "withheld") == 0 || strcmp(code_of(s), "canceled") == 0))
-        a->draft = 1;
+        a->draft = NP_KILLED;
 
     /* Inline NITF fills what the item's metadata left unset, so the G2 fields come first. */
     if (body(cx, item, a))

@@ -324,10 +324,10 @@ static void from_head(np_format_ctx *cx, const xmlNode *head, np_article *a)
         for (el = np_xml_child(np_xml_child(dd, "key-list"), "keyword"); el; el = np_xml_next(el))
             if ((s = np_article_attr(cx, el, "key")))
                 np_article_push_tag(cx, el, s);
-    /* Withheld and canceled stories must not be shown; "embargoed" waits for date.release. */
+    /* Withheld and canceled stories are killed; "embargoed" waits for date.release. */
     if ((s = peek_attr(cx, dd, "management-status")) &&
         (strcasecmp(s, "withheld") == 0 || strcasecmp(s, "canceled") == 0))
-        a->draft = 1;
+        a->draft = NP_KILLED;
 }
 
 /* published: date.issue, else story.date, else pubdata@date.publication, else date.release;

@@ -30,6 +30,7 @@ typedef struct {
     apr_size_t klen;
     apr_uint64_t deps; /* digest of everything the page depends on; 0: do not cache */
     int stale;
+    int no_previous;       /* previous URLs already looked up */
     np_cache *entry_cache; /* the cache the response's entry is in, or NULL */
 } page_ctx;
 
@@ -268,22 +269,40 @@ static int render(page_ctx *c, int status, const char *name, const np_value *dat
     return 500;
 }
 
-static int not_found(page_ctx *c)
+/* The error page: status with the labels title and text (error pages are not cached). */
+static int error_page(page_ctx *c, int status, const char *title, const char *text)
 {
     const char *lang = c->v.conf->language;
     np_value *root, *err;
-    c->deps = 0; /* error pages are not cached */
+    c->deps = 0;
     c->resp->last_modified = 0;
     c->resp->expires_at = 0;
-    root = np_view_page(&c->v, "error", lang, np_label(c->v.labels, lang, "not_found"),
+    root = np_view_page(&c->v, "error", lang, np_label(c->v.labels, lang, title),
                         apr_pstrcat(c->v.p, c->v.req->mount, c->v.req->path, NULL), NULL, NULL, 0,
                         NULL);
     err = np_value_map(c->v.p);
-    np_map_int(c->v.p, err, "status", 404);
-    np_map_str(c->v.p, err, "title", np_label(c->v.labels, lang, "not_found"));
-    np_map_str(c->v.p, err, "message", np_label(c->v.labels, lang, "not_found_text"));
+    np_map_int(c->v.p, err, "status", status);
+    np_map_str(c->v.p, err, "title", np_label(c->v.labels, lang, title));
+    np_map_str(c->v.p, err, "message", np_label(c->v.labels, lang, text));
     np_map_set(c->v.p, root, "error", err);
-    return render(c, 404, "error", root);
+    return render(c, status, "error", root);
+}
+
+static int redirect(page_ctx *c, const char *to);
+
+/* Nothing lives at this address: an article that lived here before, while visible, answers 301
+ * to where it is now (docs/content.md); else 404. */
+static int not_found(page_ctx *c)
+{
+    np_entry *e;
+    const char *url;
+    if (!c->no_previous && c->v.snap) {
+        c->no_previous = 1;
+        if ((e = np_content_previous(c->v.snap, c->v.req->path, c->v.now)) &&
+            (url = np_view_article_url(&c->v, e)))
+            return redirect(c, url);
+    }
+    return error_page(c, 404, "not_found", "not_found_text");
 }
 
 /* to is a URL path as the router writes it (already percent-encoded); NULL when no route can
@@ -595,6 +614,7 @@ static int serve_article(page_ctx *c, const np_route_match *m)
     const np_section *sec = NULL;
     const np_entry *older, *newer;
     np_entry *e;
+    int i;
     np_article *a;
     const char *url;
     np_value *root;
@@ -606,8 +626,14 @@ static int serve_article(page_ctx *c, const np_route_match *m)
     } else {
         e = np_content_article_by_slug(c->v.snap, m->v.slug, c->v.now);
     }
-    if (!e)
+    if (!e) {
+        /* Killed: 410 at its own URL only, once it could have been seen (docs/content.md). */
+        e = np_content_gone(p, c->v.snap, sec, m->v.slug, c->v.now);
+        if (e && (url = np_view_article_url(&c->v, e)) &&
+            strcmp(url, apr_pstrcat(p, c->v.req->mount, c->v.req->path, NULL)) == 0)
+            return error_page(c, 410, "gone", "gone_text");
         return not_found(c);
+    }
     if (!(url = np_view_article_url(&c->v, e)))
         return not_found(c); /* logged once; nothing may link to a page without a URL */
     if (strcmp(url, apr_pstrcat(p, c->v.req->mount, c->v.req->path, NULL)) != 0)
@@ -618,15 +644,25 @@ static int serve_article(page_ctx *c, const np_route_match *m)
     c->deps = np_hash_u64(deps_base(c, m->kind, 0), e->digest);
     c->deps = np_hash_u64(c->deps, older ? older->digest : 0);
     c->deps = np_hash_u64(c->deps, newer ? newer->digest : 0);
+    for (i = 0; i < e->ntranslations; i++) /* its alternates: which exist, and where */
+        c->deps =
+            np_hash_u64(c->deps, e->translations[i]->digest ^ (apr_uint64_t)np_article_visible(
+                                                                  e->translations[i]->a, c->v.now));
     if (from_cache(c))
         return 200;
     if (!(a = load_body(c, e)))
         return not_found(c);
     touch(c, e->mtime);
     expires(c, e->section->entries, e->section->nentries, &e->section->vis); /* and neighbours */
+    if (e->ntranslations) {
+        apr_time_t t = np_content_next_change(e->translations, e->ntranslations, c->v.now);
+        if (t && (!c->resp->expires_at || t < c->resp->expires_at))
+            c->resp->expires_at = t;
+    }
     root = np_view_page(&c->v, "article", e->lang, a->title, url, a->summary, e->section, 1,
                         np_view_article_jsonld(&c->v, e, a));
     np_map_set(p, root, "article", np_view_article(&c->v, e, a, e->lang));
+    np_view_set_translations(&c->v, root, e);
     return render(c, 200, tpl_name(m, "article"), root);
 }
 

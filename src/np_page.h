@@ -33,7 +33,7 @@ typedef struct {
 } np_request;
 
 typedef struct {
-    int status;               /* 200, 301, 404, 500 */
+    int status;               /* 200, 301, 404, 410, 500 */
     const char *location;     /* for redirects: a path (mount included) */
     const char *content_type; /* "text/html; charset=utf-8" */
     const char *body;         /* the page, len bytes: entry's body, or "" */

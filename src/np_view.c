@@ -3,6 +3,7 @@
 #include "np_view.h"
 
 #include <string.h>
+#include <strings.h>
 #include <apr_atomic.h>
 #include <apr_strings.h>
 
@@ -496,6 +497,18 @@ np_value *np_view_article(const np_view *v, const np_entry *e, const np_article 
     if (tags->u.list.n)
         np_map_set(p, m, "tags", tags);
     np_map_bool(p, m, "has_tags", tags->u.list.n > 0);
+    if (a->corrections && a->corrections->nelts) {
+        np_value *cl = np_value_list(p);
+        for (i = 0; i < a->corrections->nelts; i++) {
+            const np_correction *c = &APR_ARRAY_IDX(a->corrections, i, np_correction);
+            np_value *cm = np_value_map(p);
+            set_date(v, cm, "date", &c->date, lang);
+            np_map_str(p, cm, "text", c->text);
+            np_list_push(p, cl, cm);
+        }
+        np_map_set(p, m, "corrections", cl);
+        np_map_bool(p, m, "has_corrections", 1);
+    }
     np_map_bool(p, m, "has_authors", a->authors && a->authors->nelts > 0);
     if (a->image)
         np_map_set(p, m, "image", image_value(v, a->image));
@@ -600,4 +613,74 @@ np_value *np_view_pagination(const np_view *v, int page, int pages,
     }
     np_map_set(p, m, "items", items);
     return m;
+}
+
+static const char *lang_name(const char *lang)
+{
+    if (np_lang_is_zh(lang))
+        return "\xE4\xB8\xAD\xE6\x96\x87"; /* 中文 */
+    if (lang && (lang[0] == 'e' || lang[0] == 'E') && (lang[1] == 'n' || lang[1] == 'N') &&
+        (!lang[2] || lang[2] == '-' || lang[2] == '_'))
+        return "English";
+    return lang;
+}
+
+int np_view_translation_links(const np_view *v, const np_entry *e, const char **langs,
+                              const char **urls, int max, const char **xdefault)
+{
+    int i, j, n = 0, self = 0;
+    *xdefault = NULL;
+    for (i = 0; i < e->ntranslations && n < max; i++) {
+        const np_entry *t = e->translations[i];
+        const char *url;
+        if (!np_article_visible(t->a, v->now) || !t->lang || !(url = np_view_article_url(v, t)))
+            continue;
+        for (j = 0; j < n && strcasecmp(langs[j], t->lang) != 0; j++)
+            ;
+        if (j < n && t != e)
+            continue; /* one per language: the newest, or the page itself */
+        if (t == e)
+            self = 1;
+        langs[j] = t->lang;
+        urls[j] = np_view_absolute(v, url);
+        if (j == n)
+            n++;
+        if (v->conf->language && strcasecmp(t->lang, v->conf->language) == 0)
+            *xdefault = urls[j];
+    }
+    return n >= 2 && self ? n : 0;
+}
+
+void np_view_set_translations(const np_view *v, np_value *root, const np_entry *e)
+{
+    const char *langs[NP_MAX_TRANSLATIONS], *urls[NP_MAX_TRANSLATIONS], *xd;
+    np_value *all, *others;
+    int i, n = np_view_translation_links(v, e, langs, urls, NP_MAX_TRANSLATIONS, &xd), no = 0;
+    if (!n)
+        return;
+    all = np_value_list(v->p);
+    others = np_value_list(v->p);
+    for (i = 0; i < n; i++) {
+        int cur = strcasecmp(langs[i], e->lang) == 0;
+        np_value *m = np_value_map(v->p);
+        np_map_str(v->p, m, "lang", langs[i]);
+        np_map_str(v->p, m, "name", lang_name(langs[i]));
+        np_map_str(v->p, m, "url", urls[i]);
+        np_map_bool(v->p, m, "current", cur);
+        np_map_bool(v->p, m, "last", i == n - 1);
+        np_list_push(v->p, all, m);
+        if (!cur) {
+            m = np_value_map(v->p);
+            np_map_str(v->p, m, "lang", langs[i]);
+            np_map_str(v->p, m, "name", lang_name(langs[i]));
+            np_map_str(v->p, m, "url", urls[i]);
+            np_map_bool(v->p, m, "first", no++ == 0);
+            np_list_push(v->p, others, m);
+        }
+    }
+    np_map_set(v->p, root, "translations", all);
+    np_map_set(v->p, root, "translation_others", others);
+    np_map_bool(v->p, root, "has_translations", 1);
+    if (xd)
+        np_map_str(v->p, root, "translation_default", xd);
 }

@@ -52,6 +52,15 @@ np_value *np_view_article(const np_view *v, const np_entry *e, const np_article 
 /* The visible articles just before (newer) and after (older) e in its section, or NULL. */
 void np_view_neighbours(const np_view *v, const np_entry *e, const np_entry **older,
                         const np_entry **newer);
+/* The visible translations of e, itself included, one per language (docs/content.md): root gets
+ * translations (lang, name, url absolute, current, last), translation_others (the same without
+ * e), has_translations and translation_default (x-default: the one in the site's language).
+ * Nothing is set when e has no visible translation. */
+void np_view_set_translations(const np_view *v, np_value *root, const np_entry *e);
+/* The same visible translations as (lang, absolute URL) pairs, for the sitemap; returns the
+ * count (0 when fewer than two) and *xdefault (NULL when none is in the site's language). */
+int np_view_translation_links(const np_view *v, const np_entry *e, const char **langs,
+                              const char **urls, int max, const char **xdefault);
 const char *np_view_article_jsonld(const np_view *v, const np_entry *e, const np_article *a);
 /* pagination map; url_for(page) gives each page's link. */
 np_value *np_view_pagination(const np_view *v, int page, int pages,

@@ -217,6 +217,8 @@ static void test_status(void **state)
     apr_pool_t *p = *state;
     assert_true(load(p, "draft.xml", 0)->draft);
     assert_false(load(p, "full.xml", 0)->draft);
+    assert_int_equal(load(p, "killed.xml", 0)->draft, NP_KILLED);
+    assert_int_equal(load(p, "draft.xml", 0)->draft, 1);
 }
 
 static void test_external_dtd_accepted(void **state)
@@ -244,11 +246,109 @@ static void test_errors(void **state)
                "\"0000-01-01T00:00:00+23:59\"");
     load_fails(p, "missing-body.xml", "2:1: missing <body>");
     load_fails(p, "bad-status.xml",
-               "5:3: unknown <status> \"pending\": expected published or draft");
+               "5:3: unknown <status> \"pending\": expected published, draft or killed");
+    load_fails(p, "bad-correction.xml",
+               "5:3: bad date in <correction date>: \"yesterday\" (expected ISO 8601, e.g. "
+               "2026-11-27T10:00:00+08:00 or 20261127T100000+0800)");
+    load_fails(p, "correction-no-date.xml", "5:3: <correction> without a date attribute");
     load_fails(p, "unknown-root.xml", "2:1: unknown root element <story>");
     load_fails(p, "malformed.xml", "4:21: Opening and ending tag mismatch: p line 4 and b");
     load_fails(p, "entity.xml", "3:3: entity declarations are not allowed (entity 'company')");
     load_fails(p, "no-such-file.xml", "0:0: cannot open: No such file or directory");
+}
+
+/* Corrections in file order; an empty one is ignored; the latest date moves updated. */
+static void test_corrections(void **state)
+{
+    apr_pool_t *p = *state;
+    np_article *a = load(p, "corrected.xml", 0);
+    const np_correction *c;
+    assert_non_null(a->corrections);
+    assert_int_equal(a->corrections->nelts, 2);
+    c = &APR_ARRAY_IDX(a->corrections, 0, np_correction);
+    assert_string_equal(c->text, "An earlier version gave the wrong year.");
+    assert_true(c->date.t == apr_time_from_sec(1795939200)); /* 2026-11-29T08:00:00Z */
+    c = &APR_ARRAY_IDX(a->corrections, 1, np_correction);
+    assert_string_equal(c->text, "The mayor's name was misspelt.");
+    assert_true(a->updated.t == apr_time_from_sec(1795939200));
+    assert_null(load(p, "full.xml", 0)->corrections);
+}
+
+/* 200000 corrections, one of them long: 20 kept, the text cut, each cut noted; linear. */
+static void test_corrections_bounded(void **state)
+{
+    apr_pool_t *p = *state;
+    char dir[] = "/tmp/np-corr-XXXXXX";
+    apr_size_t n = 200000, i;
+    np_buf b;
+    np_article_opts o = {0, np_tz_utc(), 0, NULL};
+    np_article_report rep;
+    const char *err = NULL;
+    np_article *a;
+    assert_non_null(mkdtemp(dir));
+    np_buf_init_pool(&b, p, 64 * 1024 * 1024);
+    np_buf_puts(&b, "<article><title>T</title><published>2026-11-27</published><correction "
+                    "date=\"2026-11-28\">");
+    for (i = 0; i < 5000; i++)
+        np_buf_putc(&b, 'x');
+    np_buf_puts(&b, "</correction>");
+    for (i = 0; i < n; i++)
+        np_buf_puts(&b, "<correction date=\"2026-11-29\">c</correction>");
+    np_buf_puts(&b, "<body><p>b</p></body></article>");
+    np_test_write(dir, "many.xml", apr_pstrndup(p, b.data, b.len));
+    memset(&rep, 0, sizeof(rep));
+    rep.notes = apr_array_make(p, 4, sizeof(np_article_note));
+    o.max_size = 128 * 1024 * 1024;
+    a = np_article_load_report(p, apr_pstrcat(p, dir, "/many.xml", NULL), "many", &o, &rep, &err);
+    unlink(apr_pstrcat(p, dir, "/many.xml", NULL));
+    rmdir(dir);
+    if (!a)
+        fail_msg("%s", err);
+    assert_int_equal(a->corrections->nelts, NP_MAX_CORRECTIONS);
+    assert_int_equal(strlen(APR_ARRAY_IDX(a->corrections, 0, np_correction).text),
+                     NP_MAX_CORRECTION);
+    assert_int_equal(rep.notes->nelts, 2);
+}
+
+/* Previous URLs: paths within the site only, each refusal noted; 100000 given, 20 kept. */
+static void test_previous_urls(void **state)
+{
+    apr_pool_t *p = *state;
+    char dir[] = "/tmp/np-prev-XXXXXX";
+    static const char *const bad[] = {"http://evil.example/x", "//evil.example/x", "desk/x.html",
+                                      "/desk/../x.html",       "/desk/x.html?a=1", "/"};
+    apr_size_t i;
+    np_buf b;
+    np_article_opts o = {0, np_tz_utc(), 0, NULL};
+    np_article_report rep;
+    const char *err = NULL;
+    np_article *a;
+    assert_non_null(mkdtemp(dir));
+    np_buf_init_pool(&b, p, 8 * 1024 * 1024);
+    np_buf_puts(&b, "<article><title>T</title><published>2026-11-27</published>"
+                    "<previous-url> /desk/old name.html </previous-url>");
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        np_buf_puts(&b, "<previous-url>");
+        np_buf_puts(&b, bad[i]);
+        np_buf_puts(&b, "</previous-url>");
+    }
+    for (i = 0; i < 100000; i++)
+        np_buf_puts(&b, "<previous-url>/a.html</previous-url>");
+    np_buf_puts(&b, "<body><p>b</p></body></article>");
+    np_test_write(dir, "p.xml", apr_pstrndup(p, b.data, b.len));
+    memset(&rep, 0, sizeof(rep));
+    rep.notes = apr_array_make(p, 4, sizeof(np_article_note));
+    o.max_size = 64 * 1024 * 1024;
+    a = np_article_load_report(p, apr_pstrcat(p, dir, "/p.xml", NULL), "p", &o, &rep, &err);
+    unlink(apr_pstrcat(p, dir, "/p.xml", NULL));
+    rmdir(dir);
+    if (!a)
+        fail_msg("%s", err);
+    assert_int_equal(a->previous->nelts, NP_MAX_PREVIOUS);
+    assert_string_equal(APR_ARRAY_IDX(a->previous, 0, const char *), "/desk/old name.html");
+    assert_string_equal(APR_ARRAY_IDX(a->previous, 1, const char *), "/a.html");
+    assert_int_equal(rep.notes->nelts, 7); /* six refused, one for the count */
+    assert_null(load(p, "full.xml", 0)->previous);
 }
 
 static void test_too_large(void **state)
@@ -303,6 +403,16 @@ static void test_visibility(void **state)
     assert_false(np_article_visible(load(p, "draft.xml", 0), exp));
     assert_false(np_article_visible(at(p, 0, 0, 0), pub)); /* no date: never */
     assert_false(np_article_visible(NULL, pub));
+
+    /* Killed: hidden; gone (410) only once it could have been seen, expired or not. */
+    assert_false(np_article_visible(at(p, pub, 0, NP_KILLED), pub + 1));
+    assert_true(np_article_gone(at(p, pub, 0, NP_KILLED), pub));
+    assert_true(np_article_gone(at(p, pub, exp, NP_KILLED), exp + 1));
+    assert_false(np_article_gone(at(p, pub, 0, NP_KILLED), pub - 1)); /* embargoed */
+    assert_false(np_article_gone(at(p, pub, 0, 1), pub + 1));         /* a draft */
+    assert_false(np_article_gone(at(p, pub, 0, 0), pub + 1));
+    assert_false(np_article_gone(at(p, 0, 0, NP_KILLED), pub));
+    assert_false(np_article_gone(NULL, pub));
 }
 
 /* Texts are cut at a character boundary, never inside a UTF-8 sequence. */
@@ -331,6 +441,9 @@ int main(void)
         np_pool_test(test_status),
         np_pool_test(test_external_dtd_accepted),
         np_pool_test(test_errors),
+        np_pool_test(test_corrections),
+        np_pool_test(test_corrections_bounded),
+        np_pool_test(test_previous_urls),
         np_pool_test(test_too_large),
         np_pool_test(test_hostile_sample),
         np_pool_test(test_visibility),

@@ -269,6 +269,26 @@ static void test_limits(void **state)
         "lint: 3 files, 0 errors, 8 warnings\n");
 }
 
+/* Previous URLs: one claimed twice, one that is another article's current URL (with the
+ * default routes), one that is the article's own. */
+static void test_previous_urls(void **state)
+{
+    apr_pool_t *p = *state;
+    int rc;
+    const char *out = lint(p, "tests/fixtures/lint-moved", 0, &rc);
+    assert_int_equal(rc, 1);
+    assert_output(out,
+                  "tests/fixtures/lint-moved/desk/a.xml:0:0: error: previous URL \"/desk/b.html\" "
+                  "is the current URL of tests/fixtures/lint-moved/desk/b.xml: that article is "
+                  "served there\n"
+                  "tests/fixtures/lint-moved/desk/b.xml:0:0: error: previous URL "
+                  "\"/desk/old.html\" is also claimed by tests/fixtures/lint-moved/desk/a.xml: "
+                  "only one of them is reached\n"
+                  "tests/fixtures/lint-moved/desk/b.xml:0:0: warning: previous URL "
+                  "\"/desk/b.html\" is this article's own URL\n"
+                  "lint: 5 files, 2 errors, 1 warning\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -278,6 +298,7 @@ int main(void)
         np_pool_test(test_exit_status),
         np_pool_test(test_missing_tree),
         np_pool_test(test_symlinks),
+        np_pool_test(test_previous_urls),
     };
     return np_test_run_pooled(tests);
 }

@@ -196,7 +196,10 @@ static void test_dates_and_status(void **state)
     assert_false(np_article_visible(a, apr_time_from_sec(T_2026_11_27_02) + APR_USEC_PER_SEC));
 
     a = load(p, "g2-withheld.xml");
-    assert_true(a->draft);
+    assert_int_equal(a->draft, NP_KILLED);
+    a = load(p, "g2-canceled.xml");
+    assert_int_equal(a->draft, NP_KILLED);
+    assert_true(np_article_gone(a, a->published.t));
 }
 
 static void test_latin1(void **state)

@@ -165,7 +165,10 @@ static void test_embargo_and_status(void **state)
     assert_false(a->draft);
 
     a = load(p, "nitf-withheld.xml");
-    assert_true(a->draft);
+    assert_int_equal(a->draft, NP_KILLED);
+    a = load(p, "nitf-canceled.xml");
+    assert_int_equal(a->draft, NP_KILLED);
+    assert_true(np_article_gone(a, release));
     assert_false(np_article_visible(a, release));
 }
 

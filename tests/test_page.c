@@ -48,6 +48,36 @@ static int setup_tree(void **state)
     put("desk/draft.xml", "<article><title>Draft</title><published>2026-01-03</published>"
                           "<status>draft</status><tags><tag>Draft Subject</tag></tags>"
                           "<body><p>d</p></body></article>");
+    /* Killed once published, and killed while still embargoed. */
+    put("desk/killed.xml", "<article><title>Killed Story</title><published>2026-01-04</published>"
+                           "<status>killed</status><tags><tag>Killed Subject</tag></tags>"
+                           "<body><p>k</p></body></article>");
+    put("desk/killed-early.xml", "<article><title>Killed Early</title>"
+                                 "<published>2999-01-01</published><status>killed</status>"
+                                 "<body><p>k</p></body></article>");
+    put("desk/fixed.xml", "<article><title>Fixed</title><published>2026-01-05</published>"
+                          "<correction date=\"2026-01-09T10:00:00Z\">The &lt;date&gt; was "
+                          "wrong.</correction><correction date=\"2026-01-07T10:00:00Z\">A name."
+                          "</correction><body><p>f</p></body></article>");
+    put("desk/moved.xml", "<article><title>Moved</title><published>2026-01-06</published>"
+                          "<previous-url>/desk/old-name.html</previous-url>"
+                          "<previous-url>/gone-desk/caf\xc3\xa9 old.html</previous-url>"
+                          "<previous-url>/desk/one.html</previous-url>"
+                          "<previous-url>http://evil.example/x</previous-url>"
+                          "<body><p>m</p></body></article>");
+    put("desk/hidden-moved.xml", "<article><title>Hidden</title><published>2999-01-06</published>"
+                                 "<previous-url>/desk/hidden-old.html</previous-url>"
+                                 "<body><p>h</p></body></article>");
+    put("desk/bridge.xml", "<article id=\"bridge-2026\" lang=\"en\"><title>Bridge</title>"
+                           "<published>2026-01-07</published><body><p>b</p></body></article>");
+    put("desk/bridge-zh.xml", "<article lang=\"zh-CN\"><title>Qiao</title>"
+                              "<published>2026-01-08</published>"
+                              "<translation-of>bridge-2026</translation-of>"
+                              "<body><p>q</p></body></article>");
+    put("desk/bridge-fr.xml", "<article lang=\"fr\"><title>Pont</title>"
+                              "<published>2999-01-08</published>"
+                              "<translation-of>bridge-2026</translation-of>"
+                              "<body><p>p</p></body></article>");
     site = np_test_site(pool, &conf, root);
     assert_non_null(site);
     return 0;
@@ -397,6 +427,121 @@ static void test_shared_forms_not_remade(void **state)
     np_cache_rep_free(other);
 }
 
+/* A killed article: 410 at its URL with the notice, out of every list; killed before it could
+ * be seen: 404, as for an article that never existed. */
+static void test_killed(void **state)
+{
+    np_response resp;
+    static const char *const lists[] = {"/", "/desk/", "/feed.atom", "/sitemap.xml",
+                                        "/news-sitemap.xml"};
+    size_t i;
+    assert_int_equal(serve(*state, "/desk/killed.html", NULL, "http://a.example", &resp), 410);
+    assert_non_null(resp.body);
+    assert_non_null(strstr(apr_pstrndup(*state, resp.body, resp.len), "Article withdrawn"));
+    assert_null(resp.etag);
+    np_page_response_release(&resp);
+    /* served again: still 410, not a cached page */
+    assert_int_equal(status_of(*state, "/desk/killed.html"), 410);
+    assert_int_equal(status_of(*state, "/killed.html"), 404); /* only at its own URL */
+    assert_int_equal(status_of(*state, "/desk/killed-early.html"), 404);
+    assert_int_equal(status_of(*state, "/desk/killed-early"), 404);
+    assert_int_equal(status_of(*state, "/tags/killed-subject/"), 404);
+    for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+        int s = serve(*state, lists[i], NULL, "http://a.example", &resp);
+        const char *body = apr_pstrndup(*state, resp.body, resp.len);
+        if ((s != 200 && strcmp(lists[i], "/news-sitemap.xml") != 0) || strstr(body, "killed") ||
+            strstr(body, "Killed"))
+            fail_msg("%s: %d, or lists a killed article", lists[i], s);
+        np_page_response_release(&resp);
+    }
+}
+
+static const char *body_of(apr_pool_t *p, const char *path)
+{
+    np_response resp;
+    const char *s;
+    assert_int_equal(serve(p, path, NULL, "http://a.example", &resp), 200);
+    s = apr_pstrndup(p, resp.body, resp.len);
+    np_page_response_release(&resp);
+    return s;
+}
+
+/* Corrections: dated notes on the page, escaped; the latest date is dateModified, the feed
+ * entry's updated and the sitemap's lastmod. */
+static void test_corrections(void **state)
+{
+    const char *page = body_of(*state, "/desk/fixed.html");
+    const char *atom = body_of(*state, "/feed.atom");
+    const char *map = body_of(*state, "/sitemap.xml");
+    const char *one = body_of(*state, "/desk/one.html");
+    assert_non_null(strstr(page, "<h2 id=\"corrections-title\">Corrections</h2>"));
+    assert_non_null(strstr(page, "<li><time datetime=\"2026-01-09T10:00:00Z\">"));
+    assert_non_null(strstr(page, "The &lt;date&gt; was wrong.</li>"));
+    assert_non_null(strstr(page, "A name.</li>"));
+    assert_non_null(strstr(page, "\"dateModified\":\"2026-01-09T10:00:00Z\""));
+    assert_non_null(strstr(atom, "<title>Fixed</title>\n<link rel=\"alternate\" type=\"text/html\" "
+                                 "href=\"http://a.example/news/desk/fixed.html\"/>\n"
+                                 "<published>2026-01-05T00:00:00Z</published>\n"
+                                 "<updated>2026-01-09T10:00:00Z</updated>"));
+    assert_non_null(
+        strstr(map, "<loc>http://a.example/news/desk/fixed.html</loc><lastmod>2026-01-09"));
+    assert_null(strstr(one, "corrections"));
+}
+
+/* A previous URL answers 301 to the article's URL (encoded, query kept) while it is visible;
+ * an embargoed article's old URL is 404; a live page keeps its own URL. */
+static void test_previous_urls(void **state)
+{
+    np_response resp;
+    assert_int_equal(serve(*state, "/desk/old-name.html", NULL, "http://a.example", &resp), 301);
+    assert_string_equal(resp.location, "/news/desk/moved.html");
+    assert_int_equal(
+        serve(*state, "/gone-desk/caf\xc3\xa9 old.html", "a=1", "http://a.example", &resp), 301);
+    assert_string_equal(resp.location, "/news/desk/moved.html?a=1");
+    assert_int_equal(status_of(*state, "/desk/one.html"), 200); /* a live page wins */
+    assert_int_equal(status_of(*state, "/desk/hidden-old.html"), 404);
+    assert_int_equal(status_of(*state, "/desk/old-name.htm"), 404);
+    assert_int_equal(status_of(*state, "/x"), 404); /* the ignored "http://evil.example/x" */
+    assert_int_equal(status_of(*state, "http://evil.example/x"), 404);
+}
+
+/* Translations link to each other both ways (and to themselves), x-default is the site
+ * language's one; an embargoed translation is not named; the sitemap carries the same pairs. */
+static void test_translations(void **state)
+{
+    static const char *const pages[] = {"/desk/bridge.html", "/desk/bridge-zh.html"};
+    const char *map = body_of(*state, "/sitemap.xml");
+    size_t i;
+    for (i = 0; i < 2; i++) {
+        const char *page = body_of(*state, pages[i]);
+        assert_non_null(strstr(page, "<link rel=\"alternate\" hreflang=\"zh-CN\" "
+                                     "href=\"http://a.example/news/desk/bridge-zh.html\">\n"
+                                     "  <link rel=\"alternate\" hreflang=\"en\" "
+                                     "href=\"http://a.example/news/desk/bridge.html\">\n"
+                                     "  <link rel=\"alternate\" hreflang=\"x-default\" "
+                                     "href=\"http://a.example/news/desk/bridge.html\">"));
+        assert_null(strstr(page, "bridge-fr"));
+    }
+    assert_non_null(strstr(body_of(*state, "/desk/bridge.html"),
+                           "<p class=\"translations\">Read in <a "
+                           "href=\"http://a.example/news/desk/bridge-zh.html\" hreflang=\"zh-CN\" "
+                           "lang=\"zh-CN\">\xE4\xB8\xAD\xE6\x96\x87</a></p>"));
+    assert_non_null(strstr(body_of(*state, "/desk/bridge-zh.html"),
+                           "<p class=\"translations\">\xE9\x98\x85\xE8\xAF\xBB <a "
+                           "href=\"http://a.example/news/desk/bridge.html\" hreflang=\"en\" "
+                           "lang=\"en\">English</a></p>"));
+    assert_non_null(strstr(map, "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\""));
+    assert_non_null(strstr(map,
+                           "/news/desk/bridge.html</loc><lastmod>2026-01-07T00:00:00Z</lastmod>"
+                           "<xhtml:link rel=\"alternate\" hreflang=\"zh-CN\" "
+                           "href=\"http://a.example/news/desk/bridge-zh.html\"/>"
+                           "<xhtml:link rel=\"alternate\" hreflang=\"en\" "
+                           "href=\"http://a.example/news/desk/bridge.html\"/>"
+                           "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" "
+                           "href=\"http://a.example/news/desk/bridge.html\"/></url>"));
+    assert_null(strstr(body_of(*state, "/desk/one.html"), "hreflang"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -408,6 +553,10 @@ int main(void)
         np_pool_test(test_shared_tier_colliding_ids),
         np_pool_test(test_encoded_responses),
         np_pool_test(test_shared_forms_not_remade),
+        np_pool_test(test_killed),
+        np_pool_test(test_corrections),
+        np_pool_test(test_previous_urls),
+        np_pool_test(test_translations),
     };
     int rc;
     np_test_root = np_test_begin();
