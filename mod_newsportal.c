@@ -499,7 +499,7 @@ static void prepare(request_rec *r, const np_dir_conf *d, apr_pool_t *p, np_prep
 static const np_prepared *prepared_for(request_rec *r, const np_dir_conf *d)
 {
     apr_size_t klen = sizeof(d->sources[0]) * (apr_size_t)(d->nsources > 0 ? d->nsources : 0);
-    np_prepared *pr;
+    np_prepared *pr, *won;
     apr_pool_t *pp;
     const char *id;
 
@@ -524,8 +524,7 @@ static const np_prepared *prepared_for(request_rec *r, const np_dir_conf *d)
         apr_pool_destroy(pp);
         return NULL;
     }
-    if (apr_hash_get(np_prepared_by_sources, d->sources, (apr_ssize_t)klen)) {
-        np_prepared *won = apr_hash_get(np_prepared_by_sources, d->sources, (apr_ssize_t)klen);
+    if ((won = apr_hash_get(np_prepared_by_sources, d->sources, (apr_ssize_t)klen))) {
         sites_unlock();
         apr_pool_destroy(pp);
         return won;

@@ -699,43 +699,37 @@ static int list_window_holds(const list_stat *l, apr_time_t t)
     return l->at && t >= l->at && (!l->until || t < l->until);
 }
 
+/* The stored figures of a section's or tag's list, when they changed. */
+static int write_list_stat(upd *u, int which, list_stat *l)
+{
+    sqlite3_stmt *s;
+    if (!l->dirty)
+        return 0;
+    if (!(s = stmt(u->idx, which)))
+        return -1;
+    sqlite3_bind_int64(s, 1, l->id);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)l->digest);
+    sqlite3_bind_int64(s, 3, l->total);
+    sqlite3_bind_int64(s, 4, l->count);
+    sqlite3_bind_int64(s, 5, l->at);
+    sqlite3_bind_int64(s, 6, l->until);
+    if (run(u->idx, s) != 0)
+        return -1;
+    l->dirty = 0;
+    return 0;
+}
+
 static int write_stats(upd *u)
 {
     apr_hash_index_t *hi;
     for (hi = apr_hash_first(u->pool, u->secs); hi; hi = apr_hash_next(hi)) {
         sec_rec *r = apr_hash_this_val(hi);
-        sqlite3_stmt *s;
-        if (!r->l.dirty || r->gone)
-            continue;
-        if (!(s = stmt(u->idx, S_SEC_STATS)))
+        if (!r->gone && write_list_stat(u, S_SEC_STATS, &r->l) != 0)
             return -1;
-        sqlite3_bind_int64(s, 1, r->l.id);
-        sqlite3_bind_int64(s, 2, (sqlite3_int64)r->l.digest);
-        sqlite3_bind_int64(s, 3, r->l.total);
-        sqlite3_bind_int64(s, 4, r->l.count);
-        sqlite3_bind_int64(s, 5, r->l.at);
-        sqlite3_bind_int64(s, 6, r->l.until);
-        if (run(u->idx, s) != 0)
-            return -1;
-        r->l.dirty = 0;
     }
-    for (hi = apr_hash_first(u->pool, u->tags); hi; hi = apr_hash_next(hi)) {
-        tag_rec *r = apr_hash_this_val(hi);
-        sqlite3_stmt *s;
-        if (!r->l.dirty)
-            continue;
-        if (!(s = stmt(u->idx, S_TAG_STATS)))
+    for (hi = apr_hash_first(u->pool, u->tags); hi; hi = apr_hash_next(hi))
+        if (write_list_stat(u, S_TAG_STATS, &((tag_rec *)apr_hash_this_val(hi))->l) != 0)
             return -1;
-        sqlite3_bind_int64(s, 1, r->l.id);
-        sqlite3_bind_int64(s, 2, (sqlite3_int64)r->l.digest);
-        sqlite3_bind_int64(s, 3, r->l.total);
-        sqlite3_bind_int64(s, 4, r->l.count);
-        sqlite3_bind_int64(s, 5, r->l.at);
-        sqlite3_bind_int64(s, 6, r->l.until);
-        if (run(u->idx, s) != 0)
-            return -1;
-        r->l.dirty = 0;
-    }
     return 0;
 }
 

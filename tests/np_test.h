@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -83,12 +84,17 @@ static inline np_site *np_test_site(apr_pool_t *p, np_site_conf *c, const char *
 
 /* ---- files ---- */
 
-/* Writes text to dir/rel (the folders must exist). */
+/* Writes text to dir/rel, making the folders of rel that are missing. */
 static inline void np_test_write(const char *dir, const char *rel, const char *text)
 {
-    char path[1024];
+    char path[1024], *slash;
     FILE *f;
     snprintf(path, sizeof(path), "%s/%s", dir, rel);
+    for (slash = strchr(path + strlen(dir) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        mkdir(path, 0755);
+        *slash = '/';
+    }
     f = fopen(path, "w");
     assert_non_null(f);
     fputs(text, f);

@@ -25,18 +25,7 @@ static char root[256];
 
 static void put(const char *rel, const char *text)
 {
-    char path[512], *slash;
-    FILE *f;
-    snprintf(path, sizeof(path), "%s/%s", root, rel);
-    for (slash = strchr(path + strlen(root) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-        *slash = '\0';
-        mkdir(path, 0755);
-        *slash = '/';
-    }
-    f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    np_test_write(root, rel, text);
 }
 
 static const char *article(const char *title, const char *published, const char *extra)

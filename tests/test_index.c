@@ -27,18 +27,9 @@ static const np_logger logger = {capture, NULL, NP_LOG_DEBUG};
 
 static void put_at(const char *rel, const char *text, long mtime)
 {
-    char path[512], *slash;
-    FILE *f;
+    char path[512];
+    np_test_write(root, rel, text);
     snprintf(path, sizeof(path), "%s/%s", root, rel);
-    for (slash = strchr(path + strlen(root) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-        *slash = '\0';
-        mkdir(path, 0755);
-        *slash = '/';
-    }
-    f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
     if (mtime) {
         struct utimbuf t = {mtime, mtime};
         utime(path, &t);
