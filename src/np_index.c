@@ -457,6 +457,23 @@ static int create_schema(np_index *idx)
     return 0;
 }
 
+const char *np_index_default_file(apr_pool_t *p, const char *dir, const char *content_dir,
+                                  const char *lang, const np_tz *tz, apr_size_t max_article_size)
+{
+    const char *base = strrchr(content_dir, '/'), *shape;
+    char name[33];
+    apr_size_t i, n = 0;
+    base = base && base[1] ? base + 1 : "content";
+    for (i = 0; base[i] && n < sizeof(name) - 1; i++) /* a readable part only */
+        if (apr_isalnum(base[i]) || base[i] == '-' || base[i] == '_')
+            name[n++] = base[i];
+    name[n] = '\0';
+    shape = apr_psprintf(p, "%s\n%s\n%s\n%" APR_SIZE_T_FMT, content_dir, lang ? lang : "en",
+                         np_tz_name(tz ? tz : np_tz_utc()), max_article_size);
+    return apr_psprintf(p, "%s/%s-%016" APR_UINT64_T_HEX_FMT ".sqlite", dir, n ? name : "content",
+                        np_hash(NP_HASH_INIT, shape, strlen(shape)));
+}
+
 static void remove_files(const char *file)
 {
     char buf[4096];

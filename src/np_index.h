@@ -71,6 +71,13 @@ apr_status_t np_index_update(np_index *idx, np_index_stats *st, const char **err
 apr_status_t np_index_update_dirs(np_index *idx, const char *const *dirs, int ndirs,
                                   np_index_stats *st, const char **err);
 
+/* Where the index of a content folder lives when NewsPortalIndex does not say: a file in dir
+ * named after the folder and everything that shapes parsing (so two locations that parse one
+ * folder differently never share an index): "DIR/news-1f3a...c2.sqlite". */
+const char *np_index_default_file(apr_pool_t *p, const char *dir, const char *content_dir,
+                                  const char *lang, const np_tz *tz, apr_size_t max_article_size);
+#define NP_INDEX_DIR_DEFAULT "/var/cache/apache2/newsportal"
+
 /* Bumped by every write transaction: readers key in-process caches on it. */
 apr_int64_t np_index_generation(np_index *idx);
 

@@ -22,6 +22,11 @@ struct np_cache;
  * that differ in it do not share one. NP_KEY_PAGE: it shapes rendered pages, so pages cached
  * under configurations that differ in it never meet. Create, merge, defaults and both keys are
  * all generated from this list. X(TYPE, name, default, keys) */
+/* NewsPortalWatch: how the indexer learns of changes (docs/caching.md) */
+#define NP_WATCH_AUTO 0    /* inotify, polling where it cannot see (NFS, watch limit) */
+#define NP_WATCH_INOTIFY 1 /* inotify only */
+#define NP_WATCH_POLL 2    /* a full stat pass every NewsPortalCheckInterval */
+
 #define NP_KEY_SITE 1
 #define NP_KEY_PAGE 2
 #define NP_SITE_CONF_FIELDS(X)                                                                     \
@@ -38,7 +43,9 @@ struct np_cache;
     X(INT, feed_full, 1, NP_KEY_PAGE)                                                              \
     X(SIZE, max_article_size, 4 * 1024 * 1024, NP_KEY_SITE | NP_KEY_PAGE)                          \
     X(INT, check_interval, 1, NP_KEY_SITE) /* seconds */                                           \
-    X(INT, max_age, 60, 0)                 /* seconds; a header, not the page */                   \
+    X(STR, index_file, NULL, NP_KEY_SITE)  /* NULL: np_index_default_file in NewsPortalIndexDir */ \
+    X(INT, watch, NP_WATCH_AUTO, NP_KEY_SITE) /* NewsPortalWatch */                                \
+    X(INT, max_age, 60, 0)                    /* seconds; a header, not the page */                \
     X(INT, stale_on_error, 1, NP_KEY_SITE | NP_KEY_PAGE)                                           \
     X(INT, cache, 1, NP_KEY_SITE)                                                                  \
     X(SIZE, cache_size, 64 * 1024 * 1024, NP_KEY_SITE)                                             \
