@@ -47,10 +47,17 @@ static const char schema_sql[] =
     " updated_fmt INTEGER NOT NULL, expires INTEGER NOT NULL, expires_fmt INTEGER NOT NULL,"
     " draft INTEGER NOT NULL, tags TEXT, related TEXT, image TEXT, format TEXT,"
     " mtime INTEGER NOT NULL, size INTEGER NOT NULL, digest INTEGER NOT NULL,"
-    " stale INTEGER NOT NULL);"
+    " stale INTEGER NOT NULL, corrections TEXT, translation_of TEXT, grp TEXT, previous TEXT);"
     "CREATE UNIQUE INDEX articles_rel ON articles(rel);"
     "CREATE UNIQUE INDEX articles_section_slug ON articles(section, slug);"
     "CREATE INDEX articles_slug ON articles(slug, rel);"
+    /* translation groups: <translation-of>, else the id; newest first as in the snapshot */
+    "CREATE INDEX articles_grp ON articles(grp, published DESC, rel);"
+    /* <previous-url> paths; the newest article claims one */
+    "CREATE TABLE previous_urls(path TEXT NOT NULL, published INTEGER NOT NULL,"
+    " rel TEXT NOT NULL, article INTEGER NOT NULL, PRIMARY KEY(path, published DESC, rel))"
+    " WITHOUT ROWID;"
+    "CREATE INDEX previous_urls_article ON previous_urls(article);"
     "CREATE TABLE bodies(article INTEGER PRIMARY KEY, html BLOB NOT NULL);"
     /* one row per article and section it is listed in (its own and every ancestor): a section
      * and its descendants newest first is one range of the primary key */
@@ -123,6 +130,14 @@ enum {
     S_STAGE_AT,
     S_R_BY_ID,
     S_R_ANY,
+    S_PREV_INSERT,
+    S_PREV_DELETE,
+    S_R_PREVIOUS,
+    S_R_GROUP,
+    S_R_ARTICLE_ANY,
+    S_R_BY_SLUG_ANY,
+    S_R_SECTIONS,
+    S_R_TRANSLATED,
     S_COUNT
 };
 
@@ -134,7 +149,7 @@ enum {
     "a.id, a.rel, a.slug, a.aid, a.title, a.subtitle, a.summary, a.authors, a.source,"             \
     " a.source_href, a.lang, a.published, a.published_fmt, a.updated, a.updated_fmt, a.expires,"   \
     " a.expires_fmt, a.draft, a.tags, a.related, a.image, a.format, a.mtime, a.size, a.digest,"    \
-    " a.stale, s.path, s.lang, s.dir, a.section"
+    " a.stale, s.path, s.lang, s.dir, a.section, a.corrections, a.translation_of, a.previous"
 #define VISIBLE(m) m ".published <= ?2 AND (" m ".expires = 0 OR " m ".expires > ?2)"
 
 static const char *const stmt_sql[S_COUNT] = {
@@ -161,9 +176,9 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_ART_INSERT] = "INSERT INTO articles(rel, section, slug, aid, title, subtitle, summary,"
                      " authors, source, source_href, lang, published, published_fmt, updated,"
                      " updated_fmt, expires, expires_fmt, draft, tags, related, image, format,"
-                     " mtime, size, digest, stale) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-                     " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24,"
-                     " ?25, 0)",
+                     " mtime, size, digest, stale, corrections, translation_of, grp, previous)"
+                     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+                     " ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, 0, ?26, ?27, ?28, ?29)",
     [S_ART_GET_OLD] = "SELECT section, rel, published, expires, draft, tags, digest FROM articles"
                       " WHERE id = ?1",
     [S_ART_DELETE] = "DELETE FROM articles WHERE id = ?1",
@@ -241,6 +256,23 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_R_BY_ID] = "SELECT " ENTRY_COLS " FROM articles a JOIN sections s ON s.id = a.section"
                   " WHERE a.id = ?1",
     [S_R_ANY] = "SELECT EXISTS(SELECT 1 FROM articles), EXISTS(SELECT 1 FROM errors)",
+    [S_PREV_INSERT] = "INSERT OR REPLACE INTO previous_urls(path, published, rel, article)"
+                      " VALUES(?1, ?2, ?3, ?4)",
+    [S_PREV_DELETE] = "DELETE FROM previous_urls WHERE article = ?1",
+    [S_R_PREVIOUS] = "SELECT " ENTRY_COLS " FROM (SELECT article FROM previous_urls WHERE"
+                     " path = ?1 ORDER BY published DESC, rel LIMIT 1) m JOIN articles a"
+                     " ON a.id = m.article JOIN sections s ON s.id = a.section",
+    [S_R_GROUP] = "SELECT " ENTRY_COLS " FROM articles a JOIN sections s ON s.id = a.section"
+                  " WHERE a.grp = ?1 ORDER BY a.published DESC, a.rel LIMIT ?2",
+    [S_R_ARTICLE_ANY] = "SELECT " ENTRY_COLS " FROM articles a JOIN sections s ON"
+                        " s.id = a.section WHERE s.path = ?1 AND a.slug = ?2",
+    [S_R_BY_SLUG_ANY] = "SELECT " ENTRY_COLS " FROM articles a JOIN sections s ON"
+                        " s.id = a.section WHERE a.slug = ?1 ORDER BY a.rel LIMIT 1",
+    [S_R_SECTIONS] = "SELECT " SEC_COLS ", s.vis_count, s.vis_at, s.vis_until, s.meta_mtime"
+                     " FROM sections s WHERE s.has_meta OR s.total > 0 OR s.parent IS NULL"
+                     " ORDER BY s.depth, s.ord, s.title, s.path",
+    [S_R_TRANSLATED] = "SELECT EXISTS(SELECT 1 FROM articles a WHERE a.grp IS NOT NULL AND"
+                       " EXISTS(SELECT 1 FROM articles b WHERE b.grp = a.grp AND b.id != a.id))",
     [S_STAGE_SA] = "INSERT INTO temp.stage_sa VALUES(?1, ?2, ?3, ?4, ?5)",
     [S_STAGE_AT] = "INSERT INTO temp.stage_at VALUES(?1, ?2, ?3, ?4, ?5)",
 };
@@ -254,6 +286,7 @@ static const char bulk_begin_sql[] =
     "DROP INDEX IF EXISTS articles_rel;"
     "DROP INDEX IF EXISTS articles_section_slug;"
     "DROP INDEX IF EXISTS articles_slug;"
+    "DROP INDEX IF EXISTS articles_grp;"
     "INSERT OR REPLACE INTO meta(key, value) VALUES('bulk', 1);";
 static const char bulk_end_sql[] =
     "INSERT INTO section_articles SELECT * FROM temp.stage_sa ORDER BY 1, 2 DESC, 3;"
@@ -263,6 +296,7 @@ static const char bulk_end_sql[] =
     "CREATE UNIQUE INDEX articles_rel ON articles(rel);"
     "CREATE UNIQUE INDEX articles_section_slug ON articles(section, slug);"
     "CREATE INDEX articles_slug ON articles(slug, rel);"
+    "CREATE INDEX articles_grp ON articles(grp, published DESC, rel);"
     "DELETE FROM meta WHERE key = 'bulk';";
 
 struct np_index {
@@ -855,6 +889,24 @@ static const char *join_related(apr_pool_t *p, const apr_array_header_t *a)
     return np_buf_cstr(&b);
 }
 
+/* Corrections as records of date, its format and text. */
+static const char *join_corrections(apr_pool_t *p, const apr_array_header_t *a)
+{
+    np_buf b;
+    int i;
+    if (!a || !a->nelts)
+        return NULL;
+    np_buf_init_pool(&b, p, 64);
+    for (i = 0; i < a->nelts; i++) {
+        const np_correction *c = &APR_ARRAY_IDX(a, i, np_correction);
+        if (i)
+            np_buf_puts(&b, RS);
+        np_buf_printf(&b, "%" APR_INT64_T_FMT FS "%d" FS "%s", (apr_int64_t)c->date.t,
+                      c->date.offset * 2 + (c->date.date_only ? 1 : 0), c->text ? c->text : "");
+    }
+    return np_buf_cstr(&b);
+}
+
 /* An optional string in a record: a leading 't' (present) or 'n' (NULL). */
 static void put_opt(np_buf *b, const char *s)
 {
@@ -1017,6 +1069,10 @@ static int delete_article(upd *u, apr_int64_t id)
         sqlite3_bind_int64(s, 1, id);
         rc |= run(u->idx, s);
     }
+    if ((s = stmt(u->idx, S_PREV_DELETE))) {
+        sqlite3_bind_int64(s, 1, id);
+        rc |= run(u->idx, s);
+    }
     if ((s = stmt(u->idx, S_ART_DELETE))) {
         sqlite3_bind_int64(s, 1, id);
         rc |= run(u->idx, s);
@@ -1063,9 +1119,21 @@ static int insert_article(upd *u, const job *j, apr_pool_t *p)
     sqlite3_bind_int64(s, 23, j->mtime);
     sqlite3_bind_int64(s, 24, j->size);
     sqlite3_bind_int64(s, 25, (sqlite3_int64)digest);
+    bind_text(s, 26, join_corrections(p, a->corrections));
+    bind_text(s, 27, a->translation_of);
+    bind_text(s, 28, a->translation_of ? a->translation_of : a->id);
+    bind_text(s, 29, join_strings(p, a->previous));
     if (run(u->idx, s) != 0)
         return -1;
     id = sqlite3_last_insert_rowid(u->idx->db);
+    for (i = 0; a->previous && i < a->previous->nelts; i++)
+        if ((s = stmt(u->idx, S_PREV_INSERT))) {
+            bind_text(s, 1, APR_ARRAY_IDX(a->previous, i, const char *));
+            sqlite3_bind_int64(s, 2, pub);
+            bind_text(s, 3, j->rel);
+            sqlite3_bind_int64(s, 4, id);
+            rc |= run(u->idx, s);
+        }
     if (a->body_html && (s = stmt(u->idx, S_BODY_INSERT))) {
         sqlite3_bind_int64(s, 1, id);
         sqlite3_bind_blob(s, 2, a->body_html, (int)a->body_len, SQLITE_STATIC);
@@ -2065,6 +2133,24 @@ static np_index_entry *row_entry(apr_pool_t *p, sqlite3_stmt *s)
     dir = (const char *)sqlite3_column_text(s, 28);
     a->path = apr_pstrcat(p, dir, "/", a->slug, ".xml", NULL);
     e->section_id = sqlite3_column_int64(s, 29);
+    if ((v = col_str(p, s, 30))) {
+        apr_array_header_t *recs = split(p, v, RS);
+        int i;
+        a->corrections = apr_array_make(p, recs->nelts, sizeof(np_correction));
+        for (i = 0; i < recs->nelts; i++) {
+            const char *r = APR_ARRAY_IDX(recs, i, const char *), *f1 = strstr(r, FS), *f2;
+            np_correction *c = apr_array_push(a->corrections);
+            int fmt;
+            c->date.t = apr_atoi64(r);
+            fmt = f1 ? atoi(f1 + 1) : 0;
+            c->date.date_only = fmt & 1;
+            c->date.offset = (fmt - c->date.date_only) / 2;
+            f2 = f1 ? strstr(f1 + 1, FS) : NULL;
+            c->text = f2 ? f2 + 1 : "";
+        }
+    }
+    a->translation_of = col_str(p, s, 31);
+    a->previous = split(p, col_str(p, s, 32), RS);
     return e;
 }
 
@@ -2311,6 +2397,79 @@ apr_time_t np_index_next_change(np_index *idx, const char *section, const char *
         t = pg.next_change;
     apr_pool_destroy(p);
     return t;
+}
+
+static np_index_entry *entry_any(np_index *idx, apr_pool_t *p, int which, const char *a,
+                                 const char *b)
+{
+    sqlite3_stmt *s = stmt(idx, which);
+    np_index_entry *e = NULL;
+    if (!s)
+        return NULL;
+    bind_text(s, 1, a);
+    if (b)
+        bind_text(s, 2, b);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        e = row_entry(p, s);
+    sqlite3_reset(s);
+    return e;
+}
+
+np_index_entry *np_index_article_any(np_index *idx, apr_pool_t *p, const char *section,
+                                     const char *slug)
+{
+    return section ? entry_any(idx, p, S_R_ARTICLE_ANY, section, slug)
+                   : entry_any(idx, p, S_R_BY_SLUG_ANY, slug, NULL);
+}
+
+np_index_entry *np_index_previous(np_index *idx, apr_pool_t *p, const char *path)
+{
+    return entry_any(idx, p, S_R_PREVIOUS, path, NULL);
+}
+
+int np_index_group(np_index *idx, apr_pool_t *p, const char *group, np_index_entry **out, int max)
+{
+    sqlite3_stmt *s = stmt(idx, S_R_GROUP);
+    int n = 0;
+    if (!s || !group)
+        return 0;
+    bind_text(s, 1, group);
+    sqlite3_bind_int(s, 2, max);
+    while (n < max && sqlite3_step(s) == SQLITE_ROW)
+        out[n++] = row_entry(p, s);
+    sqlite3_reset(s);
+    return n;
+}
+
+apr_array_header_t *np_index_sections(np_index *idx, apr_pool_t *p)
+{
+    sqlite3_stmt *s = stmt(idx, S_R_SECTIONS);
+    apr_array_header_t *out = apr_array_make(p, 16, sizeof(np_index_section));
+    const char *nav = meta_get(idx, p, "nav_digest");
+    if (!s)
+        return out;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        np_index_section *r = apr_array_push(out);
+        row_section(p, s, r);
+        r->vis_count = sqlite3_column_int64(s, 15);
+        r->vis_at = sqlite3_column_int64(s, 16);
+        r->vis_until = sqlite3_column_int64(s, 17);
+        r->meta_mtime = sqlite3_column_int64(s, 18);
+        r->nav_digest = nav ? (apr_uint64_t)apr_atoi64(nav) : 0;
+    }
+    sqlite3_reset(s);
+    return out;
+}
+
+int np_index_translated(np_index *idx)
+{
+    sqlite3_stmt *s = stmt(idx, S_R_TRANSLATED);
+    int r = 0;
+    if (s && sqlite3_step(s) == SQLITE_ROW)
+        r = sqlite3_column_int(s, 0);
+    if (s)
+        sqlite3_reset(s);
+    return r;
 }
 
 void np_index_info_get(np_index *idx, np_index_info *out)

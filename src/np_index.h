@@ -15,7 +15,7 @@
 #include "np_date.h"
 #include "np_log.h"
 
-#define NP_INDEX_SCHEMA 2
+#define NP_INDEX_SCHEMA 3
 
 typedef struct np_index np_index;
 
@@ -102,6 +102,9 @@ typedef struct {
     apr_uint64_t digest;     /* of its metadata and its list of articles */
     apr_int64_t articles;    /* every article below, drafts too */
     apr_uint64_t nav_digest; /* of every section's path, title, order and language */
+    /* np_index_sections only: how many are visible at vis_at, until vis_until; _section.xml */
+    apr_int64_t vis_count;
+    apr_time_t vis_at, vis_until, meta_mtime;
 } np_index_section;
 
 typedef struct {
@@ -153,6 +156,22 @@ const char *np_index_body(np_index *idx, apr_pool_t *p, const np_index_entry *e,
  * disappears; 0 when none. */
 apr_time_t np_index_next_change(np_index *idx, const char *section, const char *tag_slug,
                                 apr_time_t now);
+
+/* Every section (those np_index_section_get finds), parents before children, siblings in
+ * navigation order: np_index_section in an array. */
+apr_array_header_t *np_index_sections(np_index *idx, apr_pool_t *p);
+/* The article at this address whether visible or not (section NULL: by slug alone, the first in
+ * path order), or NULL. */
+np_index_entry *np_index_article_any(np_index *idx, apr_pool_t *p, const char *section,
+                                     const char *slug);
+/* The article that claims path (decoded, without the mount) as a <previous-url>: the newest of
+ * those that do, visible or not; NULL when none. */
+np_index_entry *np_index_previous(np_index *idx, apr_pool_t *p, const char *path);
+/* The articles of a translation group (<translation-of>, else the id), newest first, up to max,
+ * visible or not: how many were put in out. */
+int np_index_group(np_index *idx, apr_pool_t *p, const char *group, np_index_entry **out, int max);
+/* Does some translation group have two articles? */
+int np_index_translated(np_index *idx);
 
 typedef struct {
     apr_int64_t articles, sections, tags, errors;
