@@ -14,6 +14,7 @@
 
 typedef struct np_section np_section;
 typedef struct np_entry np_entry;
+struct np_index_entry;
 
 /* How many entries of a list were visible at the instant `at`, and until when that holds (the
  * next scheduled change; 0: none). Lets listings of 100,000 articles skip counting them. */
@@ -38,6 +39,8 @@ struct np_entry {
     /* Its translation group, itself included, newest first (docs/content.md); NULL when alone. */
     np_entry **translations;
     int ntranslations;
+    /* The index row it was read from (np_store.h); NULL in a scanned snapshot. */
+    const struct np_index_entry *ix;
 };
 
 struct np_section {
@@ -110,6 +113,11 @@ typedef struct np_snapshot {
     int reused, parsed;         /* articles carried over from the previous snapshot / read */
     apr_time_t built;           /* when the scan started */
     apr_interval_time_t took;   /* how long it took */
+    /* Made from the content index (np_store.h): the section tree only, without lists (entries,
+     * all, tags and the lookup tables are empty); pages read lists through the request's index
+     * handle. generation is the index's at the time. */
+    int indexed;
+    apr_int64_t generation;
 } np_snapshot;
 
 typedef struct {

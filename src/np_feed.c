@@ -2,6 +2,7 @@
  * passes through an escaper after being cleaned to valid UTF-8: a hostile title can neither
  * break the document nor make a strict parser reject it. Nothing here writes to the snapshot. */
 #include "np_feed.h"
+#include "np_store.h"
 
 #include <string.h>
 #include <apr_hash.h>
@@ -134,6 +135,16 @@ static void scope_times(const np_view *v, np_entry *const *list, int n, const np
 {
     apr_time_t lm = max_t(m->updated, sec ? subtree_mtime(sec) : 0);
     int i;
+    if (v->snap->indexed) {
+        /* From the index: the scope's folders, and what the caller saw of its newest articles
+         * (m->updated); the next change is the list's. Reading every article of a scope for
+         * its mtime would cost as much as the page at a million (docs/caching.md). */
+        np_list_page pg;
+        np_store_page(v, sec ? sec : v->snap->root, NULL, 0, 0, &pg);
+        m->last_modified = lm > v->now ? v->now : lm;
+        m->next_change = pg.next_change;
+        return;
+    }
     for (i = 0; i < n; i++) {
         const np_article *a = list[i]->a;
         lm = max_t(lm, list[i]->mtime);
@@ -247,6 +258,8 @@ static int collect(const np_view *v, const np_feed_req *rq, feed_doc *d, np_feed
     const char *host = base_host(v), *home;
     np_entry *const *list;
     np_route_params rp;
+    np_list_page pg;
+    apr_int64_t skip = 0;
     int n, i;
 
     memset(&rp, 0, sizeof(rp));
@@ -283,15 +296,34 @@ static int collect(const np_view *v, const np_feed_req *rq, feed_doc *d, np_feed
     d->home = home ? np_view_absolute(v, home) : d->site_home;
     d->full = c->feed_full > 0;
 
-    for (i = 0; i < n && d->n < NP_FEED_ITEMS; i++) {
-        const np_entry *e = list[i];
+    /* Visible entries a page at a time, until the feed is full: an article without a URL is
+     * skipped, so one page may not be enough. */
+    for (pg.n = 0, i = 0; d->n < NP_FEED_ITEMS; i++) {
+        const np_entry *e;
         feed_item *it = &d->items[d->n];
-        if (!np_article_visible(e->a, v->now))
+        if (i == pg.n) {
+            if (skip && pg.n < NP_FEED_ITEMS)
+                break;
+            np_store_page(v, sec, rq->tag, skip, NP_FEED_ITEMS, &pg);
+            skip += NP_FEED_ITEMS;
+            i = -1;
+            if (!pg.n)
+                break;
             continue;
+        }
+        e = pg.items[i];
         /* No URL: logged once by np_view_article_url; the rest of the feed stands. */
         if (!(it->url = np_view_absolute(v, np_view_article_url(v, e))))
             continue;
-        if (d->full) {
+        if (d->full && v->snap->indexed) {
+            /* the body of the version the index holds */
+            apr_size_t len = 0;
+            const char *body = np_store_body(v, e, &len);
+            if (!body)
+                continue;
+            it->body = body;
+            it->body_len = len;
+        } else if (d->full) {
             np_article_opts o;
             const char *err = NULL;
             np_article *a;
@@ -319,6 +351,10 @@ static int collect(const np_view *v, const np_feed_req *rq, feed_doc *d, np_feed
     if (!d->n)
         m->updated = rq->tag ? subtree_mtime(root) : subtree_mtime(sec);
     scope_times(v, list, n, sec, m);
+    if (v->snap->indexed && rq->tag) {
+        np_store_page(v, NULL, rq->tag, 0, 0, &pg);
+        m->next_change = pg.next_change;
+    }
     m->self_url = d->self;
     m->items = d->n;
     return NP_FEED_OK;
@@ -537,6 +573,12 @@ typedef struct {
     apr_array_header_t *sections; /* const np_section * */
     np_entry **articles;
     int narticles;
+    /* from the index: the root's list read in windows (article k, oldest first, is position
+     * total - 1 - k of the list) into a pool of their own */
+    const np_view *v;
+    apr_pool_t *wp;
+    apr_int64_t win_first;
+    np_list_page win;
 } url_list;
 
 static void add_sections(apr_array_header_t *arr, const np_section *s)
@@ -552,30 +594,67 @@ static apr_time_t section_lastmod(const np_view *v, const np_section *s)
 {
     apr_time_t t = 0;
     int i;
+    if (v->snap->indexed) {
+        /* its newest articles: an older one updated since is not seen (docs/caching.md) */
+        np_list_page pg;
+        np_store_page(v, s, NULL, 0, NP_FEED_ITEMS, &pg);
+        for (i = 0; i < pg.n; i++)
+            t = max_t(t, entry_updated(pg.items[i]));
+        return t;
+    }
     for (i = 0; i < s->nentries; i++)
         if (np_article_visible(s->entries[i]->a, v->now))
             t = max_t(t, entry_updated(s->entries[i]));
     return t;
 }
 
-static apr_time_t item_lastmod(const np_view *v, const url_list *l, int i)
+#define SITEMAP_WINDOW 1000
+
+static np_entry *article_at(url_list *l, int k)
+{
+    apr_int64_t q;
+    np_view wv;
+    if (!l->v)
+        return l->articles[k];
+    q = (apr_int64_t)l->narticles - 1 - k;
+    if (q < l->win_first || q >= l->win_first + l->win.n) {
+        apr_pool_clear(l->wp);
+        wv = *l->v;
+        wv.p = l->wp;
+        l->win_first = q >= SITEMAP_WINDOW - 1 ? q - (SITEMAP_WINDOW - 1) : 0;
+        np_store_page(&wv, wv.snap->root, NULL, l->win_first, SITEMAP_WINDOW, &l->win);
+        if (q >= l->win_first + l->win.n) /* the list changed under the count: cannot */
+            return NULL;
+    }
+    return l->win.items[q - l->win_first];
+}
+
+static apr_time_t item_lastmod(const np_view *v, url_list *l, int i)
 {
     int ns = l->sections->nelts;
     if (i < ns)
         return section_lastmod(v, APR_ARRAY_IDX(l->sections, i, const np_section *));
-    return entry_updated(l->articles[i - ns]);
+    {
+        const np_entry *e = article_at(l, i - ns);
+        return e ? entry_updated(e) : 0;
+    }
 }
 
 /* Writes <url> for item i, or nothing when no route expresses its URL. */
-static int write_url(const np_view *v, const url_list *l, int i, np_buf *b)
+static int write_url(const np_view *v, url_list *l, int i, np_buf *b)
 {
     int ns = l->sections->nelts;
     const char *url;
     apr_time_t mod = item_lastmod(v, l, i);
+    np_entry *e = i < ns ? NULL : article_at(l, i - ns);
     if (i < ns)
         url = np_view_section_url(v, APR_ARRAY_IDX(l->sections, i, const np_section *), 0);
-    else
-        url = np_view_article_url(v, l->articles[i - ns]);
+    else if (!e)
+        return 0;
+    else {
+        url = np_view_article_url(v, e);
+        np_store_translations(v, e);
+    }
     if (!url)
         return 0;
     np_buf_puts(b, "<url><loc>");
@@ -586,9 +665,9 @@ static int write_url(const np_view *v, const url_list *l, int i, np_buf *b)
         xml_text(b, date_iso(v, mod));
         np_buf_puts(b, "</lastmod>");
     }
-    if (i >= ns && l->articles[i - ns]->ntranslations) {
+    if (e && e->ntranslations) {
         const char *langs[NP_MAX_TRANSLATIONS], *urls[NP_MAX_TRANSLATIONS], *xd;
-        int j, n = np_view_translation_links(v, l->articles[i - ns], langs, urls,
+        int j, n = np_view_translation_links(v, e, langs, urls,
                                              NP_MAX_TRANSLATIONS, &xd);
         for (j = 0; j < n + (n && xd); j++) {
             np_buf_puts(b, "<xhtml:link rel=\"alternate\" hreflang=\"");
@@ -600,6 +679,27 @@ static int write_url(const np_view *v, const url_list *l, int i, np_buf *b)
     }
     np_buf_puts(b, "</url>\n");
     return 1;
+}
+
+/* The root's visible articles newest first, a page at a time. */
+typedef struct {
+    np_list_page pg;
+    apr_int64_t skip;
+    int i;
+} newest_iter;
+
+static const np_entry *newest_next(const np_view *v, newest_iter *it)
+{
+    if (it->i == it->pg.n) {
+        if (it->skip && it->pg.n < NP_FEED_ITEMS)
+            return NULL;
+        np_store_page(v, v->snap->root, NULL, it->skip, NP_FEED_ITEMS, &it->pg);
+        it->skip += NP_FEED_ITEMS;
+        it->i = 0;
+        if (!it->pg.n)
+            return NULL;
+    }
+    return it->pg.items[it->i++];
 }
 
 static const char *sitemap_url(const np_view *v, int page)
@@ -615,19 +715,20 @@ static const char *sitemap_url(const np_view *v, int page)
  * newest entry leaves the window caps *next_change. all[] is newest first by published. */
 static const char *news_sitemap_listed(const np_view *v, apr_time_t *next_change)
 {
-    const np_snapshot *snap = v->snap;
     apr_time_t window = apr_time_from_sec((apr_time_t)NP_NEWS_SITEMAP_HOURS * 3600);
     np_route_params rp;
     const char *url;
-    int i;
+    const np_entry *e;
+    newest_iter it;
     memset(&rp, 0, sizeof(rp));
+    memset(&it, 0, sizeof(it));
     if (!(url = np_view_url(v, NP_ROUTE_NEWSSITEMAP, &rp)))
         return NULL;
-    for (i = 0; i < snap->nall; i++) {
-        const np_article *a = snap->all[i]->a;
+    while ((e = newest_next(v, &it))) {
+        const np_article *a = e->a;
         if (!np_article_visible(a, v->now))
             continue;
-        if (a->published.t <= v->now - window || !np_view_article_url(v, snap->all[i]))
+        if (a->published.t <= v->now - window || !np_view_article_url(v, e))
             return NULL;
         if (!*next_change || a->published.t + window < *next_change)
             *next_change = a->published.t + window;
@@ -646,15 +747,27 @@ static int render_sitemap(const np_view *v, const np_feed_req *rq, np_buf *out, 
     np_view sv = *v;
     url_list l;
 
+    memset(&l, 0, sizeof(l));
     l.sections = apr_array_make(v->p, 16, sizeof(const np_section *));
     add_sections(l.sections, snap->root);
-    l.articles = apr_palloc(v->p, sizeof(np_entry *) * (snap->nall + 1));
-    l.narticles = 0;
-    for (i = snap->nall - 1; i >= 0; i--)
-        if (np_article_visible(snap->all[i]->a, v->now)) {
-            l.articles[l.narticles++] = snap->all[i];
-            m->updated = max_t(m->updated, entry_updated(snap->all[i]));
-        }
+    if (snap->indexed) {
+        np_list_page pg;
+        np_store_page(v, snap->root, NULL, 0, NP_FEED_ITEMS, &pg);
+        for (i = 0; i < pg.n; i++)
+            m->updated = max_t(m->updated, entry_updated(pg.items[i]));
+        /* a sitemap holds at most max * max URLs, the most an int count needs */
+        l.narticles = pg.total > 0x3fffffff ? 0x3fffffff : (int)pg.total;
+        l.v = v;
+        apr_pool_create(&l.wp, v->p);
+        l.win_first = -1;
+    } else {
+        l.articles = apr_palloc(v->p, sizeof(np_entry *) * (snap->nall + 1));
+        for (i = snap->nall - 1; i >= 0; i--)
+            if (np_article_visible(snap->all[i]->a, v->now)) {
+                l.articles[l.narticles++] = snap->all[i];
+                m->updated = max_t(m->updated, entry_updated(snap->all[i]));
+            }
+    }
     if (!l.narticles)
         m->updated = subtree_mtime(snap->root);
     scope_times(v, snap->all, snap->nall, snap->root, m);
@@ -752,9 +865,11 @@ static int render_news_sitemap(const np_view *v, np_buf *out, np_feed_meta *m, c
     np_route_params rp;
     apr_pool_t *scratch;
     np_view sv = *v;
-    int i;
+    newest_iter it;
+    const np_entry *e;
 
     memset(&rp, 0, sizeof(rp));
+    memset(&it, 0, sizeof(it));
     if (!(m->self_url = np_view_absolute(v, np_view_url(v, NP_ROUTE_NEWSSITEMAP, &rp)))) {
         np_log(log, NP_LOG_WARNING, "no newssitemap route can express the news sitemap's URL");
         return NP_FEED_NO_ROUTE;
@@ -765,8 +880,7 @@ static int render_news_sitemap(const np_view *v, np_buf *out, np_feed_meta *m, c
     np_buf_puts(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"" SITEMAP_NS
                      "\" xmlns:news=\"" NEWS_NS "\">\n");
     /* all[] is newest first by published: the window is a prefix of it. */
-    for (i = 0; i < snap->nall; i++) {
-        const np_entry *e = snap->all[i];
+    while ((e = newest_next(v, &it))) {
         const np_article *a = e->a;
         const char *url;
         if (!np_article_visible(a, v->now))

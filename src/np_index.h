@@ -107,7 +107,7 @@ typedef struct {
     apr_time_t vis_at, vis_until, meta_mtime;
 } np_index_section;
 
-typedef struct {
+typedef struct np_index_entry {
     apr_int64_t id;
     np_article a;        /* metadata (body_html NULL): as np_article_load gave it */
     const char *section; /* its section's path */

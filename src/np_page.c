@@ -17,6 +17,7 @@
 #include "np_feed.h"
 #include "np_labels.h"
 #include "np_shared.h"
+#include "np_store.h"
 #include "np_view.h"
 
 typedef struct {
@@ -298,7 +299,7 @@ static int not_found(page_ctx *c)
     const char *url;
     if (!c->no_previous && c->v.snap) {
         c->no_previous = 1;
-        if ((e = np_content_previous(c->v.snap, c->v.req->path, c->v.now)) &&
+        if ((e = np_store_previous(&c->v, c->v.req->path)) &&
             (url = np_view_article_url(&c->v, e)))
             return redirect(c, url);
     }
@@ -364,37 +365,40 @@ typedef struct {
     int n, total, pages;
 } page_slice;
 
-static int slice(page_ctx *c, np_entry *const *list, int n, const np_visibility *vis, int page,
-                 int size, page_slice *out)
+static void expires_at(page_ctx *c, apr_time_t t)
 {
+    if (t && (!c->resp->expires_at || t < c->resp->expires_at))
+        c->resp->expires_at = t;
+}
+
+/* sec's listing (tag NULL) or tag's. */
+static int slice(page_ctx *c, const np_section *sec, const np_tag *tag, int page, int size,
+                 page_slice *out)
+{
+    np_list_page pg;
+    apr_int64_t pages;
     int i;
-    apr_int64_t skip;
     if (size > NP_PAGE_SIZE_MAX) /* whatever a section file or a directive says */
         size = NP_PAGE_SIZE_MAX;
+    if (size < 1)
+        size = 1;
     /* Count first: a page past the last is refused before any offset is computed, and the
      * offset, in 64 bits, is then below the count. */
-    out->total = np_content_visible_fast(list, n, vis, c->v.now, 0, NULL, 0);
-    out->pages = out->total ? (int)(((apr_int64_t)out->total + size - 1) / size) : 1;
+    np_store_page(&c->v, sec, tag, 0, 0, &pg);
+    expires_at(c, pg.next_change);
+    pages = pg.total ? (pg.total + size - 1) / size : 1;
+    out->total = pg.total > 0x7fffffff ? 0x7fffffff : (int)pg.total;
+    out->pages = pages > 0x7fffffff ? 0x7fffffff : (int)pages;
     out->n = 0;
     out->items = NULL;
-    if (page < 1 || size < 1 || page > out->pages)
+    if (page < 1 || page > out->pages)
         return 0;
-    skip = (apr_int64_t)(page - 1) * size;
-    /* Zeroed: only the slots the listing filled are counted, whatever the count said. */
-    out->items = apr_pcalloc(c->v.p, sizeof(np_entry *) * (apr_size_t)size);
-    np_content_visible_fast(list, n, vis, c->v.now, (int)skip, out->items, size);
-    while (out->n < size && out->items[out->n])
-        out->n++;
+    np_store_page(&c->v, sec, tag, (apr_int64_t)(page - 1) * size, size, &pg);
+    out->items = pg.items;
+    out->n = pg.n;
     for (i = 0; i < out->n; i++)
         touch(c, out->items[i]->mtime);
     return 1;
-}
-
-static void expires(page_ctx *c, np_entry *const *list, int n, const np_visibility *vis)
-{
-    apr_time_t t = np_content_next_change_fast(list, n, vis, c->v.now);
-    if (t && (!c->resp->expires_at || t < c->resp->expires_at))
-        c->resp->expires_at = t;
 }
 
 static const char *section_page_url(const np_view *v, const void *sec, int page)
@@ -424,10 +428,9 @@ static int serve_section(page_ctx *c, const np_route_match *m, const np_section 
         c->deps = np_hash_u64(c->deps, 1);
     if (from_cache(c))
         return 200;
-    if (!slice(c, sec->entries, sec->nentries, &sec->vis, page, size, &sl))
+    if (!slice(c, sec, NULL, page, size, &sl))
         return not_found(c);
     touch(c, sec->mtime);
-    expires(c, sec->entries, sec->nentries, &sec->vis);
     url = np_view_section_url(&c->v, sec, page);
     root =
         np_view_page(&c->v, home ? "home" : "section", lang,
@@ -442,15 +445,15 @@ static int serve_section(page_ctx *c, const np_route_match *m, const np_section 
         np_map_set(p, root, "latest", list);
         for (i = 0; i < sec->nchildren; i++) {
             const np_section *s = sec->children[i];
-            np_entry *few[4];
-            int n = np_content_visible_fast(s->entries, s->nentries, &s->vis, c->v.now, 0, few, 4);
+            np_list_page few;
             np_value *m2;
-            if (!n)
+            np_store_page(&c->v, s, NULL, 0, 4, &few);
+            if (!few.n)
                 continue;
             m2 = np_value_map(p);
             np_map_str(p, m2, "title", s->title);
             np_map_str(p, m2, "url", np_view_section_url(&c->v, s, 0));
-            np_map_set(p, m2, "articles", np_view_entries(&c->v, few, n < 4 ? n : 4, lang));
+            np_map_set(p, m2, "articles", np_view_entries(&c->v, few.items, few.n, lang));
             np_list_push(p, per, m2);
         }
         np_map_set(p, root, "sections_latest", per);
@@ -478,11 +481,7 @@ static int serve_section(page_ctx *c, const np_route_match *m, const np_section 
 /* The tag named by a URL when at least one of its articles is visible now. */
 static const np_tag *visible_tag(page_ctx *c, const char *name)
 {
-    const np_tag *tag = np_content_tag(c->v.snap, np_tag_slug(c->v.p, name));
-    if (tag &&
-        !np_content_visible_fast(tag->entries, tag->nentries, &tag->vis, c->v.now, 0, NULL, 0))
-        tag = NULL;
-    return tag;
+    return np_store_tag(&c->v, np_tag_slug(c->v.p, name));
 }
 
 static int serve_tag(page_ctx *c, const np_route_match *m)
@@ -503,10 +502,8 @@ static int serve_tag(page_ctx *c, const np_route_match *m)
     c->deps = np_hash_u64(deps_base(c, m->kind, page), tag->digest);
     if (from_cache(c))
         return 200;
-    if (!slice(c, tag->entries, tag->nentries, &tag->vis, page, c->v.conf->page_size, &sl) ||
-        !sl.total)
+    if (!slice(c, NULL, tag, page, c->v.conf->page_size, &sl) || !sl.total)
         return not_found(c);
-    expires(c, tag->entries, tag->nentries, &tag->vis);
     if (sl.n)
         lang = sl.items[0]->lang;
     root = np_view_page(&c->v, "tag", lang, tag->name, np_view_tag_url(&c->v, tag->name, page),
@@ -555,6 +552,17 @@ static np_article *load_body(page_ctx *c, const np_entry *e)
     const char *err = NULL;
     int tries;
 
+    /* From the index: the body of exactly the version the index holds (the last good one of a
+     * file that broke), so a page never mixes versions and no child parses files. */
+    if (c->v.snap->indexed) {
+        apr_size_t len = 0;
+        const char *body = np_store_body(&c->v, e, &len);
+        if (!body)
+            return NULL;
+        a->body_html = body;
+        a->body_len = len;
+        return a;
+    }
     if (bodies && (c->cache || e->stale))
         be = np_cache_get(bodies, path, plen);
     if (be && be->deps == e->digest)
@@ -622,13 +630,11 @@ static int serve_article(page_ctx *c, const np_route_match *m)
     if (m->v.section && *m->v.section) {
         if (!(sec = np_content_section(c->v.snap, m->v.section)))
             return not_found(c);
-        e = np_content_article(p, c->v.snap, sec, m->v.slug, c->v.now);
-    } else {
-        e = np_content_article_by_slug(c->v.snap, m->v.slug, c->v.now);
     }
+    e = np_store_article(&c->v, sec, m->v.slug);
     if (!e) {
         /* Killed: 410 at its own URL only, once it could have been seen (docs/content.md). */
-        e = np_content_gone(p, c->v.snap, sec, m->v.slug, c->v.now);
+        e = np_store_gone(&c->v, sec, m->v.slug);
         if (e && (url = np_view_article_url(&c->v, e)) &&
             strcmp(url, apr_pstrcat(p, c->v.req->mount, c->v.req->path, NULL)) == 0)
             return error_page(c, 410, "gone", "gone_text");
@@ -640,7 +646,8 @@ static int serve_article(page_ctx *c, const np_route_match *m)
         return redirect(c, url); /* a date or section in the URL that is not the article's */
 
     c->stale = e->stale;
-    np_view_neighbours(&c->v, e, &older, &newer);
+    np_store_translations(&c->v, e);
+    np_store_neighbours(&c->v, e, &older, &newer);
     c->deps = np_hash_u64(deps_base(c, m->kind, 0), e->digest);
     c->deps = np_hash_u64(c->deps, older ? older->digest : 0);
     c->deps = np_hash_u64(c->deps, newer ? newer->digest : 0);
@@ -653,7 +660,11 @@ static int serve_article(page_ctx *c, const np_route_match *m)
     if (!(a = load_body(c, e)))
         return not_found(c);
     touch(c, e->mtime);
-    expires(c, e->section->entries, e->section->nentries, &e->section->vis); /* and neighbours */
+    { /* its neighbours change when the section's list does */
+        np_list_page pg;
+        np_store_page(&c->v, e->section, NULL, 0, 0, &pg);
+        expires_at(c, pg.next_change);
+    }
     if (e->ntranslations) {
         apr_time_t t = np_content_next_change(e->translations, e->ntranslations, c->v.now);
         if (t && (!c->resp->expires_at || t < c->resp->expires_at))

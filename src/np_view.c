@@ -1,6 +1,7 @@
 /* View data builders. Everything here is derived from the snapshot and the configuration;
  * links come from the route table only, so a changed pattern changes every link. */
 #include "np_view.h"
+#include "np_store.h"
 
 #include <string.h>
 #include <strings.h>
@@ -531,7 +532,7 @@ np_value *np_view_article(const np_view *v, const np_entry *e, const np_article 
         np_map_set(p, m, "share", share);
         np_map_bool(p, m, "has_share", share->u.list.n > 0);
     }
-    np_view_neighbours(v, e, &older, &newer);
+    np_store_neighbours(v, e, &older, &newer);
     if (older)
         np_map_set(p, m, "prev", link_value(v, older->a->title, np_view_article_url(v, older)));
     if (newer)
@@ -637,9 +638,9 @@ int np_view_translation_links(const np_view *v, const np_entry *e, const char **
             continue;
         for (j = 0; j < n && strcasecmp(langs[j], t->lang) != 0; j++)
             ;
-        if (j < n && t != e)
+        if (j < n && !np_store_same(t, e))
             continue; /* one per language: the newest, or the page itself */
-        if (t == e)
+        if (np_store_same(t, e))
             self = 1;
         langs[j] = t->lang;
         urls[j] = np_view_absolute(v, url);

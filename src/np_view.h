@@ -20,6 +20,7 @@ typedef struct {
     struct np_cache *qr_cache;              /* where drawn QR codes are kept, or NULL */
     apr_time_t now;
     const np_logger *log; /* may be NULL */
+    struct np_index *idx; /* the request's read handle when snap is indexed, else NULL */
 } np_view;
 
 /* Links, from the route table (mount point included); NULL when no route can express one. */
