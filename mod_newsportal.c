@@ -768,6 +768,17 @@ static int np_handler(request_rec *r)
                        apr_pstrcat(r->pool, origin, resp.location, NULL));
         return HTTP_MOVED_PERMANENTLY;
     }
+    if (resp.status == HTTP_SERVICE_UNAVAILABLE) {
+        /* the content index is being built for the first time (docs/caching.md) */
+        apr_table_setn(r->headers_out, "Retry-After", apr_itoa(r->pool, resp.retry_after));
+        apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+        r->status = HTTP_SERVICE_UNAVAILABLE;
+        ap_set_content_type(r, resp.content_type);
+        ap_set_content_length(r, resp.len);
+        if (!r->header_only)
+            ap_rwrite(resp.body, (int)resp.len, r);
+        return OK;
+    }
     r->status = resp.status;
     ap_set_content_type(r, resp.content_type);
     if (resp.negotiable) {

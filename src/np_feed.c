@@ -667,8 +667,7 @@ static int write_url(const np_view *v, url_list *l, int i, np_buf *b)
     }
     if (e && e->ntranslations) {
         const char *langs[NP_MAX_TRANSLATIONS], *urls[NP_MAX_TRANSLATIONS], *xd;
-        int j, n = np_view_translation_links(v, e, langs, urls,
-                                             NP_MAX_TRANSLATIONS, &xd);
+        int j, n = np_view_translation_links(v, e, langs, urls, NP_MAX_TRANSLATIONS, &xd);
         for (j = 0; j < n + (n && xd); j++) {
             np_buf_puts(b, "<xhtml:link rel=\"alternate\" hreflang=\"");
             xml_text(b, j < n ? langs[j] : "x-default");

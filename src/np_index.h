@@ -81,7 +81,8 @@ const char *np_index_default_file(apr_pool_t *p, const char *dir, const char *co
 /* Bumped by every write transaction: readers key in-process caches on it. */
 apr_int64_t np_index_generation(np_index *idx);
 
-/* A request sees one version of the index: reads between begin and end share one snapshot. */
+/* A request sees one version of the index: reads between begin and end share one snapshot.
+ * begin returns 0, or -1 when no transaction could be started. */
 int np_index_read_begin(np_index *idx);
 void np_index_read_end(np_index *idx);
 

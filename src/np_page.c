@@ -299,8 +299,7 @@ static int not_found(page_ctx *c)
     const char *url;
     if (!c->no_previous && c->v.snap) {
         c->no_previous = 1;
-        if ((e = np_store_previous(&c->v, c->v.req->path)) &&
-            (url = np_view_article_url(&c->v, e)))
+        if ((e = np_store_previous(&c->v, c->v.req->path)) && (url = np_view_article_url(&c->v, e)))
             return redirect(c, url);
     }
     return error_page(c, 404, "not_found", "not_found_text");
@@ -802,7 +801,19 @@ int np_page_serve(np_site *site, const np_site_conf *conf, const np_request *req
     memset(resp, 0, sizeof(*resp));
     memset(&c, 0, sizeof(c));
     np_site_acquire(site, req->now, log, &sv);
+    if (!sv.snap) {
+        /* The content index cannot be read yet (its first build runs): come back shortly,
+         * rather than wait (docs/caching.md). */
+        resp->status = 503;
+        resp->retry_after = 5;
+        resp->content_type = "text/plain; charset=utf-8";
+        resp->body = "The site is being indexed; try again in a few seconds.\n";
+        resp->len = strlen(resp->body);
+        np_site_release(&sv);
+        return 503;
+    }
     c.v.p = p;
+    c.v.idx = sv.idx;
     c.v.conf = conf;
     c.v.snap = sv.snap;
     c.v.req = req;

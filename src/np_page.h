@@ -33,7 +33,7 @@ typedef struct {
 } np_request;
 
 typedef struct {
-    int status;               /* 200, 301, 404, 410, 500 */
+    int status;               /* 200, 301, 404, 410, 500; 503 while an index is first built */
     const char *location;     /* for redirects: a path (mount included) */
     const char *content_type; /* "text/html; charset=utf-8" */
     const char *body;         /* the page, len bytes: entry's body, or "" */
@@ -47,6 +47,7 @@ typedef struct {
     np_cache_rep *rep;        /* the form body is, when not identity; with rep->owner NULL it
                                * belongs to the response (np_page_response_release frees it) */
     int negotiable;           /* the body depends on Accept-Encoding (send Vary) */
+    int retry_after;          /* seconds, for a 503 */
 } np_response;
 
 /* Serves req. Always fills resp (an error page for 404/500); returns resp->status. The caller

@@ -10,6 +10,7 @@
 #include "np_buf.h"
 #include "np_cache.h"
 #include "np_labels.h"
+#include "np_store.h"
 #include "np_theme.h"
 
 /* Known files stat'ed per check to catch in-place edits that leave folder mtimes alone. */
@@ -27,7 +28,21 @@ struct np_site {
     int refreshes;
     np_cache *cache;
     np_cache *bodies;
+    /* From the content index (conf->index_file): read-only handles, kept for reuse, and the
+     * section tree of the newest generation seen (current). A handle opened before the file
+     * was replaced (epoch) is closed instead of reused. */
+    int indexed;
+    apr_array_header_t *idle; /* np_site_handle *, guarded by lock */
+    int epoch;
+    apr_ino_t ino;
+    apr_time_t next_file_check;
+    int handles_open;
 };
+
+typedef struct np_site_handle {
+    np_index *idx;
+    int epoch;
+} np_site_handle;
 
 apr_array_header_t *np_share_default(void)
 {
@@ -237,6 +252,11 @@ static int theme_changed(const np_site_conf *c, const np_theme *t, apr_pool_t *p
 static apr_status_t site_cleanup(void *data)
 {
     np_site *s = data;
+    while (s->idle && s->idle->nelts) {
+        np_site_handle *h = APR_ARRAY_IDX(s->idle, --s->idle->nelts, np_site_handle *);
+        np_index_close(h->idx);
+        free(h);
+    }
     np_snapshot_release(s->current);
     theme_release(s->theme);
     np_cache_destroy(s->cache);
@@ -259,8 +279,13 @@ np_site *np_site_create(apr_pool_t *p, const np_site_conf *conf, const np_logger
     if (!s->theme)
         return NULL;
     content_opts(conf, log, &o);
-    s->current = np_content_scan(&o);
-    s->refreshes = 1;
+    if (conf->index_file) {
+        s->indexed = 1;
+        s->idle = apr_array_make(p, 8, sizeof(np_site_handle *));
+    } else {
+        s->current = np_content_scan(&o);
+        s->refreshes = 1;
+    }
     s->next_check = apr_time_now() + apr_time_from_sec(conf->check_interval);
     if (conf->cache)
         s->cache = np_cache_create(conf->cache_size);
@@ -298,12 +323,193 @@ static apr_hash_t *find_changes(const np_snapshot *snap, int cursor, apr_pool_t 
     return apr_hash_count(changed) ? changed : NULL;
 }
 
+static void index_opts(const np_site_conf *c, const np_logger *log, np_index_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->dir = c->content_dir;
+    o->lang = c->language;
+    o->tz = c->tz;
+    o->max_article_size = c->max_article_size;
+    o->log = log;
+    o->stale_on_error = c->stale_on_error;
+}
+
+/* A read handle: an idle one of the current epoch, else a new one (opened outside the lock). */
+static np_site_handle *handle_take(np_site *s, const np_logger *log)
+{
+    np_site_handle *h = NULL, *old = NULL;
+    np_index_opts o;
+    const char *err = NULL;
+    apr_time_t now = apr_time_now();
+    apr_finfo_t fi;
+    apr_pool_t *tmp;
+
+    apr_thread_mutex_lock(s->lock);
+    if (now >= s->next_file_check) {
+        /* The index file replaced (deleted and rebuilt): handles on the old one read a file
+         * nobody writes any more. Checked at most every 200 ms, one stat. */
+        s->next_file_check = now + apr_time_from_msec(200);
+        apr_thread_mutex_unlock(s->lock);
+        if (apr_pool_create_unmanaged_ex(&tmp, NULL, NULL) == APR_SUCCESS) {
+            if (apr_stat(&fi, s->conf->index_file, APR_FINFO_INODE, tmp) == APR_SUCCESS) {
+                apr_thread_mutex_lock(s->lock);
+                if (s->ino && fi.inode != s->ino)
+                    s->epoch++;
+                s->ino = fi.inode;
+                apr_thread_mutex_unlock(s->lock);
+            }
+            apr_pool_destroy(tmp);
+        }
+        apr_thread_mutex_lock(s->lock);
+    }
+    while (!h && s->idle->nelts) {
+        h = APR_ARRAY_IDX(s->idle, --s->idle->nelts, np_site_handle *);
+        if (h->epoch != s->epoch) {
+            old = h;
+            h = NULL;
+            s->handles_open--;
+            apr_thread_mutex_unlock(s->lock);
+            np_index_close(old->idx);
+            free(old);
+            apr_thread_mutex_lock(s->lock);
+        }
+    }
+    apr_thread_mutex_unlock(s->lock);
+    if (h)
+        return h;
+    if (!(h = malloc(sizeof(*h))))
+        return NULL;
+    index_opts(s->conf, log, &o);
+    if (apr_pool_create_unmanaged_ex(&tmp, NULL, NULL) != APR_SUCCESS) {
+        free(h);
+        return NULL;
+    }
+    apr_thread_mutex_lock(s->lock);
+    h->epoch = s->epoch;
+    apr_thread_mutex_unlock(s->lock);
+    h->idx = np_index_open(tmp, s->conf->index_file, &o, 1, &err);
+    if (!h->idx) {
+        np_log(log, NP_LOG_DEBUG, "content index %s not readable yet: %s", s->conf->index_file,
+               err ? err : "?");
+        apr_pool_destroy(tmp);
+        free(h);
+        return NULL;
+    }
+    apr_pool_destroy(tmp);
+    apr_thread_mutex_lock(s->lock);
+    s->handles_open++;
+    apr_thread_mutex_unlock(s->lock);
+    return h;
+}
+
+static void handle_give(np_site *s, np_site_handle *h)
+{
+    apr_thread_mutex_lock(s->lock);
+    if (h->epoch == s->epoch) {
+        APR_ARRAY_PUSH(s->idle, np_site_handle *) = h;
+        h = NULL;
+    } else {
+        s->handles_open--;
+    }
+    apr_thread_mutex_unlock(s->lock);
+    if (h) {
+        np_index_close(h->idx);
+        free(h);
+    }
+}
+
+/* From the index: a handle in a read transaction, and the section tree of its generation
+ * (made by the first request that sees a generation; others that see it meanwhile make their
+ * own and the newest wins). */
+static void acquire_indexed(np_site *s, apr_time_t now, const np_logger *log, np_site_view *out)
+{
+    np_site_handle *h = handle_take(s, log);
+    np_snapshot *tree = NULL, *old = NULL;
+    apr_int64_t gen;
+    int check = 0;
+
+    if (!h)
+        return;
+    if (np_index_read_begin(h->idx) != 0) {
+        handle_give(s, h);
+        return;
+    }
+    gen = np_index_generation(h->idx);
+    apr_thread_mutex_lock(s->lock);
+    if (s->current && s->current->generation == gen) {
+        tree = s->current;
+        np_snapshot_retain(tree);
+    }
+    if (!s->checking && now >= s->next_check)
+        s->checking = check = 1;
+    out->theme = s->theme;
+    apr_atomic_inc32(&out->theme->refs);
+    apr_thread_mutex_unlock(s->lock);
+    if (!tree) {
+        np_content_opts o;
+        content_opts(s->conf, log, &o);
+        if (!(tree = np_store_tree(h->idx, &o))) {
+            np_index_read_end(h->idx);
+            handle_give(s, h);
+            theme_release(out->theme);
+            out->theme = NULL;
+            if (check) {
+                apr_thread_mutex_lock(s->lock);
+                s->checking = 0;
+                apr_thread_mutex_unlock(s->lock);
+            }
+            return;
+        }
+        apr_thread_mutex_lock(s->lock);
+        if (!s->current || s->current->generation < gen) {
+            old = s->current;
+            s->current = tree;
+            np_snapshot_retain(tree);
+            s->refreshes++;
+        }
+        apr_thread_mutex_unlock(s->lock);
+        np_snapshot_release(old);
+    }
+    out->snap = tree;
+    out->idx = h->idx;
+    out->handle = h;
+    if (check) {
+        apr_pool_t *tmp;
+        np_theme *fresh = NULL, *prev = NULL;
+        if (apr_pool_create_unmanaged_ex(&tmp, NULL, NULL) == APR_SUCCESS) {
+            if (theme_changed(s->conf, out->theme, tmp))
+                fresh = theme_load(s->conf, log);
+            apr_pool_destroy(tmp);
+        }
+        apr_thread_mutex_lock(s->lock);
+        if (fresh) {
+            prev = s->theme;
+            s->theme = fresh;
+            apr_atomic_inc32(&fresh->refs);
+        }
+        s->checking = 0;
+        s->next_check = apr_time_now() + apr_time_from_sec(s->conf->check_interval);
+        apr_thread_mutex_unlock(s->lock);
+        if (fresh) {
+            theme_release(prev);
+            theme_release(out->theme);
+            out->theme = fresh;
+        }
+    }
+}
+
 void np_site_acquire(np_site *s, apr_time_t now, const np_logger *log, np_site_view *out)
 {
     np_snapshot *fresh = NULL, *old_snap = NULL;
     np_theme *fresh_theme = NULL, *old_theme = NULL;
     int mine = 0, cursor = 0;
 
+    memset(out, 0, sizeof(*out));
+    out->site = s;
+    if (s->indexed) {
+        acquire_indexed(s, now, log, out);
+        return;
+    }
     apr_thread_mutex_lock(s->lock);
     if (!s->checking && now >= s->next_check) {
         s->checking = mine = 1;
@@ -367,6 +573,12 @@ void np_site_acquire(np_site *s, apr_time_t now, const np_logger *log, np_site_v
 
 void np_site_release(np_site_view *v)
 {
+    if (v->handle) {
+        np_index_read_end(v->idx);
+        handle_give(v->site, v->handle);
+        v->handle = NULL;
+        v->idx = NULL;
+    }
     np_snapshot_release(v->snap);
     theme_release(v->theme);
     v->snap = NULL;
@@ -401,6 +613,30 @@ void np_site_get_stats(np_site *s, apr_pool_t *p, np_site_stats *out)
     np_snapshot *snap;
     int i, from;
     memset(out, 0, sizeof(*out));
+    if (s->indexed) {
+        np_site_handle *h = handle_take(s, NULL);
+        np_index_info info;
+        apr_array_header_t *errs;
+        out->indexed = 1;
+        if (!h)
+            return;
+        np_index_read_begin(h->idx);
+        np_index_info_get(h->idx, &info);
+        errs = np_index_errors(h->idx, p, 20);
+        np_index_read_end(h->idx);
+        handle_give(s, h);
+        out->articles = (int)(info.articles > 0x7fffffff ? 0x7fffffff : info.articles);
+        out->sections = (int)info.sections;
+        out->errors = (int)info.errors;
+        out->built = info.updated;
+        out->recent_errors = errs;
+        apr_thread_mutex_lock(s->lock);
+        out->refreshes = s->refreshes;
+        out->generation = s->current ? s->current->generation : 0;
+        out->handles = s->handles_open;
+        apr_thread_mutex_unlock(s->lock);
+        return;
+    }
     apr_thread_mutex_lock(s->lock);
     snap = s->current;
     np_snapshot_retain(snap);

@@ -93,14 +93,24 @@ typedef struct np_theme {
     apr_time_t dir_mtime;
 } np_theme;
 
-/* What a request works with: a snapshot and a theme, each with a reference. */
+struct np_index;
+struct np_site_handle;
+
+/* What a request works with: a snapshot and a theme, each with a reference; from the content
+ * index also a read handle in a read transaction (idx), which the request alone uses. snap is
+ * NULL when the index cannot be read yet (its first build runs): the request answers 503. */
 typedef struct {
     np_snapshot *snap;
     np_theme *theme;
+    struct np_index *idx;
+    struct np_site_handle *handle;
+    struct np_site *site;
 } np_site_view;
 
 /* Creates the runtime for conf's content folder and theme, on pool p (which must outlive it).
- * Scans the content and compiles the templates at once. NULL when a lock or memory for the
+ * With conf->index_file, pages are read from that content index (written by the indexer, never
+ * here); else the content is scanned at once into a snapshot of this process. Compiles the
+ * templates at once. NULL when a lock or memory for the
  * theme could not be had. */
 np_site *np_site_create(apr_pool_t *p, const np_site_conf *conf, const np_logger *log);
 
@@ -129,6 +139,9 @@ typedef struct {
     int refreshes;                     /* snapshots built since start */
     int reused, parsed;                /* in the last refresh */
     apr_array_header_t *recent_errors; /* np_error_rec, copied to the caller's pool */
+    int indexed;                       /* read from the content index: */
+    apr_int64_t generation;            /* the newest generation this process has seen */
+    int handles;                       /* read handles open in this process */
 } np_site_stats;
 void np_site_get_stats(np_site *s, apr_pool_t *p, np_site_stats *out);
 const np_site_conf *np_site_conf_of(np_site *s);

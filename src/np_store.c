@@ -52,9 +52,9 @@ np_snapshot *np_store_tree(np_index *idx, const np_content_opts *o)
         sec->path = r->path;
         sec->name = slash ? slash + 1 : r->path;
         sec->dir = r->dir;
-        sec->title = r->title           ? r->title
-                     : *sec->name       ? np_section_title_from_name(p, sec->name)
-                                        : "";
+        sec->title = r->title     ? r->title
+                     : *sec->name ? np_section_title_from_name(p, sec->name)
+                                  : "";
         sec->description = r->description;
         sec->lang = r->lang ? r->lang : o->lang;
         sec->order = r->order;

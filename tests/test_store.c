@@ -1,0 +1,341 @@
+/* Pages read from the content index are the pages read from a scan: a crawler follows every
+ * link of a site served both ways and compares status, Location and body byte for byte. The
+ * sites: the demo content, Apache::Test's main site and newsroom fixtures, and a tree with
+ * drafts, embargoes, kills, corrections, previous URLs and translations. */
+#include "np_test.h"
+
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "np_cache.h"
+#include "np_index.h"
+#include "np_page.h"
+
+#define MAX_PAGES 4000
+
+static apr_pool_t *pool;
+static char tmp[64];
+
+typedef struct {
+    np_site_conf conf;
+    np_site *site;
+} side;
+
+static int setup(void **state)
+{
+    (void)state;
+    apr_pool_create(&pool, NULL);
+    strcpy(tmp, "/tmp/np-store-XXXXXX");
+    assert_non_null(mkdtemp(tmp));
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    char cmd[128];
+    (void)state;
+    apr_pool_destroy(pool);
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
+    assert_int_equal(system(cmd), 0);
+    return 0;
+}
+
+static void build_index(const np_site_conf *c, const char *file)
+{
+    np_index_opts o;
+    np_index_stats st;
+    const char *err = NULL;
+    np_index *idx;
+    memset(&o, 0, sizeof(o));
+    o.dir = c->content_dir;
+    o.lang = c->language;
+    o.tz = c->tz;
+    o.max_article_size = c->max_article_size;
+    o.stale_on_error = 1;
+    o.threads = 1;
+    idx = np_index_open(pool, file, &o, 0, &err);
+    if (!idx)
+        fail_msg("%s", err);
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    np_index_close(idx);
+}
+
+static int serve(side *s, apr_pool_t *p, const char *path, apr_time_t now, np_response *resp)
+{
+    np_request req;
+    const char *q = strchr(path, '?');
+    memset(&req, 0, sizeof(req));
+    req.path = q ? apr_pstrndup(p, path, (apr_size_t)(q - path)) : path;
+    req.query = q ? q + 1 : NULL;
+    req.mount = "/news";
+    req.origin = "http://a.example";
+    req.now = now;
+    return np_page_serve(s->site, &s->conf, &req, resp, p, NULL);
+}
+
+/* Every href="/news/..." and <loc>http://a.example/news/...</loc> of body, decoded enough
+ * for the router (the crawler stays on the site). */
+static void links(apr_pool_t *p, const char *body, apr_size_t len, apr_array_header_t *queue,
+                  apr_hash_t *seen)
+{
+    static const char *const marks[] = {"href=\"/news", "http://a.example/news"};
+    int m;
+    for (m = 0; m < 2; m++) {
+        const char *at = body, *end = body + len;
+        apr_size_t ml = strlen(marks[m]);
+        while (at < end && (at = strstr(at, marks[m]))) {
+            const char *s = at + ml, *e = s;
+            char *u;
+            apr_size_t i, o = 0;
+            while (e < end && *e != '"' && *e != '<' && *e != ' ' && *e != '\n' && *e != '#')
+                e++;
+            u = apr_palloc(p, (apr_size_t)(e - s) + 2);
+            for (i = 0; s + i < e; i++) {
+                if (!strncmp(s + i, "&amp;", 5)) {
+                    u[o++] = '&';
+                    i += 4;
+                } else if (s[i] == '%' && s + i + 2 < e) {
+                    char hex[3] = {s[i + 1], s[i + 2], 0};
+                    u[o++] = (char)strtol(hex, NULL, 16);
+                    i += 2;
+                } else {
+                    u[o++] = s[i];
+                }
+            }
+            u[o] = '\0';
+            if (!*u)
+                u = "/";
+            if (*u == '/' && !apr_hash_get(seen, u, APR_HASH_KEY_STRING)) {
+                apr_hash_set(seen, u, APR_HASH_KEY_STRING, u);
+                APR_ARRAY_PUSH(queue, const char *) = u;
+            }
+            at = e;
+        }
+    }
+}
+
+/* Crawls both sides from start (and extra), comparing; returns the number of pages. */
+static int crawl(side *scan, side *idx, const char *const *extra, apr_time_t now)
+{
+    apr_array_header_t *queue = apr_array_make(pool, 64, sizeof(const char *));
+    apr_hash_t *seen = apr_hash_make(pool);
+    int i, n = 0, k;
+    APR_ARRAY_PUSH(queue, const char *) = "/";
+    apr_hash_set(seen, "/", 1, "/");
+    for (k = 0; extra && extra[k]; k++) {
+        APR_ARRAY_PUSH(queue, const char *) = extra[k];
+        apr_hash_set(seen, extra[k], APR_HASH_KEY_STRING, extra[k]);
+    }
+    for (i = 0; i < queue->nelts && n < MAX_PAGES; i++, n++) {
+        const char *path = APR_ARRAY_IDX(queue, i, const char *);
+        apr_pool_t *p;
+        np_response a, b;
+        int sa, sb;
+        apr_pool_create(&p, pool);
+        sa = serve(scan, p, path, now, &a);
+        sb = serve(idx, p, path, now, &b);
+        if (sa != sb)
+            fail_msg("%s: %d from the scan, %d from the index", path, sa, sb);
+        if ((a.location || b.location) &&
+            (!a.location || !b.location || strcmp(a.location, b.location) != 0))
+            fail_msg("%s: Location %s / %s", path, a.location ? a.location : "-",
+                     b.location ? b.location : "-");
+        if (a.len != b.len || memcmp(a.body, b.body, a.len) != 0) {
+            apr_size_t j = 0;
+            while (j < a.len && j < b.len && a.body[j] == b.body[j])
+                j++;
+            fail_msg("%s: bodies differ at byte %lu:\nscan:  %.200s\nindex: %.200s", path,
+                     (unsigned long)j, a.body + (j > 60 ? j - 60 : 0),
+                     b.body + (j > 60 ? j - 60 : 0));
+        }
+        if (sa == 200 && a.expires_at != b.expires_at)
+            fail_msg("%s: next change %ld / %ld", path, (long)a.expires_at, (long)b.expires_at);
+        if (sa == 200 || sa == 404 || sa == 410)
+            links(pool, a.body, a.len, queue, seen);
+        if (sa == 301 && a.location && !apr_hash_get(seen, a.location + 5, APR_HASH_KEY_STRING) &&
+            !strncmp(a.location, "/news", 5)) {
+            const char *to = apr_pstrdup(pool, *(a.location + 5) ? a.location + 5 : "/");
+            apr_hash_set(seen, to, APR_HASH_KEY_STRING, to);
+            APR_ARRAY_PUSH(queue, const char *) = to;
+        }
+        np_page_response_release(&a);
+        np_page_response_release(&b);
+        apr_pool_destroy(p);
+    }
+    return n;
+}
+
+static void both(const char *dir, const char *name, side *scan, side *idx, int cache)
+{
+    np_test_site(pool, &scan->conf, dir);
+    scan->conf.cache = cache;
+    scan->site = np_site_create(pool, &scan->conf, NULL);
+    np_test_site(pool, &idx->conf, dir);
+    idx->conf.cache = cache;
+    idx->conf.index_file = apr_psprintf(pool, "%s/%s.sqlite", tmp, name);
+    build_index(&idx->conf, idx->conf.index_file);
+    idx->site = np_site_create(pool, &idx->conf, NULL);
+    assert_non_null(scan->site);
+    assert_non_null(idx->site);
+}
+
+static void compare_dir(const char *dir, const char *name, const char *const *extra, int min)
+{
+    side scan, idx;
+    int n;
+    both(dir, name, &scan, &idx, 0);
+    n = crawl(&scan, &idx, extra, apr_time_now());
+    print_message("%s: %d pages the same from the scan and from the index\n", name, n);
+    if (n < min)
+        fail_msg("%s: only %d pages crawled", dir, n);
+    /* and once more with the page cache on: hits from the index are the same pages */
+    both(dir, name, &scan, &idx, 1);
+    crawl(&scan, &idx, extra, apr_time_now());
+    crawl(&scan, &idx, extra, apr_time_now());
+}
+
+static void test_demo_site(void **state)
+{
+    static const char *const extra[] = {"/no-such-page.html", "/sitemap.xml", "/robots.txt",
+                                        "/news-sitemap.xml", NULL};
+    (void)state;
+    compare_dir("conf/demo/content", "demo", extra, 30);
+}
+
+static void test_apache_fixtures(void **state)
+{
+    (void)state;
+    compare_dir("t/content/site1", "site1", NULL, 20);
+    compare_dir("t/content/newsroom", "newsroom", NULL, 10);
+}
+
+static void put(const char *root, const char *rel, const char *text)
+{
+    np_test_write(root, rel, text);
+}
+
+static void test_newsroom_day(void **state)
+{
+    static const char *const extra[] = {"/desk/killed.html",
+                                        "/desk/killed-early.html",
+                                        "/desk/old-name.html",
+                                        "/desk/hidden-old.html",
+                                        "/gone-desk/caf\xc3\xa9 old.html",
+                                        "/tags/secret-subject/",
+                                        "/tags/draft-subject/",
+                                        "/desk/draft.html",
+                                        NULL};
+    char root[128];
+    (void)state;
+    snprintf(root, sizeof(root), "%s/day", tmp);
+    mkdir(root, 0755);
+    put(root, "desk/one.xml",
+        "<article><title>One</title><published>2026-01-01</published>"
+        "<tags><tag>Open Tag</tag></tags><body><p>1</p></body></article>");
+    put(root, "desk/secret.xml",
+        "<article><title>Secret</title><published>2999-01-01</published>"
+        "<tags><tag>Secret Subject</tag></tags><body><p>s</p></body>"
+        "</article>");
+    put(root, "desk/draft.xml",
+        "<article><title>Draft</title><published>2026-01-03</published>"
+        "<status>draft</status><tags><tag>Draft Subject</tag></tags>"
+        "<body><p>d</p></body></article>");
+    put(root, "desk/killed.xml",
+        "<article><title>Killed</title><published>2026-01-04</published>"
+        "<status>killed</status><body><p>k</p></body></article>");
+    put(root, "desk/killed-early.xml",
+        "<article><title>Killed Early</title>"
+        "<published>2999-01-01</published><status>killed</status>"
+        "<body><p>k</p></body></article>");
+    put(root, "desk/fixed.xml",
+        "<article><title>Fixed</title><published>2026-01-05</published>"
+        "<correction date=\"2026-01-09T10:00:00Z\">The &lt;date&gt; was "
+        "wrong.</correction><correction date=\"2026-01-07\">A name."
+        "</correction><body><p>f</p></body></article>");
+    put(root, "desk/moved.xml",
+        "<article><title>Moved</title><published>2026-01-06</published>"
+        "<previous-url>/desk/old-name.html</previous-url>"
+        "<previous-url>/gone-desk/caf\xc3\xa9 old.html</previous-url>"
+        "<body><p>m</p></body></article>");
+    put(root, "desk/hidden-moved.xml",
+        "<article><title>Hidden</title>"
+        "<published>2999-01-06</published>"
+        "<previous-url>/desk/hidden-old.html</previous-url>"
+        "<body><p>h</p></body></article>");
+    put(root, "desk/bridge.xml",
+        "<article id=\"bridge-2026\" lang=\"en\"><title>Bridge</title>"
+        "<published>2026-01-07</published><body><p>b</p></body>"
+        "</article>");
+    put(root, "desk/bridge-zh.xml",
+        "<article lang=\"zh-CN\"><title>Qiao</title>"
+        "<published>2026-01-08</published>"
+        "<translation-of>bridge-2026</translation-of>"
+        "<body><p>q</p></body></article>");
+    put(root, "desk/bridge-fr.xml",
+        "<article lang=\"fr\"><title>Pont</title>"
+        "<published>2999-01-08</published>"
+        "<translation-of>bridge-2026</translation-of>"
+        "<body><p>p</p></body></article>");
+    put(root, "desk/expiring.xml",
+        "<article><title>Expiring</title>"
+        "<published>2026-01-02</published>"
+        "<expires>2999-06-01</expires><body><p>e</p></body></article>");
+    put(root, "other/_section.xml",
+        "<section><title>Other Desk</title><order>1</order>"
+        "<page-size>2</page-size></section>");
+    put(root, "other/a.xml",
+        "<article><title>A</title><published>2026-02-01</published>"
+        "<body><p>a</p></body></article>");
+    put(root, "other/b.xml",
+        "<article><title>B</title><published>2026-02-02</published>"
+        "<body><p>b</p></body></article>");
+    put(root, "other/c.xml",
+        "<article><title>C</title><published>2026-02-03</published>"
+        "<body><p>c</p></body></article>");
+    put(root, "other/deep/d.xml",
+        "<article><title>D</title><published>2026-02-04</published>"
+        "<body><p>d</p></body></article>");
+    compare_dir(root, "day", extra, 20);
+}
+
+/* Before its first build has committed, an index answers 503 with a Retry-After, at once. */
+static void test_unbuilt_index_is_503(void **state)
+{
+    np_site_conf c;
+    np_site *s;
+    np_request req;
+    np_response resp;
+    (void)state;
+    np_test_site(pool, &c, "conf/demo/content");
+    c.index_file = apr_psprintf(pool, "%s/never-built.sqlite", tmp);
+    s = np_site_create(pool, &c, NULL);
+    assert_non_null(s);
+    memset(&req, 0, sizeof(req));
+    req.path = "/";
+    req.mount = "";
+    req.now = apr_time_now();
+    assert_int_equal(np_page_serve(s, &c, &req, &resp, pool, NULL), 503);
+    assert_int_equal(resp.retry_after, 5);
+    assert_non_null(strstr(resp.body, "indexed"));
+    np_page_response_release(&resp);
+    /* built now: served, by the same site, without a restart */
+    build_index(&c, c.index_file);
+    assert_int_equal(np_page_serve(s, &c, &req, &resp, pool, NULL), 200);
+    np_page_response_release(&resp);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_demo_site),
+        cmocka_unit_test(test_apache_fixtures),
+        cmocka_unit_test(test_newsroom_day),
+        cmocka_unit_test(test_unbuilt_index_is_503),
+    };
+    int rc;
+    apr_initialize();
+    np_xml_init();
+    rc = cmocka_run_group_tests(tests, setup, teardown);
+    apr_terminate();
+    return rc;
+}
