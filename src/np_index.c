@@ -53,6 +53,7 @@ static const char schema_sql[] =
     "CREATE INDEX articles_slug ON articles(slug, rel);"
     /* translation groups: <translation-of>, else the id; newest first as in the snapshot */
     "CREATE INDEX articles_grp ON articles(grp, published DESC, rel);"
+    "CREATE INDEX articles_translated ON articles(translation_of) WHERE translation_of IS NOT NULL;"
     /* <previous-url> paths; the newest article claims one */
     "CREATE TABLE previous_urls(path TEXT NOT NULL, published INTEGER NOT NULL,"
     " rel TEXT NOT NULL, article INTEGER NOT NULL, PRIMARY KEY(path, published DESC, rel))"
@@ -271,8 +272,10 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_R_SECTIONS] = "SELECT " SEC_COLS ", s.vis_count, s.vis_at, s.vis_until, s.meta_mtime"
                      " FROM sections s WHERE s.has_meta OR s.total > 0 OR s.parent IS NULL"
                      " ORDER BY s.depth, s.ord, s.title, s.path",
-    [S_R_TRANSLATED] = "SELECT EXISTS(SELECT 1 FROM articles a WHERE a.grp IS NOT NULL AND"
-                       " EXISTS(SELECT 1 FROM articles b WHERE b.grp = a.grp AND b.id != a.id))",
+    /* a group of two has a member naming it: only those rows are looked at */
+    [S_R_TRANSLATED] = "SELECT EXISTS(SELECT 1 FROM articles a INDEXED BY articles_translated"
+                       " WHERE a.translation_of IS NOT NULL AND EXISTS(SELECT 1 FROM articles b"
+                       " WHERE b.grp = a.translation_of AND b.id != a.id))",
     [S_STAGE_SA] = "INSERT INTO temp.stage_sa VALUES(?1, ?2, ?3, ?4, ?5)",
     [S_STAGE_AT] = "INSERT INTO temp.stage_at VALUES(?1, ?2, ?3, ?4, ?5)",
 };
@@ -287,6 +290,7 @@ static const char bulk_begin_sql[] =
     "DROP INDEX IF EXISTS articles_section_slug;"
     "DROP INDEX IF EXISTS articles_slug;"
     "DROP INDEX IF EXISTS articles_grp;"
+    "DROP INDEX IF EXISTS articles_translated;"
     "INSERT OR REPLACE INTO meta(key, value) VALUES('bulk', 1);";
 static const char bulk_end_sql[] =
     "INSERT INTO section_articles SELECT * FROM temp.stage_sa ORDER BY 1, 2 DESC, 3;"
@@ -297,6 +301,7 @@ static const char bulk_end_sql[] =
     "CREATE UNIQUE INDEX articles_section_slug ON articles(section, slug);"
     "CREATE INDEX articles_slug ON articles(slug, rel);"
     "CREATE INDEX articles_grp ON articles(grp, published DESC, rel);"
+    "CREATE INDEX articles_translated ON articles(translation_of) WHERE translation_of IS NOT NULL;"
     "DELETE FROM meta WHERE key = 'bulk';";
 
 struct np_index {

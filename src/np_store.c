@@ -98,11 +98,6 @@ np_snapshot *np_store_tree(np_index *idx, const np_content_opts *o)
         qsort(sec->children, (size_t)sec->nchildren, sizeof(np_section *), cmp_section);
     }
     s->translated = np_index_translated(idx);
-    {
-        np_index_info info;
-        np_index_info_get(idx, &info);
-        s->nall = (int)(info.articles > 0x7fffffff ? 0x7fffffff : info.articles);
-    }
     s->took = apr_time_now() - s->built;
     return s;
 }

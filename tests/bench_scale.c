@@ -11,6 +11,8 @@
 #include <apr_strings.h>
 
 #include "np_index.h"
+#include "np_page.h"
+#include "np_site.h"
 #include "np_xml.h"
 
 static void opts(np_index_opts *o, const char *dir)
@@ -86,6 +88,59 @@ static void latency(np_index *idx, const char *section, const char *slug, lat *o
         apr_pool_destroy(q);
     }
     apr_pool_destroy(p);
+}
+
+/* Whole pages, uncached, served from the index the way a child serves them (np_page_serve on a
+ * site with index_file): microseconds per page, averaged. */
+typedef struct {
+    double home, section, article, tag, first;
+} pages;
+
+static double page_us(np_site *site, const np_site_conf *c, const char *path, int rounds)
+{
+    apr_pool_t *p;
+    np_request req;
+    np_response resp;
+    apr_time_t t0 = apr_time_now();
+    int i;
+    apr_pool_create(&p, NULL);
+    for (i = 0; i < rounds; i++) {
+        memset(&req, 0, sizeof(req));
+        req.path = path;
+        req.mount = "";
+        req.origin = "http://localhost";
+        req.now = apr_time_now();
+        if (np_page_serve(site, c, &req, &resp, p, NULL) != 200) {
+            fprintf(stderr, "bench_scale: %s: %d\n", path, resp.status);
+            exit(1);
+        }
+        np_page_response_release(&resp);
+        apr_pool_clear(p);
+    }
+    apr_pool_destroy(p);
+    return (double)(apr_time_now() - t0) / rounds;
+}
+
+static void page_times(apr_pool_t *pool, const char *dir, const char *db, const char *section,
+                       const char *slug, pages *out)
+{
+    np_site_conf c;
+    np_site *site;
+    apr_time_t t0 = apr_time_now();
+    np_site_conf_init(&c);
+    c.content_dir = dir;
+    c.max_article_size = 1024 * 1024;
+    np_site_conf_defaults(pool, &c);
+    c.index_file = db;
+    c.cache = 0;
+    site = np_site_create(pool, &c, NULL);
+    /* what a new child does before its first page: open a handle, read the section tree */
+    out->first = page_us(site, &c, "/", 1);
+    (void)t0;
+    out->home = page_us(site, &c, "/", 300);
+    out->section = page_us(site, &c, apr_psprintf(pool, "/%s/", section), 300);
+    out->article = page_us(site, &c, apr_psprintf(pool, "/%s/%s.html", section, slug), 300);
+    out->tag = page_us(site, &c, "/tags/topic-1/", 300);
 }
 
 int main(int argc, char **argv)
@@ -170,6 +225,22 @@ int main(int argc, char **argv)
     ROW("article by section and slug", article);
     ROW("article by slug", by_slug);
     ROW("neighbours", neighbours);
+    {
+        pages pb, ps;
+        np_index_page pg;
+        np_index_list_section(small, pool, "s1", apr_time_now(), 0, 1, &pg);
+        page_times(pool, argv[1], argv[2], section, slug, &pb);
+        page_times(pool, argv[3], argv[4], pg.items[0]->section, small_slug, &ps);
+        printf("whole pages from the index, uncached, microseconds, %" APR_INT64_T_FMT
+               " articles vs 100 (ratio; goal at most 1.2x):\n",
+               info.articles);
+#define PROW(name, f) printf("  %-34s %8.1f %8.1f  %5.2fx\n", name, pb.f, ps.f, pb.f / ps.f)
+        PROW("first page of a new process", first);
+        PROW("home page", home);
+        PROW("section page", section);
+        PROW("article page", article);
+        PROW("tag page", tag);
+    }
     np_index_close(small);
     np_index_close(r);
     np_index_close(w);
