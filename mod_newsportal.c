@@ -18,10 +18,18 @@
 #include "ap_mpm.h"
 #include "util_mutex.h"
 #include "mod_status.h"
+#include "mod_watchdog.h"
+#include "unixd.h"
+#include <errno.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 
 #include "np_buf.h"
 #include "np_cache.h"
 #include "np_encoding.h"
+#include "np_index.h"
+#include "np_indexer.h"
 #include "np_page.h"
 #include "np_shared.h"
 #include "np_site.h"
@@ -339,6 +347,69 @@ static const char *set_shared(cmd_parms *cmd, void *dv, const char *arg)
     return NULL;
 }
 
+/* ---- the content index: where it lives and how the indexer follows the tree ---- */
+
+static const char *np_index_dir; /* NewsPortalIndexDir; NULL: NP_INDEX_DIR_DEFAULT */
+static int np_watch_max;         /* NewsPortalWatchMax; 0: NP_WATCH_MAX_DEFAULT */
+#define NP_WATCH_MAX_DEFAULT 100000
+
+/* c's index file when NewsPortalIndex does not name one: the same in the parent, the indexer
+ * and every child, since it comes from the fields that shape parsing and nothing else. */
+static void index_fill(apr_pool_t *p, np_site_conf *c)
+{
+    if (!c->index_file && c->content_dir)
+        c->index_file =
+            np_index_default_file(p, np_index_dir ? np_index_dir : NP_INDEX_DIR_DEFAULT,
+                                  c->content_dir, c->language, c->tz, c->max_article_size);
+}
+
+static const char *set_index(cmd_parms *cmd, void *dv, const char *arg)
+{
+    np_dir_conf *d = dv;
+    const char *name = cmd->cmd->name;
+    apr_size_t n = strlen(arg);
+    if (arg[0] != '/' || arg[n - 1] == '/' || strstr(arg, "/../") || strstr(arg, "/./"))
+        return apr_psprintf(cmd->pool, "%s: expected an absolute path%s, got '%s'", name,
+                            strcmp(name, "NewsPortalIndex") == 0 ? " of a file" : "", arg);
+    if (strcmp(name, "NewsPortalIndexDir") == 0) {
+        const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+        if (err)
+            return err;
+        np_index_dir = apr_pstrdup(cmd->pool, arg);
+    } else {
+        apr_finfo_t fi;
+        if (apr_stat(&fi, arg, APR_FINFO_TYPE, cmd->temp_pool) == APR_SUCCESS &&
+            fi.filetype == APR_DIR)
+            return apr_psprintf(cmd->pool,
+                                "NewsPortalIndex: '%s' is a folder; name the index file in it "
+                                "(or use NewsPortalIndexDir)",
+                                arg);
+        d->c.index_file = apr_pstrdup(cmd->pool, arg);
+    }
+    return NULL;
+}
+
+static const char *set_watch(cmd_parms *cmd, void *dv, const char *arg)
+{
+    np_dir_conf *d = dv;
+    if (strcmp(cmd->cmd->name, "NewsPortalWatchMax") == 0) {
+        long v;
+        const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+        if (err || (err = parse_count(cmd, arg, 1, 10000000, &v)))
+            return err;
+        np_watch_max = (int)v;
+    } else if (strcasecmp(arg, "auto") == 0)
+        d->c.watch = NP_WATCH_AUTO;
+    else if (strcasecmp(arg, "inotify") == 0)
+        d->c.watch = NP_WATCH_INOTIFY;
+    else if (strcasecmp(arg, "poll") == 0)
+        d->c.watch = NP_WATCH_POLL;
+    else
+        return apr_psprintf(cmd->pool, "NewsPortalWatch: expected auto, inotify or poll, got '%s'",
+                            arg);
+    return NULL;
+}
+
 static const command_rec np_cmds[] = {
     /* No NewsPortal directive is allowed in .htaccess: none of them is for authors. */
     AP_INIT_TAKE1("NewsPortalContent", set_dir, NULL, ACCESS_CONF | RSRC_CONF,
@@ -387,6 +458,18 @@ static const command_rec np_cmds[] = {
     AP_INIT_ITERATE("NewsPortalShare", set_share, NULL, ACCESS_CONF | RSRC_CONF,
                     "NewsPortalShare NAME...: share actions in order (weixin weibo x facebook "
                     "linkedin email), or none"),
+    AP_INIT_TAKE1("NewsPortalIndex", set_index, NULL, ACCESS_CONF | RSRC_CONF,
+                  "NewsPortalIndex FILE: the content index of this location (absolute; on local "
+                  "disk; default: a file in NewsPortalIndexDir)"),
+    AP_INIT_TAKE1("NewsPortalIndexDir", set_index, NULL, RSRC_CONF,
+                  "NewsPortalIndexDir DIR: where content indexes go when NewsPortalIndex does not "
+                  "say (default " NP_INDEX_DIR_DEFAULT ")"),
+    AP_INIT_TAKE1("NewsPortalWatch", set_watch, NULL, ACCESS_CONF | RSRC_CONF,
+                  "NewsPortalWatch auto|inotify|poll: how the indexer learns of changes (default "
+                  "auto)"),
+    AP_INIT_TAKE1("NewsPortalWatchMax", set_watch, NULL, RSRC_CONF,
+                  "NewsPortalWatchMax N: most folders the indexer watches with inotify; beyond, "
+                  "it polls (default 100000)"),
     {NULL, {NULL}, NULL, 0, RAW_ARGS, NULL},
 };
 
@@ -486,6 +569,7 @@ static void prepare(request_rec *r, const np_dir_conf *d, apr_pool_t *p, np_prep
     if (!out->c.routes)
         out->c.routes = np_default_routes;
     np_site_conf_defaults(p, &out->c);
+    index_fill(p, &out->c);
     while (mlen > 0 && m[mlen - 1] == '/')
         mlen--;
     out->mount = apr_pstrndup(p, m, mlen);
@@ -857,6 +941,495 @@ static const char *json_str(apr_pool_t *p, const char *s)
     return np_buf_cstr(&b);
 }
 
+/* ---- the content index: every configuration's file, checks, the indexer ---- */
+
+/* One index file and what the indexer needs to keep it: the first configuration that uses it
+ * (its fields with their defaults), where that was written, and what the checks found. */
+typedef struct {
+    np_site_conf c;
+    const char *where; /* "<Location /news>", for messages */
+    int named;         /* by NewsPortalIndex, not made in NewsPortalIndexDir */
+    const char *no_inotify;
+    server_rec *s;
+} np_index_rec;
+
+static apr_array_header_t *np_indexes; /* np_index_rec, one per distinct file */
+
+typedef struct {
+    np_indexer **ix;
+    volatile int cancel;
+    apr_os_thread_t thread; /* the watchdog's, once it runs here */
+    int running;
+    np_logger log;
+} np_indexer_state;
+static np_indexer_state *np_indexer_st;
+
+/* A section's path is a prefix of another's as the location and directory walks see it. */
+static int section_covers(const char *outer, const char *inner)
+{
+    apr_size_t n = strlen(outer);
+    return strncmp(outer, inner, n) == 0 &&
+           (n == 0 || outer[n - 1] == '/' || inner[n] == '/' || inner[n] == '\0');
+}
+
+static const char *shape_of(apr_pool_t *p, const np_site_conf *c)
+{
+    return apr_psprintf(p, "content %s, language %s, time zone %s, size limit %" APR_SIZE_T_FMT,
+                        c->content_dir, c->language, np_tz_name(c->tz), c->max_article_size);
+}
+
+/* Adds the effective configuration d (written in where) to np_indexes. An error message when
+ * one NewsPortalIndex file would hold two differently parsed trees. */
+static const char *index_add(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
+                             const np_dir_conf *d, const char *where)
+{
+    np_index_rec *rec;
+    np_site_conf c = d->c;
+    int i, named = c.index_file != NULL;
+    if (!c.content_dir)
+        return NULL;
+    if (!c.routes)
+        c.routes = np_default_routes ? np_default_routes : np_routes_default(pconf);
+    np_site_conf_defaults(pconf, &c);
+    index_fill(pconf, &c);
+    for (i = 0; i < np_indexes->nelts; i++) {
+        np_index_rec *o = &APR_ARRAY_IDX(np_indexes, i, np_index_rec);
+        if (strcmp(o->c.index_file, c.index_file) != 0)
+            continue;
+        if (strcmp(shape_of(ptemp, &o->c), shape_of(ptemp, &c)) != 0)
+            return apr_psprintf(pconf,
+                                "NewsPortalIndex %s: %s and %s parse differently (%s; %s); "
+                                "give each its own index file",
+                                c.index_file, o->where, where, shape_of(ptemp, &o->c),
+                                shape_of(ptemp, &c));
+        /* the strictest watching and the shortest interval of those sharing it */
+        if (c.watch == NP_WATCH_INOTIFY ||
+            (c.watch == NP_WATCH_AUTO && o->c.watch == NP_WATCH_POLL))
+            o->c.watch = c.watch;
+        if (c.check_interval < o->c.check_interval)
+            o->c.check_interval = c.check_interval;
+        return NULL;
+    }
+    rec = apr_array_push(np_indexes);
+    memset(rec, 0, sizeof(*rec));
+    rec->c = c;
+    rec->where = apr_pstrdup(pconf, where);
+    rec->named = named;
+    rec->s = s;
+    return NULL;
+}
+
+/* Every configuration that names a content folder, as requests will see it: the server's own,
+ * and each <Location> or <Directory> merged with those that enclose it (in the order httpd
+ * merges them). Sections matched by regular expressions or wildcards count as written. */
+static const char *index_collect(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *main_s)
+{
+    server_rec *s;
+    const char *err;
+    np_indexes = apr_array_make(pconf, 4, sizeof(np_index_rec));
+    for (s = main_s; s; s = s->next) {
+        core_server_config *sconf = ap_get_core_module_config(s->module_config);
+        const np_dir_conf *sd = ap_get_module_config(s->lookup_defaults, &newsportal_module);
+        int k;
+        if (sd && (err = index_add(pconf, ptemp, s, sd, "the server configuration")))
+            return err;
+        for (k = 0; k < 2; k++) {
+            apr_array_header_t *secs = k ? sconf->sec_dir : sconf->sec_url;
+            ap_conf_vector_t **v = secs ? (ap_conf_vector_t **)secs->elts : NULL;
+            int i, j;
+            for (i = 0; secs && i < secs->nelts; i++) {
+                core_dir_config *ci = ap_get_core_module_config(v[i]);
+                const np_dir_conf *di = ap_get_module_config(v[i], &newsportal_module);
+                const np_dir_conf *m = sd;
+                int plain = ci && ci->d && !ci->r && !ci->d_is_fnmatch;
+                if (!di || !ci || !ci->d)
+                    continue;
+                for (j = 0; j <= i; j++) {
+                    core_dir_config *cj = ap_get_core_module_config(v[j]);
+                    const np_dir_conf *dj = ap_get_module_config(v[j], &newsportal_module);
+                    if (!dj || !cj || !cj->d)
+                        continue;
+                    if (j == i ||
+                        (plain && !cj->r && !cj->d_is_fnmatch && section_covers(cj->d, ci->d)))
+                        m = m ? merge_dir_conf(ptemp, (void *)m, (void *)dj) : dj;
+                }
+                if (m && (err = index_add(
+                              pconf, ptemp, s, m,
+                              apr_psprintf(ptemp, "<%s %s>", k ? "Directory" : "Location", ci->d))))
+                    return err;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* The kind of file system path is on when it is one where the index cannot work or the
+ * watcher cannot see (NULL otherwise); *tmpfs set for a RAM file system. path need not exist:
+ * its nearest existing folder is asked. */
+static const char *fs_kind(apr_pool_t *p, const char *path, int *tmpfs, const char **existing)
+{
+    struct statfs sf;
+    char *at = apr_pstrdup(p, path);
+    for (;;) {
+        if (statfs(at, &sf) == 0)
+            break;
+        char *slash = strrchr(at, '/');
+        if (!slash || slash == at) {
+            at = "/";
+            if (statfs(at, &sf) != 0)
+                return NULL;
+            break;
+        }
+        *slash = '\0';
+    }
+    if (existing)
+        *existing = at;
+    if (tmpfs)
+        *tmpfs = sf.f_type == 0x01021994; /* TMPFS_MAGIC */
+    switch ((unsigned long)sf.f_type) {
+    case 0x6969: /* NFS_SUPER_MAGIC */
+        return "NFS";
+    case 0xFF534D42: /* CIFS_MAGIC_NUMBER */
+        return "CIFS";
+    case 0x517B:     /* SMB_SUPER_MAGIC */
+    case 0xFE534D42: /* SMB2_MAGIC_NUMBER */
+        return "SMB";
+    case 0x65735546: /* FUSE_SUPER_MAGIC */
+        return "FUSE";
+    }
+    return NULL;
+}
+
+/* The folder of an index file. */
+static const char *index_folder(apr_pool_t *p, const char *file)
+{
+    const char *slash = strrchr(file, '/');
+    return slash && slash != file ? apr_pstrndup(p, file, (apr_size_t)(slash - file)) : "/";
+}
+
+/* Which directive put the index there, for messages. */
+static const char *index_directive(const np_index_rec *rec)
+{
+    return rec->named ? "NewsPortalIndex" : "NewsPortalIndexDir";
+}
+
+/* What configtest and every start refuse, with the directive to change; warnings are logged. */
+static int index_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    const char *err;
+    int i;
+    np_xml_init();
+    if ((err = index_collect(pconf, ptemp, s))) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, NPLOGNO(0020) "%s", err);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    for (i = 0; i < np_indexes->nelts; i++) {
+        np_index_rec *rec = &APR_ARRAY_IDX(np_indexes, i, np_index_rec);
+        const char *folder = index_folder(ptemp, rec->c.index_file), *existing = NULL, *kind;
+        const char *directive = index_directive(rec);
+        int tmpfs = 0;
+        apr_finfo_t fi;
+        if ((kind = fs_kind(ptemp, folder, &tmpfs, &existing))) {
+            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
+                         NPLOGNO(0021) "%s: the index %s (for %s) would be on a %s file system; "
+                                       "SQLite's write-ahead log needs local disk: put it on a "
+                                       "local folder",
+                         directive, rec->c.index_file, rec->where, kind);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+        if (apr_stat(&fi, existing, APR_FINFO_TYPE, ptemp) != APR_SUCCESS ||
+            fi.filetype != APR_DIR ||
+            (strcmp(existing, folder) != 0 && access(existing, W_OK | X_OK) != 0)) {
+            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
+                         NPLOGNO(0022) "%s: the folder %s of the index %s (for %s) cannot be "
+                                       "created: %s is not a writable folder",
+                         directive, folder, rec->c.index_file, rec->where, existing);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+        if (tmpfs)
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                         NPLOGNO(0023) "%s: the index %s (for %s) is on a tmpfs: it is lost at "
+                                       "every reboot and built again from nothing",
+                         directive, rec->c.index_file, rec->where);
+        if ((kind = fs_kind(ptemp, rec->c.content_dir, NULL, NULL))) {
+            if (rec->c.watch == NP_WATCH_INOTIFY) {
+                ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
+                             NPLOGNO(0024) "NewsPortalWatch inotify: the content folder %s (%s) "
+                                           "is on a %s file system, where inotify does not see "
+                                           "changes made by other machines; use auto or poll",
+                             rec->c.content_dir, rec->where, kind);
+                return HTTP_INTERNAL_SERVER_ERROR;
+            }
+            rec->no_inotify = apr_psprintf(pconf, "the content is on a %s file system", kind);
+        }
+    }
+    return OK;
+}
+
+/* The index folders, made by root for the user children run as: the indexer (in a child)
+ * writes the file and its -wal, and every child maps its -shm. */
+static void index_prepare_folders(apr_pool_t *ptemp, server_rec *s)
+{
+    int i;
+    for (i = 0; i < np_indexes->nelts; i++) {
+        const np_index_rec *rec = &APR_ARRAY_IDX(np_indexes, i, np_index_rec);
+        const char *folder = index_folder(ptemp, rec->c.index_file);
+        int made = 0, dedicated = np_index_dir ? strcmp(folder, np_index_dir) == 0
+                                               : strcmp(folder, NP_INDEX_DIR_DEFAULT) == 0;
+        static const char *const companions[] = {"", "-wal", "-shm"};
+        size_t k;
+        if (access(folder, F_OK) != 0) {
+            if (apr_dir_make_recursive(folder,
+                                       APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_UEXECUTE |
+                                           APR_FPROT_GREAD | APR_FPROT_GEXECUTE | APR_FPROT_WREAD |
+                                           APR_FPROT_WEXECUTE,
+                                       ptemp) != APR_SUCCESS) {
+                ap_log_error(APLOG_MARK, APLOG_ERR, errno, s,
+                             NPLOGNO(0025) "cannot create the index folder %s", folder);
+                continue;
+            }
+            made = 1;
+        }
+        if (geteuid() != 0)
+            continue;
+        /* only a folder of ours: one made here, or NewsPortalIndexDir's */
+        if (made || dedicated) {
+            if (chown(folder, ap_unixd_config.user_id, ap_unixd_config.group_id) != 0 ||
+                chmod(folder, 0750) != 0)
+                ap_log_error(APLOG_MARK, APLOG_ERR, errno, s,
+                             NPLOGNO(0025) "cannot give the index folder %s to User %s", folder,
+                             ap_unixd_config.user_name);
+        } else if (access(folder, W_OK) == 0) {
+            struct stat sb;
+            if (stat(folder, &sb) == 0 && sb.st_uid != ap_unixd_config.user_id &&
+                !(sb.st_mode & S_IWOTH) &&
+                !(sb.st_gid == ap_unixd_config.group_id && (sb.st_mode & S_IWGRP)))
+                ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                             NPLOGNO(0026) "NewsPortalIndex %s: the folder %s is not writable by "
+                                           "User %s, who writes the index and its -wal and -shm "
+                                           "files there",
+                             rec->c.index_file, folder, ap_unixd_config.user_name);
+        }
+        /* files left by `newsportal index` run as root */
+        for (k = 0; k < sizeof(companions) / sizeof(companions[0]); k++) {
+            const char *f = apr_pstrcat(ptemp, rec->c.index_file, companions[k], NULL);
+            struct stat sb;
+            if (stat(f, &sb) == 0 && sb.st_uid != ap_unixd_config.user_id &&
+                chown(f, ap_unixd_config.user_id, ap_unixd_config.group_id) != 0)
+                ap_log_error(APLOG_MARK, APLOG_ERR, errno, s,
+                             NPLOGNO(0025) "cannot give the index file %s to User %s", f,
+                             ap_unixd_config.user_name);
+        }
+    }
+}
+
+static void log_to_indexer(void *baton, int level, const char *msg)
+{
+    server_rec *s = baton;
+    ap_log_error(APLOG_MARK, level, 0, s, "%s", msg);
+}
+
+/* The indexer: a mod_watchdog singleton, so exactly one child at a time runs it (with a child's
+ * rights); when that child exits or dies, the next child to take the watchdog's lock does. */
+static apr_status_t indexer_callback(int state, void *data, apr_pool_t *pool)
+{
+    np_indexer_state *st = data;
+    int i;
+    switch (state) {
+    case AP_WATCHDOG_STATE_STARTING:
+        st->thread = apr_os_thread_current();
+        st->running = 1;
+        st->ix = calloc((size_t)np_indexes->nelts + 1, sizeof(np_indexer *));
+        for (i = 0; st->ix && i < np_indexes->nelts; i++) {
+            const np_index_rec *rec = &APR_ARRAY_IDX(np_indexes, i, np_index_rec);
+            np_indexer_conf ic;
+            memset(&ic, 0, sizeof(ic));
+            ic.file = rec->c.index_file;
+            ic.opts.dir = rec->c.content_dir;
+            ic.opts.lang = rec->c.language;
+            ic.opts.tz = rec->c.tz;
+            ic.opts.max_article_size = rec->c.max_article_size;
+            ic.opts.log = &st->log;
+            /* the last good version is always kept: a location with StaleOnError Off treats it
+             * as broken when it reads it */
+            ic.opts.stale_on_error = 1;
+            /* parsing threads: the indexer shares the machine with the children it feeds */
+            ic.opts.threads = 2;
+            ic.opts.cancel = &st->cancel;
+            ic.watch = rec->c.watch;
+            ic.max_watches = np_watch_max ? np_watch_max : NP_WATCH_MAX_DEFAULT;
+            ic.poll_interval = rec->c.check_interval;
+            ic.no_inotify = rec->no_inotify;
+            st->ix[i] = np_indexer_create(&ic);
+        }
+        return APR_SUCCESS;
+    case AP_WATCHDOG_STATE_RUNNING:
+        for (i = 0; st->ix && i < np_indexes->nelts && !st->cancel; i++)
+            if (st->ix[i])
+                np_indexer_step(st->ix[i]);
+        return APR_SUCCESS;
+    case AP_WATCHDOG_STATE_STOPPING:
+        st->cancel = 1;
+        /* from the child's exit while a pass runs in the watchdog's thread: the pass stops at
+         * its next transaction, and the process's end closes the rest */
+        if (!st->running || !apr_os_thread_equal(st->thread, apr_os_thread_current()))
+            return APR_SUCCESS;
+        for (i = 0; st->ix && i < np_indexes->nelts; i++)
+            np_indexer_destroy(st->ix[i]);
+        free(st->ix);
+        st->ix = NULL;
+        st->running = 0;
+        return APR_SUCCESS;
+    }
+    return APR_SUCCESS;
+}
+
+static apr_status_t indexer_cancel(void *data)
+{
+    np_indexer_state *st = data;
+    st->cancel = 1;
+    return APR_SUCCESS;
+}
+
+/* Registers the indexer with mod_watchdog (on every start: pconf holds the registration). */
+static int indexer_register(apr_pool_t *pconf, server_rec *s)
+{
+    APR_OPTIONAL_FN_TYPE(ap_watchdog_get_instance) * get_instance;
+    APR_OPTIONAL_FN_TYPE(ap_watchdog_register_callback) * register_callback;
+    ap_watchdog_t *wd;
+    apr_status_t rv;
+    int level;
+    if (!np_indexes->nelts)
+        return OK;
+    get_instance = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_get_instance);
+    register_callback = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_register_callback);
+    if (!get_instance || !register_callback) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
+                     NPLOGNO(0027) "mod_watchdog is not loaded: the content index needs it for "
+                                   "its indexer (LoadModule watchdog_module)");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    np_indexer_st = apr_pcalloc(pconf, sizeof(*np_indexer_st));
+    np_indexer_st->log.fn = log_to_indexer;
+    np_indexer_st->log.baton = s;
+    for (level = APLOG_DEBUG; level > APLOG_ERR; level--)
+        if (APLOG_IS_LEVEL(s, level))
+            break;
+    np_indexer_st->log.max_level = level;
+    if ((rv = get_instance(&wd, "newsportal-indexer", 0, 1, pconf)) != APR_SUCCESS ||
+        (rv = register_callback(wd, AP_WD_TM_SLICE, np_indexer_st, indexer_callback)) !=
+            APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
+                     NPLOGNO(0027) "cannot register the content indexer with mod_watchdog");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return OK;
+}
+
+/* ---- the content index on the status page ---- */
+
+static const char *file_size(apr_pool_t *p, const char *file, const char *suffix)
+{
+    struct stat sb;
+    const char *f = apr_pstrcat(p, file, suffix, NULL);
+    return stat(f, &sb) == 0 ? apr_psprintf(p, "%" APR_OFF_T_FMT, (apr_off_t)sb.st_size) : "0";
+}
+
+static void status_indexes(request_rec *r, int json)
+{
+    int i;
+    if (json)
+        ap_rputs(",\"indexes\":[", r);
+    for (i = 0; np_indexes && i < np_indexes->nelts; i++) {
+        const np_index_rec *rec = &APR_ARRAY_IDX(np_indexes, i, np_index_rec);
+        np_index_opts o;
+        np_index *idx;
+        np_index_info info;
+        const char *err = NULL, *pid = NULL, *state = NULL, *watch = NULL, *changed = NULL,
+                   *schema = NULL, *alive = "unknown";
+        memset(&o, 0, sizeof(o));
+        memset(&info, 0, sizeof(info));
+        o.dir = rec->c.content_dir;
+        o.lang = rec->c.language;
+        o.tz = rec->c.tz;
+        o.max_article_size = rec->c.max_article_size;
+        if ((idx = np_index_open(r->pool, rec->c.index_file, &o, 1, &err))) {
+            np_index_info_get(idx, &info);
+            pid = np_index_meta_get(idx, r->pool, "indexer.pid");
+            state = np_index_meta_get(idx, r->pool, "indexer.state");
+            watch = np_index_meta_get(idx, r->pool, "indexer.watch");
+            changed = np_index_meta_get(idx, r->pool, "indexer.changed");
+            schema = np_index_meta_get(idx, r->pool, "schema");
+            np_index_close(idx);
+        }
+        if (pid) {
+            long n = strtol(pid, NULL, 10);
+            alive = n > 0 && (kill((pid_t)n, 0) == 0 || errno == EPERM) ? "yes" : "no";
+        }
+        if (json) {
+            ap_rprintf(
+                r,
+                "%s{\"file\":\"%s\",\"content\":\"%s\",\"size\":%s,\"wal_size\":%s,"
+                "\"usable\":%s,\"schema\":%s,\"generation\":%" APR_INT64_T_FMT
+                ",\"articles\":%" APR_INT64_T_FMT ",\"sections\":%" APR_INT64_T_FMT
+                ",\"tags\":%" APR_INT64_T_FMT ",\"errors\":%" APR_INT64_T_FMT
+                ",\"updated\":%" APR_INT64_T_FMT ",\"last_change\":%s,"
+                "\"indexer\":{\"pid\":%s,\"running\":%s,\"state\":\"%s\",\"watch\":\"%s\"}",
+                i ? "," : "", json_str(r->pool, rec->c.index_file),
+                json_str(r->pool, rec->c.content_dir), file_size(r->pool, rec->c.index_file, ""),
+                file_size(r->pool, rec->c.index_file, "-wal"), idx ? "true" : "false",
+                schema ? schema : "null", info.generation, info.articles, info.sections, info.tags,
+                info.errors, (apr_int64_t)apr_time_sec(info.updated),
+                changed ? apr_psprintf(r->pool, "%" APR_INT64_T_FMT,
+                                       (apr_int64_t)apr_time_sec(apr_atoi64(changed)))
+                        : "null",
+                pid ? pid : "null",
+                !pid                        ? "null"
+                : strcmp(alive, "yes") == 0 ? "true"
+                                            : "false",
+                json_str(r->pool, state ? state : ""), json_str(r->pool, watch ? watch : ""));
+            if (!idx)
+                ap_rprintf(r, ",\"problem\":\"%s\"", json_str(r->pool, err ? err : ""));
+            ap_rputs("}", r);
+            continue;
+        }
+        ap_rprintf(r, "<h2>Content index %s</h2>\n<table>\n",
+                   ap_escape_html(r->pool, rec->c.index_file));
+        ap_rprintf(r,
+                   "<tr><th>Content</th><td>%s</td></tr>\n<tr><th>Size</th><td>%s bytes (write-"
+                   "ahead log %s bytes)</td></tr>\n",
+                   ap_escape_html(r->pool, rec->c.content_dir),
+                   file_size(r->pool, rec->c.index_file, ""),
+                   file_size(r->pool, rec->c.index_file, "-wal"));
+        if (!idx) {
+            ap_rprintf(r, "<tr><th>Problem</th><td>%s</td></tr>\n</table>\n",
+                       ap_escape_html(r->pool, err ? err : ""));
+            continue;
+        }
+        ap_rprintf(r,
+                   "<tr><th>Schema</th><td>%s</td></tr>\n<tr><th>Generation</th><td>"
+                   "%" APR_INT64_T_FMT "</td></tr>\n<tr><th>Indexed</th><td>%" APR_INT64_T_FMT
+                   " articles, %" APR_INT64_T_FMT " sections, %" APR_INT64_T_FMT
+                   " tags, %" APR_INT64_T_FMT " errors</td></tr>\n",
+                   schema ? schema : "?", info.generation, info.articles, info.sections, info.tags,
+                   info.errors);
+        ap_rprintf(r, "<tr><th>Last change seen</th><td>%s</td></tr>\n",
+                   changed ? ap_ht_time(r->pool, apr_atoi64(changed), "%Y-%m-%d %H:%M:%S %Z", 0)
+                           : "none");
+        ap_rprintf(r,
+                   "<tr><th>Indexer</th><td>process %s (%s), %s</td></tr>\n<tr><th>Watch</th>"
+                   "<td>%s</td></tr>\n</table>\n",
+                   pid ? pid : "none",
+                   strcmp(alive, "yes") == 0  ? "running"
+                   : strcmp(alive, "no") == 0 ? "not running"
+                                              : "?",
+                   ap_escape_html(r->pool, state ? state : "not started"),
+                   ap_escape_html(r->pool, watch ? watch : "-"));
+    }
+    if (json)
+        ap_rputs("]", r);
+}
+
 static void status_site(status_ctx *sc, const char *key, np_site *site)
 {
     request_rec *r = sc->r;
@@ -967,7 +1540,9 @@ static int np_status_handler(request_rec *r)
         ap_rprintf(r, "{\"pid\":%" APR_PID_T_FMT ",\"configurations\":%u,\"sites\":[", getpid(),
                    prepared);
         status_all(&sc);
-        ap_rputs("]}\n", r);
+        ap_rputs("]", r);
+        status_indexes(r, 1);
+        ap_rputs("}\n", r);
         return OK;
     }
     ap_set_content_type(r, "text/html; charset=utf-8");
@@ -978,6 +1553,7 @@ static int np_status_handler(request_rec *r)
                "portal status</title></head><body>\n<h1>News portal status</h1>\n<p>Process "
                "%" APR_PID_T_FMT ". Figures are this process's; each child keeps its own.</p>\n",
                getpid());
+    status_indexes(r, 0);
     status_all(&sc);
     ap_rputs("</body></html>\n", r);
     return OK;
@@ -993,6 +1569,7 @@ static int np_status_hook(request_rec *r, int flags)
     if (flags & AP_STATUS_SHORT)
         return OK;
     ap_rputs("<hr>\n<h1>mod_newsportal</h1>\n", r);
+    status_indexes(r, 0);
     status_all(&sc);
     return OK;
 }
@@ -1007,6 +1584,10 @@ static apr_status_t shared_destroy(void *data)
 static int np_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
     np_shared_list = NULL;
+    np_index_dir = NULL;
+    np_watch_max = 0;
+    np_indexes = NULL;
+    np_indexer_st = NULL;
     np_mounts = apr_array_make(pconf, 4, sizeof(np_mount_rec));
     return ap_mutex_register(pconf, np_mutex_id, NULL, APR_LOCK_DEFAULT, 0) == APR_SUCCESS ? OK
                                                                                            : 500;
@@ -1044,8 +1625,13 @@ static int np_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
     np_xml_init();
     np_default_routes = np_routes_default(pconf);
     /* Once per start (configtest says it through np_test_config), not on the dry run. */
-    if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG)
+    if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG) {
+        int rc;
         warn_no_base_url();
+        index_prepare_folders(ptemp, s);
+        if ((rc = indexer_register(pconf, s)) != OK)
+            return rc;
+    }
     for (sh = np_shared_list; sh; sh = sh->next) {
         apr_status_t rv;
         if (sh->provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
@@ -1076,6 +1662,9 @@ static void np_child_init(apr_pool_t *pchild, server_rec *s)
     np_sites = apr_hash_make(pchild);
     np_prepared_by_sources = apr_hash_make(pchild);
     np_conf_ids = apr_hash_make(pchild);
+    /* a pass of the indexer running in this child stops at the child's exit */
+    if (np_indexer_st)
+        apr_pool_cleanup_register(pchild, np_indexer_st, indexer_cancel, apr_pool_cleanup_null);
     /* Without it the tables cannot be shared between threads: every page is then a 500 with
      * this line in the log (sites_lock fails), never a race. */
     rv = apr_thread_mutex_create(&np_sites_lock, APR_THREAD_MUTEX_DEFAULT, pchild);
@@ -1141,6 +1730,7 @@ static void np_register_hooks(apr_pool_t *p)
     ap_hook_pre_config(np_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(np_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_test_config(np_test_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(index_check, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(np_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(np_status_handler, NULL, NULL, APR_HOOK_MIDDLE);
     APR_OPTIONAL_HOOK(ap, status_hook, np_status_hook, NULL, NULL, APR_HOOK_MIDDLE);

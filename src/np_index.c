@@ -629,6 +629,18 @@ void np_index_read_end(np_index *idx)
     exec(idx, "COMMIT");
 }
 
+int np_index_meta_set(np_index *idx, const char *key, const char *value)
+{
+    if (idx->readonly || strncmp(key, "indexer.", 8) != 0)
+        return -1;
+    return meta_set(idx, key, value);
+}
+
+const char *np_index_meta_get(np_index *idx, apr_pool_t *p, const char *key)
+{
+    return meta_get(idx, p, key);
+}
+
 /* ---------------------------------------------------------------- the update ---- */
 
 /* A list (a section's or a tag's) as the update keeps it in memory: its visibility window
@@ -690,6 +702,7 @@ struct upd {
     apr_time_t t0;
     apr_array_header_t *open_dirs; /* struct stat of the folders being walked */
     int nthreads, batch_size, sections_changed, failed;
+    int cancelled;  /* opts.cancel was set: the pass stopped between two transactions */
     int changes;    /* sqlite3_total_changes at the start of the transaction */
     int bulk;       /* a first build: see bulk_begin_sql */
     int has_errors; /* the errors table may have rows: look there */
@@ -1367,12 +1380,25 @@ static int commit(upd *u)
     return exec(u->idx, "BEGIN IMMEDIATE");
 }
 
+/* The caller asked the pass to stop (a server stopping): checked between transactions and
+ * folders, so what is committed stays a consistent prefix of the pass. */
+static int cancelled(upd *u)
+{
+    if (!u->cancelled && u->idx->o.cancel && *u->idx->o.cancel) {
+        u->cancelled = 1;
+        u->failed = 1;
+    }
+    return u->cancelled;
+}
+
 /* Writes the batch parsed before (while the threads parse the current one) and commits. */
 static int flush(upd *u)
 {
     batch *prev;
     int rc = 0, i;
     parse_wait(u);
+    if (cancelled(u))
+        return -1;
     prev = u->parsing;
     u->parsing = NULL;
     if (u->cur->jobs->nelts) {
@@ -1581,7 +1607,7 @@ static int walk_folder(upd *u, sec_rec *parent, const char *dir, const char *nam
     int i, fd, rc = 0;
     apr_hash_index_t *hi;
 
-    if (!(r = section_for(u, parent, dir, name, mtime_of(dsb))))
+    if (cancelled(u) || !(r = section_for(u, parent, dir, name, mtime_of(dsb))))
         return -1;
     r->seen = 1;
     u->st->folders++;
@@ -2014,6 +2040,11 @@ static apr_status_t update(np_index *idx, const char *const *dirs, int ndirs, np
     if (rc || u.failed) {
         if (!sqlite3_get_autocommit(idx->db))
             exec(idx, "ROLLBACK");
+        if (u.cancelled) {
+            *err = "interrupted";
+            apr_pool_destroy(p);
+            return APR_EINTR;
+        }
         if (!*err || !**err)
             *err = apr_psprintf(idx->pool, "%s: %s", idx->file, sqlite3_errmsg(idx->db));
         else

@@ -46,6 +46,9 @@ typedef struct {
     /* Called after each write transaction (may be NULL). */
     void (*progress)(void *baton, const np_index_stats *st);
     void *baton;
+    /* When set (may be NULL), a pass stops between two write transactions and returns
+     * APR_EINTR: what it committed is consistent, and the next pass finishes the work. */
+    volatile int *cancel;
 } np_index_opts;
 
 /* Opens (creating it when missing) the index in file for the tree and parse settings in opts.
@@ -77,6 +80,13 @@ apr_status_t np_index_update_dirs(np_index *idx, const char *const *dirs, int nd
 const char *np_index_default_file(apr_pool_t *p, const char *dir, const char *content_dir,
                                   const char *lang, const np_tz *tz, apr_size_t max_article_size);
 #define NP_INDEX_DIR_DEFAULT "/var/cache/apache2/newsportal"
+
+/* The indexer's own records beside the index's (its pid, state and watch mode, for the status
+ * page of any process): keys must start with "indexer.". A write is a transaction of its own
+ * and never moves the generation; read-only handles cannot write. 0 on success. */
+int np_index_meta_set(np_index *idx, const char *key, const char *value);
+/* A meta value (any key), or NULL. */
+const char *np_index_meta_get(np_index *idx, apr_pool_t *p, const char *key);
 
 /* Bumped by every write transaction: readers key in-process caches on it. */
 apr_int64_t np_index_generation(np_index *idx);
