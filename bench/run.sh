@@ -116,6 +116,7 @@ LoadModule include_module $modules/mod_include.so
 LoadModule deflate_module $modules/mod_deflate.so
 LoadModule brotli_module $modules/mod_brotli.so
 LoadModule newsportal_module $out/mod_newsportal.so
+NewsPortalIndexDir "$out/index"
 TypesConfig /etc/mime.types
 Mutex file:$out default
 

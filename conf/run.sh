@@ -23,6 +23,7 @@ LoadModule alias_module $modules/mod_alias.so
 LoadModule newsportal_module $top/build/mod_newsportal.so
 TypesConfig /etc/mime.types
 Mutex file:$run default
+NewsPortalIndexDir "$run/index"
 DocumentRoot "$top/conf/demo/content"
 <Directory "$top/conf/demo/content">
     Require all granted

@@ -491,7 +491,10 @@ static int create_schema(np_index *idx)
             exec(idx, "ROLLBACK");
             return -1;
         }
-    if (meta_set(idx, "generation", "0") != 0 || exec(idx, "COMMIT") != 0)
+    /* from the clock, not 0: a rebuilt index never repeats a generation a reader has seen */
+    if (meta_set(idx, "generation", apr_psprintf(idx->pool, "%" APR_TIME_T_FMT, apr_time_now())) !=
+            0 ||
+        exec(idx, "COMMIT") != 0)
         return -1;
     return 0;
 }

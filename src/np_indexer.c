@@ -119,13 +119,13 @@ static int file_id(const char *file, dev_t *dev, ino_t *ino)
     return 0;
 }
 
-static void after_pass(np_indexer *ix, const np_index_stats *st)
+/* "Last change seen": the end of the last pass that changed the index. */
+static void after_pass(np_indexer *ix)
 {
     apr_int64_t g = np_index_generation(ix->idx);
-    if (g != ix->generation && ix->generation >= 0)
+    if (g != ix->generation)
         publish_time(ix, "indexer.changed", apr_time_now());
     ix->generation = g;
-    (void)st;
 }
 
 /* Opens the index, starts watching (before the pass, so that nothing written during it is
@@ -150,12 +150,20 @@ static void start(np_indexer *ix)
         apr_pool_destroy(p);
         return;
     }
+    {
+        /* the folder (0750) keeps others out already; the files say the same */
+        static const char *const companions[] = {"", "-wal", "-shm"};
+        size_t k;
+        for (k = 0; k < sizeof(companions) / sizeof(companions[0]); k++)
+            chmod(apr_pstrcat(p, ix->c.file, companions[k], NULL), 0640);
+    }
     if (file_id(ix->c.file, &ix->dev, &ix->ino) != 0)
         ix->dev = 0, ix->ino = 0;
     snprintf(pid, sizeof(pid), "%ld", (long)getpid());
     publish(ix, "indexer.pid", pid);
     publish(ix, "indexer.state", "building");
     publish_time(ix, "indexer.started", apr_time_now());
+    ix->generation = np_index_generation(ix->idx);
 
     if (ix->watching != 0 || ix->c.watch == NP_WATCH_INOTIFY) {
         const char *why = NULL;
@@ -188,8 +196,7 @@ static void start(np_indexer *ix)
         return;
     }
     ix->failed = 0;
-    ix->generation = -1;
-    after_pass(ix, &st);
+    after_pass(ix);
     np_log(ix->c.opts.log, NP_LOG_NOTICE,
            "NP0015: content index %s: up to date in %" APR_TIME_T_FMT
            " ms (articles %" APR_INT64_T_FMT ", folders %d, read %d, new %d, changed %d, "
@@ -199,7 +206,6 @@ static void start(np_indexer *ix)
            ix->watching == 1
                ? apr_psprintf(p, "watching %d folders with inotify", np_watch_count(ix->w))
                : apr_psprintf(p, "polling every %d s (%s)", ix->c.poll_interval, ix->why_poll));
-    publish_time(ix, "indexer.changed", apr_time_now());
     publish_mode(ix);
     ix->next_poll = apr_time_now() + apr_time_from_sec(ix->c.poll_interval);
     ix->next_stat = apr_time_now() + apr_time_from_sec(1);
@@ -231,7 +237,7 @@ static void update_changed(np_indexer *ix)
                ix->c.file,
                full ? "a full pass" : apr_psprintf(p, "%d folders read again", dirs->nelts),
                apr_time_as_msec(st.took), st.parsed, st.added, st.changed, st.deleted);
-        after_pass(ix, &st);
+        after_pass(ix);
     } else if (rv != APR_EINTR) {
         np_log(ix->c.opts.log, NP_LOG_ERR, "NP0018: content index %s: %s; trying again in %d s",
                ix->c.file, err, RETRY_SECONDS);
@@ -249,11 +255,14 @@ static void poll_pass(np_indexer *ix)
     const char *err = NULL;
     apr_status_t rv = np_index_update(ix->idx, &st, &err);
     ix->next_poll = apr_time_now() + apr_time_from_sec(ix->c.poll_interval);
-    if (rv == APR_SUCCESS)
-        after_pass(ix, &st);
-    else if (rv != APR_EINTR)
-        np_log(ix->c.opts.log, NP_LOG_ERR, "NP0018: content index %s: %s; trying again in %d s",
+    if (rv == APR_SUCCESS) {
+        ix->failed = 0;
+        after_pass(ix);
+    } else if (rv != APR_EINTR && !ix->failed) {
+        ix->failed = 1;
+        np_log(ix->c.opts.log, NP_LOG_ERR, "NP0018: content index %s: %s; trying again every %d s",
                ix->c.file, err, ix->c.poll_interval);
+    }
 }
 
 void np_indexer_step(np_indexer *ix)

@@ -158,16 +158,6 @@ static void drop_tree(np_watch *w, const char *path)
     }
 }
 
-static void parent_of(const char *path, char *out, size_t size)
-{
-    const char *slash = strrchr(path, '/');
-    size_t n = slash ? (size_t)(slash - path) : 0;
-    if (n >= size)
-        n = size - 1;
-    memcpy(out, path, n);
-    out[n] = '\0';
-}
-
 /* A file name the index reads: an article or a section's metadata. */
 static int relevant_file(const char *name)
 {
@@ -196,13 +186,10 @@ static void event(np_watch *w, const struct inotify_event *ev)
         return;
     }
     if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
-        if (n->wd == w->root_wd) {
+        /* the parent's event names the folder; the root has no parent watched */
+        if (n->wd == w->root_wd)
             w->full = 1;
-            return;
-        }
-        parent_of(n->path, path, sizeof(path));
-        mark(w, path);
-        if (ev->mask & IN_MOVE_SELF)
+        else if (ev->mask & IN_MOVE_SELF)
             drop_tree(w, n->path);
         return;
     }

@@ -22,7 +22,8 @@ conf="$build/t-httpd.conf"
 } > "$conf"
 export NP_MODULE="$build/mod_newsportal.so"
 # Folders the tests write into, fresh for every run.
-rm -rf "$top/t/live" "$top/t/live-templates" && mkdir -p "$top/t/live" "$top/t/live-templates"
+rm -rf "$top/t/live" "$top/t/live-templates" "$top/t/index" "$top/t/index-53" &&
+    mkdir -p "$top/t/live" "$top/t/live-templates"
 # A content folder whose name has a quote and a backslash (the status page's JSON, t/27).
 mkdir -p "$top/t/live/q\"b\\s"
 

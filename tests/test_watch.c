@@ -1,0 +1,362 @@
+/* The watcher (np_watch) reports the folders where articles changed, and only those; new
+ * folders are watched as they appear, moved ones under their new name; the limits hold. The
+ * indexer (np_indexer) built on it brings an edit, an add, a delete and a rename into the index,
+ * rebuilds a deleted index file, falls back to polling at the watch limit, and a pass stops when
+ * asked to. */
+#include "np_test.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "np_index.h"
+#include "np_indexer.h"
+#include "np_watch.h"
+
+static apr_pool_t *pool;
+static char root[256], dbfile[300];
+static char logged[16384];
+
+static void capture(void *baton, int level, const char *msg)
+{
+    size_t n = strlen(logged);
+    (void)baton;
+    (void)level;
+    snprintf(logged + n, sizeof(logged) - n, "%s\n", msg);
+}
+
+static const np_logger logger = {capture, NULL, NP_LOG_DEBUG};
+
+static const char *article(const char *title)
+{
+    return apr_psprintf(pool,
+                        "<?xml version=\"1.0\"?>\n<article><title>%s</title><published>2026-01-02"
+                        "</published><body><p>%s text.</p></body></article>\n",
+                        title, title);
+}
+
+static const char *at(const char *rel)
+{
+    return apr_psprintf(pool, "%s/%s", root, rel);
+}
+
+/* Written in place: truncated, then written (what an editor without a rename does). */
+static void write_in_place(const char *rel, const char *text)
+{
+    int fd = open(at(rel), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+}
+
+static int setup_tree(void **state)
+{
+    snprintf(root, sizeof(root), "/tmp/np-watch-XXXXXX");
+    assert_non_null(mkdtemp(root));
+    snprintf(dbfile, sizeof(dbfile), "%s.db", root);
+    np_test_write(root, "world/one.xml", article("One"));
+    np_test_write(root, "world/asia/two.xml", article("Two"));
+    np_test_write(root, "sport/three.xml", article("Three"));
+    memset(logged, 0, sizeof(logged));
+    (void)state;
+    return 0;
+}
+
+static int teardown_tree(void **state)
+{
+    char cmd[1400];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s' '%s-wal' '%s-shm'", root, dbfile, dbfile, dbfile);
+    assert_int_equal(system(cmd), 0);
+    (void)state;
+    return 0;
+}
+
+static int qsort_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Waits (bounded) for events, reads them all, and returns the folders taken, sorted and joined
+ * with spaces relative to root; "FULL" when a full pass is asked for; "" for nothing. */
+static const char *changes(np_watch *w)
+{
+    struct pollfd pfd = {np_watch_fd(w), POLLIN, 0};
+    apr_array_header_t *dirs;
+    np_buf b;
+    int i, full;
+    while (poll(&pfd, 1, 100) > 0)
+        assert_true(np_watch_read(w) >= 0);
+    full = np_watch_take(w, pool, &dirs);
+    if (full)
+        return "FULL";
+    qsort(dirs->elts, dirs->nelts, sizeof(char *), qsort_cmp);
+    np_buf_init_pool(&b, pool, 256);
+    for (i = 0; i < dirs->nelts; i++) {
+        const char *d = APR_ARRAY_IDX(dirs, i, const char *);
+        size_t n = strlen(root);
+        assert_int_equal(strncmp(d, root, n), 0);
+        np_buf_printf(&b, "%s%s", i ? " " : "", d[n] ? d + n + 1 : ".");
+    }
+    return np_buf_cstr(&b);
+}
+
+static void test_file_events(void **state)
+{
+    const char *why = NULL;
+    np_watch *w = np_watch_open(pool, root, 100, &why);
+    (void)state;
+    assert_non_null(w);
+    assert_int_equal(np_watch_count(w), 4); /* root, world, world/asia, sport */
+    assert_string_equal(changes(w), "");
+
+    write_in_place("world/one.xml", article("One, edited"));
+    assert_string_equal(changes(w), "world");
+    np_test_write(root, "world/asia/new.xml.tmp", article("New"));
+    assert_int_equal(rename(at("world/asia/new.xml.tmp"), at("world/asia/new.xml")), 0);
+    assert_string_equal(changes(w), "world/asia");
+    assert_int_equal(unlink(at("sport/three.xml")), 0);
+    np_test_write(root, "world/_section.xml", "<section><title>World</title></section>");
+    assert_string_equal(changes(w), "sport world");
+
+    /* names the index never reads */
+    np_test_write(root, "world/.one.xml.swp", "x");
+    np_test_write(root, "world/notes.txt", "x");
+    np_test_write(root, "world/_draft.xml", "x");
+    assert_string_equal(changes(w), "");
+    np_watch_close(w);
+}
+
+static void test_folders(void **state)
+{
+    const char *why = NULL;
+    np_watch *w = np_watch_open(pool, root, 100, &why);
+    (void)state;
+    assert_non_null(w);
+    /* a new folder, and one below it made before its watch could exist */
+    assert_int_equal(mkdir(at("culture"), 0755), 0);
+    assert_int_equal(mkdir(at("culture/film"), 0755), 0);
+    assert_string_equal(changes(w), ".");
+    assert_int_equal(np_watch_count(w), 6);
+    np_test_write(root, "culture/film/review.xml", article("Review"));
+    assert_string_equal(changes(w), "culture/film");
+
+    /* moved: reported under the new name only */
+    assert_int_equal(rename(at("world"), at("news")), 0);
+    assert_string_equal(changes(w), ".");
+    np_test_write(root, "news/asia/three.xml", article("Three"));
+    assert_string_equal(changes(w), "news/asia");
+    assert_int_equal(np_watch_count(w), 6);
+
+    /* removed */
+    assert_int_equal(system(apr_psprintf(pool, "rm -rf '%s'", at("culture"))), 0);
+    /* each folder lost something before it went */
+    assert_string_equal(changes(w), ". culture culture/film");
+    assert_int_equal(np_watch_count(w), 4);
+    /* hidden and underscore folders are not watched */
+    assert_int_equal(mkdir(at(".git"), 0755), 0);
+    assert_int_equal(mkdir(at("_drafts"), 0755), 0);
+    np_test_write(root, ".git/x.xml", "x");
+    np_test_write(root, "_drafts/x.xml", "x");
+    assert_string_equal(changes(w), "");
+    assert_int_equal(np_watch_count(w), 4);
+    np_watch_close(w);
+}
+
+static void test_limits(void **state)
+{
+    const char *why = NULL;
+    np_watch *w = np_watch_open(pool, root, 3, &why);
+    apr_array_header_t *dirs;
+    int i;
+    (void)state;
+    assert_null(w);
+    assert_non_null(strstr(why, "more than 3 folders (NewsPortalWatchMax)"));
+
+    /* a new folder beyond the limit: the watcher gives up, and says why */
+    w = np_watch_open(pool, root, 4, &why);
+    assert_non_null(w);
+    assert_int_equal(mkdir(at("culture"), 0755), 0);
+    for (i = 0; i < 50 && np_watch_read(w) >= 0; i++)
+        usleep(10000);
+    assert_int_equal(np_watch_read(w), -1);
+    assert_non_null(strstr(np_watch_error(w), "NewsPortalWatchMax"));
+    np_watch_close(w);
+
+    /* more changed folders than it remembers: a full pass */
+    w = np_watch_open(pool, root, NP_WATCH_PENDING * 2, &why);
+    assert_non_null(w);
+    for (i = 0; i <= NP_WATCH_PENDING; i++)
+        assert_int_equal(mkdir(at(apr_psprintf(pool, "world/s%d", i)), 0755), 0);
+    assert_string_equal(changes(w), "world"); /* which walks the new folders whole */
+    for (i = 0; i <= NP_WATCH_PENDING; i++)
+        np_test_write(root, apr_psprintf(pool, "world/s%d/a.xml", i), "x");
+    assert_string_equal(changes(w), "FULL");
+    assert_int_equal(np_watch_take(w, pool, &dirs), 0);
+    assert_int_equal(dirs->nelts, 0);
+    np_watch_close(w);
+}
+
+/* ---- the indexer ---- */
+
+static void conf(np_indexer_conf *c, int max_watches, volatile int *cancel)
+{
+    memset(c, 0, sizeof(*c));
+    c->file = dbfile;
+    c->opts.dir = root;
+    c->opts.max_article_size = 1024 * 1024;
+    c->opts.log = &logger;
+    c->opts.stale_on_error = 1;
+    c->opts.threads = 1;
+    c->opts.cancel = cancel;
+    c->watch = NP_WATCH_AUTO;
+    c->max_watches = max_watches;
+    c->poll_interval = 1;
+}
+
+/* The title the index holds for section/slug (through a reader of its own), or "-". */
+static const char *title_of(const char *section, const char *slug)
+{
+    np_index_opts o;
+    const char *err, *t = "-";
+    np_index *idx;
+    np_index_entry *e;
+    memset(&o, 0, sizeof(o));
+    o.dir = root;
+    o.max_article_size = 1024 * 1024;
+    idx = np_index_open(pool, dbfile, &o, 1, &err);
+    assert_non_null(idx);
+    if ((e = np_index_article(idx, pool, section, slug, apr_time_now())))
+        t = apr_pstrdup(pool, e->a.title);
+    np_index_close(idx);
+    return t;
+}
+
+/* Steps the indexer (as the watchdog would, every 50 ms) until section/slug has title, at most
+ * 10 s; returns the title last seen. */
+static const char *step_until(np_indexer *ix, const char *section, const char *slug,
+                              const char *title)
+{
+    const char *t = "-";
+    int i;
+    for (i = 0; i < 200; i++) {
+        np_indexer_step(ix);
+        if (strcmp(t = title_of(section, slug), title) == 0)
+            break;
+        usleep(50000);
+    }
+    return t;
+}
+
+static void test_indexer(void **state)
+{
+    np_indexer_conf c;
+    np_indexer *ix;
+    (void)state;
+    conf(&c, 100, NULL);
+    ix = np_indexer_create(&c);
+    np_indexer_step(ix);
+    assert_non_null(strstr(logged, "up to date in"));
+    assert_non_null(strstr(logged, "read 3, new 3, changed 0, deleted 0"));
+    assert_non_null(strstr(logged, "watching 4 folders with inotify"));
+    assert_int_equal(np_indexer_watching(ix), 1);
+    assert_string_equal(title_of("world", "one"), "One");
+
+    write_in_place("world/one.xml", article("One, edited in place"));
+    assert_string_equal(step_until(ix, "world", "one", "One, edited in place"),
+                        "One, edited in place");
+    np_test_write(root, "world/asia/added.xml", article("Added"));
+    assert_string_equal(step_until(ix, "world/asia", "added", "Added"), "Added");
+    assert_int_equal(rename(at("world/asia/added.xml"), at("world/asia/renamed.xml")), 0);
+    assert_string_equal(step_until(ix, "world/asia", "renamed", "Added"), "Added");
+    assert_string_equal(title_of("world/asia", "added"), "-");
+    assert_int_equal(unlink(at("sport/three.xml")), 0);
+    assert_string_equal(step_until(ix, "sport", "three", "-"), "-");
+    np_test_write(root, "culture/film/new.xml", article("In a new folder"));
+    assert_string_equal(step_until(ix, "culture/film", "new", "In a new folder"),
+                        "In a new folder");
+
+    /* the file deleted while serving: rebuilt, with one line */
+    memset(logged, 0, sizeof(logged));
+    assert_int_equal(unlink(dbfile), 0);
+    sleep(1);
+    np_indexer_step(ix);
+    assert_non_null(strstr(logged, "the file was deleted or replaced while serving; rebuilding"));
+    assert_string_equal(title_of("culture/film", "new"), "In a new folder");
+    np_indexer_destroy(ix);
+
+    /* a restart with the index on disk reads nothing */
+    memset(logged, 0, sizeof(logged));
+    ix = np_indexer_create(&c);
+    np_indexer_step(ix);
+    assert_non_null(strstr(logged, "read 0, new 0, changed 0, deleted 0"));
+    np_indexer_destroy(ix);
+}
+
+static void test_indexer_polls_at_the_limit(void **state)
+{
+    np_indexer_conf c;
+    np_indexer *ix;
+    (void)state;
+    conf(&c, 2, NULL);
+    ix = np_indexer_create(&c);
+    np_indexer_step(ix);
+    assert_non_null(strstr(logged, "cannot watch"));
+    assert_non_null(strstr(logged, "more than 2 folders (NewsPortalWatchMax); polling it every "
+                                   "1 s instead"));
+    assert_int_equal(np_indexer_watching(ix), 0);
+    np_test_write(root, "sport/four.xml", article("Four"));
+    assert_string_equal(step_until(ix, "sport", "four", "Four"), "Four");
+    np_indexer_destroy(ix);
+}
+
+static void test_cancel(void **state)
+{
+    volatile int cancel = 1;
+    np_index_opts o;
+    np_index_stats st;
+    np_index *idx;
+    const char *err;
+    int i;
+    (void)state;
+    for (i = 0; i < 300; i++)
+        np_test_write(root, apr_psprintf(pool, "bulk/a%03d.xml", i), article("Bulk"));
+    memset(&o, 0, sizeof(o));
+    o.dir = root;
+    o.max_article_size = 1024 * 1024;
+    o.log = &logger;
+    o.batch = 50;
+    o.cancel = &cancel;
+    idx = np_index_open(pool, dbfile, &o, 0, &err);
+    assert_non_null(idx);
+    assert_int_equal(np_index_update(idx, &st, &err), APR_EINTR);
+    assert_string_equal(err, "interrupted");
+    np_index_close(idx);
+    /* what it left opens, and the next pass finishes the work */
+    cancel = 0;
+    idx = np_index_open(pool, dbfile, &o, 0, &err);
+    assert_non_null(idx);
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    assert_int_equal(st.total, 303);
+    np_index_close(idx);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup_tree, teardown_tree)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_file_events),
+        T(test_folders),
+        T(test_limits),
+        T(test_indexer),
+        T(test_indexer_polls_at_the_limit),
+        T(test_cancel),
+    };
+    int rc;
+    pool = np_test_begin();
+    np_xml_init();
+    rc = cmocka_run_group_tests(tests, NULL, NULL);
+    return np_test_end(pool, rc);
+}
