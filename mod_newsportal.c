@@ -354,13 +354,16 @@ static int np_watch_max;         /* NewsPortalWatchMax; 0: NP_WATCH_MAX_DEFAULT 
 #define NP_WATCH_MAX_DEFAULT 100000
 
 /* c's index file when NewsPortalIndex does not name one: the same in the parent, the indexer
- * and every child, since it comes from the fields that shape parsing and nothing else. */
+ * and every child, since it comes from the fields that shape the index and nothing else
+ * (StaleOnError too: whether a broken file keeps its last good version is decided when it is
+ * indexed). */
 static void index_fill(apr_pool_t *p, np_site_conf *c)
 {
     if (!c->index_file && c->content_dir)
         c->index_file =
             np_index_default_file(p, np_index_dir ? np_index_dir : NP_INDEX_DIR_DEFAULT,
-                                  c->content_dir, c->language, c->tz, c->max_article_size);
+                                  c->content_dir, c->language, c->tz, c->max_article_size,
+                                  c->stale_on_error);
 }
 
 static const char *set_index(cmd_parms *cmd, void *dv, const char *arg)
@@ -974,8 +977,11 @@ static int section_covers(const char *outer, const char *inner)
 
 static const char *shape_of(apr_pool_t *p, const np_site_conf *c)
 {
-    return apr_psprintf(p, "content %s, language %s, time zone %s, size limit %" APR_SIZE_T_FMT,
-                        c->content_dir, c->language, np_tz_name(c->tz), c->max_article_size);
+    return apr_psprintf(p,
+                        "content %s, language %s, time zone %s, size limit %" APR_SIZE_T_FMT
+                        ", StaleOnError %s",
+                        c->content_dir, c->language, np_tz_name(c->tz), c->max_article_size,
+                        c->stale_on_error > 0 ? "On" : "Off");
 }
 
 /* Adds the effective configuration d (written in where) to np_indexes. An error message when
@@ -1250,9 +1256,9 @@ static apr_status_t indexer_callback(int state, void *data, apr_pool_t *pool)
             ic.opts.tz = rec->c.tz;
             ic.opts.max_article_size = rec->c.max_article_size;
             ic.opts.log = &st->log;
-            /* the last good version is always kept: a location with StaleOnError Off treats it
-             * as broken when it reads it */
-            ic.opts.stale_on_error = 1;
+            /* StaleOnError is part of the index's shape (index_fill): locations that differ in
+             * it have index files of their own */
+            ic.opts.stale_on_error = rec->c.stale_on_error > 0;
             /* parsing threads: the indexer shares the machine with the children it feeds */
             ic.opts.threads = 2;
             ic.opts.cancel = &st->cancel;

@@ -118,6 +118,9 @@ typedef struct np_snapshot {
      * handle. generation is the index's at the time. */
     int indexed;
     apr_int64_t generation;
+    /* Articles already logged as having no URL, for entries made per request: a slot per
+     * digest bucket (a collision only logs again). */
+    volatile apr_uint32_t no_url_logged[64];
 } np_snapshot;
 
 typedef struct {

@@ -500,7 +500,8 @@ static int create_schema(np_index *idx)
 }
 
 const char *np_index_default_file(apr_pool_t *p, const char *dir, const char *content_dir,
-                                  const char *lang, const np_tz *tz, apr_size_t max_article_size)
+                                  const char *lang, const np_tz *tz, apr_size_t max_article_size,
+                                  int stale_on_error)
 {
     const char *base = strrchr(content_dir, '/'), *shape;
     char name[33];
@@ -510,8 +511,8 @@ const char *np_index_default_file(apr_pool_t *p, const char *dir, const char *co
         if (apr_isalnum(base[i]) || base[i] == '-' || base[i] == '_')
             name[n++] = base[i];
     name[n] = '\0';
-    shape = apr_psprintf(p, "%s\n%s\n%s\n%" APR_SIZE_T_FMT, content_dir, lang ? lang : "en",
-                         np_tz_name(tz ? tz : np_tz_utc()), max_article_size);
+    shape = apr_psprintf(p, "%s\n%s\n%s\n%" APR_SIZE_T_FMT "\n%d", content_dir, lang ? lang : "en",
+                         np_tz_name(tz ? tz : np_tz_utc()), max_article_size, stale_on_error > 0);
     return apr_psprintf(p, "%s/%s-%016" APR_UINT64_T_HEX_FMT ".sqlite", dir, n ? name : "content",
                         np_hash(NP_HASH_INIT, shape, strlen(shape)));
 }
@@ -1264,7 +1265,19 @@ static void parse_job(upd *u, job *j, apr_pool_t *p)
         j->mtime = apr_time_from_sec(sb.st_mtim.tv_sec) + sb.st_mtim.tv_nsec / 1000;
         j->size = sb.st_size;
     }
-    j->a = np_article_load(p, j->path, j->slug, &ao, &err);
+    {
+        np_article_report rep;
+        int i;
+        memset(&rep, 0, sizeof(rep));
+        rep.notes = apr_array_make(p, 0, sizeof(np_article_note));
+        j->a = np_article_load_report(p, j->path, j->slug, &ao, &rep, &err);
+        /* What the limits cut, logged once: a file is read again only when it changed. */
+        for (i = 0; j->a && i < rep.notes->nelts; i++) {
+            const np_article_note *n = &APR_ARRAY_IDX(rep.notes, i, np_article_note);
+            np_log(u->idx->o.log, NP_LOG_WARNING, "%s:%ld:%ld: %s", j->path, n->line, n->col,
+                   n->message);
+        }
+    }
     /* A file written in the last second may be half-written: read it again shortly. */
     for (tries = 0; !j->a && tries < 5 && j->mtime > apr_time_now() - apr_time_from_sec(1);
          tries++) {

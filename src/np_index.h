@@ -78,7 +78,8 @@ apr_status_t np_index_update_dirs(np_index *idx, const char *const *dirs, int nd
  * named after the folder and everything that shapes parsing (so two locations that parse one
  * folder differently never share an index): "DIR/news-1f3a...c2.sqlite". */
 const char *np_index_default_file(apr_pool_t *p, const char *dir, const char *content_dir,
-                                  const char *lang, const np_tz *tz, apr_size_t max_article_size);
+                                  const char *lang, const np_tz *tz, apr_size_t max_article_size,
+                                  int stale_on_error);
 #define NP_INDEX_DIR_DEFAULT "/var/cache/apache2/newsportal"
 
 /* The indexer's own records beside the index's (its pid, state and watch mode, for the status

@@ -44,6 +44,14 @@ const char *np_view_article_url(const np_view *v, const np_entry *e)
     rp.mm = f.month;
     rp.dd = f.day;
     url = np_view_url(v, NP_ROUTE_ARTICLE, &rp);
+    if (!url && e->ix && v->snap) {
+        /* an entry read from the index lives for one request: remember it in the tree */
+        volatile apr_uint32_t *slot =
+            (volatile apr_uint32_t *)&v->snap->no_url_logged[e->digest % 64];
+        apr_uint32_t tag = (apr_uint32_t)(e->digest >> 32) | 1;
+        if (apr_atomic_xchg32(slot, tag) == tag)
+            return url;
+    }
     if (!url && apr_atomic_cas32((volatile apr_uint32_t *)&e->no_url_logged, 1, 0) == 0)
         np_log(v->log, NP_LOG_WARNING,
                "%s: no article route can express its URL; left out of lists, feeds and sitemaps",

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <apr_hash.h>
@@ -145,6 +146,16 @@ static int add_tree(np_watch *w, const char *path, int depth)
 }
 
 /* A folder moved away: its watches (and those below it) name a place that no longer holds it. */
+/* Is path a folder with a watch? */
+static int watched(np_watch *w, const char *path)
+{
+    apr_hash_index_t *hi;
+    for (hi = apr_hash_first(NULL, w->nodes); hi; hi = apr_hash_next(hi))
+        if (strcmp(((node *)apr_hash_this_val(hi))->path, path) == 0)
+            return 1;
+    return 0;
+}
+
 static void drop_tree(np_watch *w, const char *path)
 {
     apr_hash_index_t *hi;
@@ -207,13 +218,24 @@ static void event(np_watch *w, const struct inotify_event *ev)
         mark(w, n->path);
         return;
     }
-    if (!relevant_file(ev->name))
-        return;
-    if (ev->mask & IN_CREATE) {
-        /* a symlink to a folder reports no IN_ISDIR */
-        if (snprintf(path, sizeof(path), "%s/%s", n->path, ev->name) < (int)sizeof(path) &&
+    if (!relevant_file(ev->name)) {
+        /* A symlink to a folder reports no IN_ISDIR: a symlink made or moved here, or a name
+         * that was a watched (linked) folder, is looked at; the index follows such links. */
+        struct stat lsb;
+        if (ev->name[0] == '_' || !np_content_name_ok(ev->name) ||
+            !(ev->mask & (IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM)) ||
+            snprintf(path, sizeof(path), "%s/%s", n->path, ev->name) >= (int)sizeof(path))
+            return;
+        if (!((ev->mask & (IN_CREATE | IN_MOVED_TO)) && lstat(path, &lsb) == 0 &&
+              S_ISLNK(lsb.st_mode)) &&
+            !watched(w, path))
+            return;
+        drop_tree(w, path);
+        if ((ev->mask & (IN_CREATE | IN_MOVED_TO)) &&
             np_file_type_beneath(w->root, path, NULL, NULL) == APR_DIR)
             add_tree(w, path, 1);
+        mark(w, n->path);
+        return;
     }
     mark(w, n->path);
 }

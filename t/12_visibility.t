@@ -52,4 +52,4 @@ is GET('/live/desk/going.html')->code, 404, 'the expired article is gone at its 
 unlike GET('/live/desk/')->content, qr/GOING-MARKER/, 'and no longer listed';
 like GET('/live/')->content, qr/SOON-MARKER/, 'the home page follows too';
 
-unlink "$live/desk/soon.xml", "$live/desk/going.xml", "$live/desk/now.xml";
+remove_files "$live/desk/soon.xml", "$live/desk/going.xml", "$live/desk/now.xml";

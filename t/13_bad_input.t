@@ -34,7 +34,7 @@ like GET('/live/desk/')->content, qr/Fine story/, 'its section still lists the g
 my $log = error_log_since($offset);
 like $log, qr{\Q$live\E/desk/broken\.xml:6:\d+: }, 'the error log names the file, line and column';
 like $log, qr{\[newsportal:error\]}, 'at level error';
-unlink "$live/desk/broken.xml", "$live/desk/fine.xml";
+remove_files "$live/desk/broken.xml", "$live/desk/fine.xml";
 
 # Hostile markup in site1.
 my $r = GET '/news/news-and-events/press/hostile-story.html';

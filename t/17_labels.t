@@ -37,5 +37,5 @@ write_file("$tpl/labels-en.txt", "home = Front page\n");
 like GET('/live-tpl/')->content, qr{Front page}, 'a built-in label can be changed';
 unlink "$tpl/labels-en.txt";
 unlike GET('/live-tpl/')->content, qr{Front page}, 'and changed back';
-unlink "$tpl/labels-fr.txt", glob("$live/fr/*.xml"), "$live/fr/_section.xml";
+remove_files "$tpl/labels-fr.txt", glob("$live/fr/*.xml"), "$live/fr/_section.xml";
 rmdir "$live/fr";

@@ -59,7 +59,7 @@ is GET('/live/desk/six.html')->code, 200, 'a new article is served at once (Chec
 like GET('/live/desk/')->content, qr/Six/, 'and listed';
 
 # A deleted article.
-unlink "$live/desk/six.xml";
+remove_files "$live/desk/six.xml";
 is GET('/live/desk/six.html')->code, 404, 'a deleted article is 404';
 unlike GET('/live/desk/')->content, qr/>Six</, 'and no longer listed';
 
@@ -81,4 +81,4 @@ like $st, qr/"articles":\d+/, 'status JSON has article counts';
 like $st, qr/"page_cache":\{"enabled":true,"entries":\d+/, 'and page cache figures';
 like GET('/np-status')->content, qr{<h1>News portal status</h1>}, 'status HTML';
 
-unlink glob("$live/desk/*.xml"), glob("$live/other/*.xml"), "$live/_section.xml";
+remove_files glob("$live/desk/*.xml"), glob("$live/other/*.xml"), "$live/_section.xml";

@@ -35,4 +35,4 @@ $r = GET '/live/stale/steady.html';
 is $r->code, 200, 'fixed: 200';
 like $r->content, qr/Fixed body\./, 'the new version';
 isnt $r->header('X-NewsPortal-Cache'), 'stale', 'no longer stale';
-unlink "$live/stale/steady.xml";
+remove_files "$live/stale/steady.xml";

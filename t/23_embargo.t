@@ -28,4 +28,4 @@ ok defined $age && $age <= 15, "an article expiring in 15 s caps its own page's 
 ($age) = (GET('/live/emb/visible.html')->header('Cache-Control') // '') =~ /max-age=(\d+)/;
 ok defined $age && $age <= 20, "its neighbour's page too: the embargoed article becomes its prev/next (got " . ($age // 'none') . ")";
 is GET('/live/emb/due.html')->code, 404, 'the embargoed article itself is 404';
-unlink glob("$live/emb/*.xml"), glob("$live/emb2/*.xml");
+remove_files glob("$live/emb/*.xml"), glob("$live/emb2/*.xml");

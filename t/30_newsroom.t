@@ -242,7 +242,7 @@ for my $f (@files, 'hostile/external-parameter-entity.xml') {
     chmod 0644, "$wire/$name";
 }
 # The hostile file comes later, on its own; the folder's change is seen on the next request.
-unlink "$wire/external-parameter-entity.xml";
+remove_files "$wire/external-parameter-entity.xml";
 
 sleep 1.1;
 for my $f (@files) {

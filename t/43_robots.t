@@ -47,7 +47,7 @@ my $with_news = sub {
     }
     return $got;
 };
-unlink $fresh;
+remove_files $fresh;
 sleep 1.1;
 # Other tests may leave fresh articles in live/: this run's own state decides only when none.
 my $news = on('np_root', '/news-sitemap.xml');
@@ -68,7 +68,7 @@ $r = on('np_root', '/news-sitemap.xml');
 is $r->code, 200, 'and the news sitemap answers 200';
 like $r->content, qr{<loc>http://root\.example\.org/robots43/fresh\.html</loc>}, 'listing the article';
 
-unlink $fresh;
+remove_files $fresh;
 sleep 1.1;
 $r = on('np_root', '/robots.txt');
 is(($r->content =~ /news-sitemap/ ? 200 : 404), on('np_root', '/news-sitemap.xml')->code,

@@ -5,9 +5,10 @@ use warnings;
 use Exporter 'import';
 use Apache::Test ();
 use Apache::TestRequest ();
+use Time::HiRes ();
 
 our @EXPORT = qw(breadcrumb error_log_since error_log_size write_file live_dir no_redirects
-                 child_pids);
+                 child_pids settle write_file_only remove_files);
 
 sub no_redirects {
     Apache::TestRequest::user_agent(reset => 1, requests_redirectable => 0);
@@ -63,8 +64,45 @@ sub child_pids {
 
 sub live_dir { return Apache::Test::vars('serverroot') . '/live' }
 
-# Writes a file atomically (rename), creating folders.
+# Waits until the indexer has brought a change made at or after $since (a
+# Time::HiRes time; default: just now) into the indexes of the test server: until one has
+# been written after $since, then until none has been written for a quarter of a second (a
+# change met mid-pass comes in the next transaction). At most 8 s: a change the indexer
+# ignores (a hidden file) costs the wait and nothing else.
+sub settle {
+    my ($since) = @_;
+    $since = Time::HiRes::time() - 0.05 unless defined $since;
+    my $dir = Apache::Test::vars('serverroot') . '/index';
+    my @files = glob("$dir/*.sqlite");
+    return unless @files;
+    my $written = sub {
+        my $m = 0;
+        for my $f (map { ($_, "$_-wal") } @files) {
+            my @st = Time::HiRes::stat($f);
+            $m = $st[9] if @st && $st[9] > $m;
+        }
+        return $m;
+    };
+    my $deadline = Time::HiRes::time() + 8;
+    Time::HiRes::sleep(0.01) while $written->() < $since - 0.01 && Time::HiRes::time() < $deadline;
+    my ($last, $quiet) = ($written->(), Time::HiRes::time());
+    while (Time::HiRes::time() - $quiet < 0.25 && Time::HiRes::time() < $deadline) {
+        Time::HiRes::sleep(0.02);
+        my $now = $written->();
+        ($last, $quiet) = ($now, Time::HiRes::time()) if $now != $last;
+    }
+}
+
+# Writes a file atomically (rename), creating folders, and waits for the indexer (settle).
 sub write_file {
+    my ($path, $content) = @_;
+    my $t = Time::HiRes::time();
+    write_file_only($path, $content);
+    settle($t);
+}
+
+# The same without waiting, for tests that race the indexer on purpose.
+sub write_file_only {
     my ($path, $content) = @_;
     (my $dir = $path) =~ s{/[^/]+$}{};
     system('mkdir', '-p', $dir);
@@ -72,6 +110,14 @@ sub write_file {
     print $fh $content;
     close $fh;
     rename "$path.tmp", $path or die "rename $path: $!";
+}
+
+# unlink, then settle.
+sub remove_files {
+    my $t = Time::HiRes::time();
+    my $n = unlink @_;
+    settle($t);
+    return $n;
 }
 
 1;
