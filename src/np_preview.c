@@ -169,7 +169,7 @@ const char *np_preview_make(apr_pool_t *p, const np_preview_key *key, int scope,
 {
     unsigned char raw[SITE_LEN];
     apr_size_t n = 0;
-    if (!key || expires <= 0)
+    if (!key || expires <= 0 || expires > NP_PREVIEW_AT_MAX)
         return NULL;
     if (scope == NP_PREVIEW_ARTICLE) {
         if (!path || path[0] != '/')

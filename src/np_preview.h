@@ -48,8 +48,8 @@ typedef struct np_preview {
 
 /* The token for scope: path is the article's URL path as readers see it, mount included and
  * percent-decoded (article scope; ignored for site scope); at the instant T (site scope);
- * expires in seconds since the epoch. NULL when a value is out of bounds (at outside
- * 0..NP_PREVIEW_AT_MAX, expires not positive, path not starting with '/'). */
+ * expires in seconds since the epoch. NULL when a value is out of bounds (at or expires
+ * outside 0..NP_PREVIEW_AT_MAX, expires 0, path not starting with '/'). */
 const char *np_preview_make(apr_pool_t *p, const np_preview_key *key, int scope, const char *path,
                             apr_int64_t at, apr_int64_t expires);
 
