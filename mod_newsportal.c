@@ -779,6 +779,8 @@ static int np_handler(request_rec *r)
             np_buf_url_query(&b, r->args, strlen(r->args));
         }
         apr_table_setn(r->headers_out, "Location", np_buf_cstr(&b));
+        if (np_preview_param(r->args, &tok, &tlen))
+            preview_headers(r); /* its Location holds the token */
         return HTTP_MOVED_PERMANENTLY;
     }
     if (mlen && strncmp(r->uri, req.mount, mlen) == 0 && r->uri[mlen] == '/')

@@ -17,7 +17,7 @@ use MIME::Base64 qw(encode_base64url decode_base64url);
 use NPTest;
 
 my $pidfile = $ENV{NP_MEMCACHED_PIDFILE} // '';
-plan tests => 120, need_module('newsportal'), need_module('socache_memcache'),
+plan tests => 122, need_module('newsportal'), need_module('socache_memcache'),
     need { 'memcached running (t/run.sh starts it)' => -s $pidfile };
 no_redirects();
 
@@ -170,6 +170,9 @@ $r = GET("/preview/desk?preview=$tok");
 is $r->code, 301, 'a redirect in a site preview';
 like $r->header('Location'), qr{^http://preview\.example\.org/preview/desk/\?preview=\Q$tok\E$}, 'keeps the token once';
 is $r->header('Cache-Control'), 'private, no-store', 'and is not to be kept';
+$r = GET("/preview?preview=$tok");
+like $r->header('Location'), qr{^http://preview\.example\.org/preview/\?preview=\Q$tok\E$}, 'the mount without its slash: to the home page, token kept';
+is $r->header('Cache-Control'), 'private, no-store', 'not to be kept either';
 
 # A link made by this file's signer: the format is the documented one.
 $r = GET('/preview/?preview=' . token(scope => 's', at => 4070941200, expires => time + 600));
