@@ -15,6 +15,8 @@
 #include <apr_general.h>
 #include <apr_strings.h>
 
+#include "np_cache.h"
+#include "np_page.h"
 #include "np_preview.h"
 #include "np_test.h"
 
@@ -410,6 +412,103 @@ static void test_opens(void **state)
     assert_true(np_preview_opens(&article, &a));
 }
 
+/* The request path with a preview: the site at T lists what is embargoed now, every link carries
+ * the token and no absolute URL does; an article preview opens a draft, never a killed article;
+ * neither touches the page or article cache. */
+static int serve(apr_pool_t *p, np_site *site, np_site_conf *c, const char *path,
+                 const np_preview *pv, const char **body)
+{
+    np_request req;
+    np_response resp;
+    memset(&req, 0, sizeof(req));
+    req.mount = "/news";
+    req.path = path;
+    req.origin = "http://localhost";
+    req.now = apr_time_from_sec(NOW);
+    req.preview = pv;
+    np_page_serve(site, c, &req, &resp, p, NULL);
+    *body = apr_pstrmemdup(p, resp.body, resp.len);
+    np_page_response_release(&resp);
+    return resp.status;
+}
+
+static void cache_figures(np_site *site, np_cache_stats *pages, np_cache_stats *bodies)
+{
+    np_cache_get_stats(np_site_cache(site), pages);
+    np_cache_get_stats(np_site_body_cache(site), bodies);
+}
+
+static void test_page_preview(void **state)
+{
+    apr_pool_t *p = *state;
+    char tmpl[] = "/tmp/np-test-preview-site-XXXXXX";
+    const char *dir = mkdtemp(tmpl), *body, *s;
+    np_preview_key *k = key_of(secret);
+    np_preview site_pv, art_pv;
+    np_cache_stats pages0, bodies0, pages1, bodies1;
+    np_site_conf c;
+    np_site *site;
+    const char *tok;
+
+    np_test_write(dir, "desk/now.xml",
+                  "<article><title>Out Now</title><published>2026-01-01T00:00:00Z</published>"
+                  "<body><p>x</p></body></article>");
+    np_test_write(dir, "desk/later.xml",
+                  "<article><title>Held Back</title><published>2099-01-01T08:00:00Z</published>"
+                  "<body><p>x</p></body></article>");
+    np_test_write(dir, "desk/draft.xml",
+                  "<article><title>A Draft</title><published>2026-01-01T00:00:00Z</published>"
+                  "<status>draft</status><body><p>x</p></body></article>");
+    np_test_write(dir, "desk/killed.xml",
+                  "<article><title>Killed</title><published>2026-01-01T00:00:00Z</published>"
+                  "<status>killed</status><body><p>x</p></body></article>");
+    site = np_test_site(p, &c, dir);
+
+    assert_int_equal(serve(p, site, &c, "/", NULL, &body), 200); /* readers: into the cache */
+    assert_null(strstr(body, "Held Back"));
+    cache_figures(site, &pages0, &bodies0);
+
+    tok = np_preview_make(p, k, NP_PREVIEW_SITE, NULL, 4070941200LL, NOW + 600);
+    assert_int_equal(np_preview_verify(p, k, tok, strlen(tok), "/news/", NOW, &site_pv),
+                     NP_PREVIEW_OK);
+    assert_int_equal(serve(p, site, &c, "/", &site_pv, &body), 200);
+    assert_non_null(strstr(body, "Held Back"));
+    assert_non_null(strstr(body, "class=\"preview-banner\""));
+    assert_null(strstr(body, "A Draft"));
+    /* every link within the site carries the token; no absolute URL does */
+    for (s = strstr(body, "href=\"/news"); s; s = strstr(s + 1, "href=\"/news")) {
+        const char *end = strchr(s + 6, '"');
+        const char *q = strstr(s, site_pv.link_suffix);
+        assert_true(q && q + strlen(site_pv.link_suffix) == end);
+    }
+    assert_null(strstr(body, "http://localhost/news/?preview"));
+    assert_non_null(strstr(body, "<link rel=\"canonical\" href=\"http://localhost/news/\">"));
+    assert_int_equal(serve(p, site, &c, "/desk/later.html", &site_pv, &body), 200);
+    assert_int_equal(serve(p, site, &c, "/desk/draft.html", &site_pv, &body), 404);
+    assert_int_equal(serve(p, site, &c, "/feed.atom", &site_pv, &body), 200);
+    assert_non_null(strstr(body, "Held Back"));
+
+    tok = np_preview_make(p, k, NP_PREVIEW_ARTICLE, "/news/desk/draft.html", 0, NOW + 600);
+    assert_int_equal(
+        np_preview_verify(p, k, tok, strlen(tok), "/news/desk/draft.html", NOW, &art_pv),
+        NP_PREVIEW_OK);
+    assert_int_equal(serve(p, site, &c, "/desk/draft.html", &art_pv, &body), 200);
+    assert_non_null(strstr(body, "A Draft"));
+    assert_null(strstr(body, "preview="));
+    assert_int_equal(serve(p, site, &c, "/desk/later.html", &art_pv, &body), 200);
+    assert_int_equal(serve(p, site, &c, "/desk/killed.html", &art_pv, &body), 410);
+
+    cache_figures(site, &pages1, &bodies1);
+    assert_memory_equal(&pages0, &pages1, sizeof(pages0));
+    assert_memory_equal(&bodies0, &bodies1, sizeof(bodies0));
+    /* readers still get their page, without what the previews showed */
+    assert_int_equal(serve(p, site, &c, "/", NULL, &body), 200);
+    assert_null(strstr(body, "Held Back"));
+    assert_int_equal(serve(p, site, &c, "/desk/draft.html", NULL, &body), 404);
+
+    assert_int_equal(system(apr_pstrcat(p, "rm -rf ", dir, NULL)), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -424,7 +523,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_duration, np_test_setup, np_test_teardown),
         cmocka_unit_test_setup_teardown(test_links, np_test_setup, np_test_teardown),
         cmocka_unit_test_setup_teardown(test_opens, np_test_setup, np_test_teardown),
+        cmocka_unit_test_setup_teardown(test_page_preview, np_test_setup, np_test_teardown),
     };
-    np_test_root = np_test_begin();
-    return np_test_end(np_test_root, cmocka_run_group_tests(tests, NULL, NULL));
+    return np_test_run_pooled(tests);
 }
