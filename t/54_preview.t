@@ -17,7 +17,7 @@ use MIME::Base64 qw(encode_base64url decode_base64url);
 use NPTest;
 
 my $pidfile = $ENV{NP_MEMCACHED_PIDFILE} // '';
-plan tests => 122, need_module('newsportal'), need_module('socache_memcache'),
+plan tests => 126, need_module('newsportal'), need_module('socache_memcache'),
     need { 'memcached running (t/run.sh starts it)' => -s $pidfile };
 no_redirects();
 
@@ -110,6 +110,9 @@ is $r->header('ETag'), undef, 'no ETag';
 is $r->header('Last-Modified'), undef, 'no Last-Modified';
 is $r->header('X-NewsPortal-Cache'), undef, 'not from or into the page cache';
 unlike $r->content, qr/preview=/, 'an article preview puts its token in no link';
+$r = Apache::TestRequest::HEAD($link);
+is $r->code, 200, 'HEAD of the preview';
+is $r->header('Cache-Control'), 'private, no-store', 'with the same headers';
 is GET($link, 'If-None-Match' => '*')->code, 200, 'If-None-Match never makes a 304';
 is GET($link, 'If-Modified-Since' => 'Fri, 01 Jan 2100 00:00:00 GMT')->code, 200, 'nor If-Modified-Since';
 my $tok = token_of($link);
@@ -261,7 +264,8 @@ is substr(decode_base64url(token_of($link)), 10),
 my $dir = tempdir(CLEANUP => 1);
 my $module = $ENV{NP_MODULE} // "$vars->{top_dir}/build/mod_newsportal.so";
 sub configtest {
-    my ($line) = @_;
+    my ($line, $server_line) = @_;
+    $server_line //= '';
     open my $fh, '>', "$dir/httpd.conf" or die $!;
     print $fh <<CONF;
 ServerRoot "$dir"
@@ -273,6 +277,7 @@ LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
 LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
 LoadModule newsportal_module $module
 NewsPortalBaseURL https://news.example.org
+$server_line
 <Location /news>
     SetHandler newsportal
     NewsPortalContent "$vars->{serverroot}/content/preview"
@@ -291,3 +296,7 @@ like $out, qr{NewsPortalPreviewSecret: cannot open '\Q$dir\E/missing'}, 'naming 
 ($rc, $out) = configtest("NewsPortalPreviewSecret $vars->{serverroot}/content/preview-short.secret");
 isnt $rc, 0, 'a short secret fails configtest';
 like $out, qr{NewsPortalPreviewSecret: '[^']*preview-short\.secret' holds 9 bytes of secret; at least 32}, 'saying so';
+($rc, $out) = configtest('', "NewsPortalPreviewSecret $secret_file");
+is $rc, 0, 'NewsPortalPreviewSecret at server level passes' or diag $out;
+($rc, $out) = configtest('', "NewsPortalPreviewSecret $dir/missing");
+like $out, qr{NewsPortalPreviewSecret: cannot open}, 'and fails there too with a missing file';
