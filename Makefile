@@ -12,7 +12,7 @@ DEB_PACKAGES := apache2 apache2-dev libapr1-dev libaprutil1-dev libxml2-dev libx
                 wrk memcached redis-server valgrind clang libclang-rt-14-dev time \
                 libxml-libxml-perl librsvg2-bin zbar-tools chromium default-jre-headless \
                 zlib1g-dev libbrotli-dev brotli libkainjow-mustache-dev libmstch-dev g++ \
-                libsqlite3-dev
+                libsqlite3-dev libssl-dev
 
 APR_CFLAGS  := $(shell apr-1-config --cflags --cppflags --includes 2>/dev/null) \
                $(shell apu-1-config --includes 2>/dev/null)
@@ -28,7 +28,7 @@ SAN     ?=
 CFLAGS_ALL = -std=gnu99 $(OPT) $(SAN) -fPIC $(WARN) -Isrc $(APR_CFLAGS) $(XML_CFLAGS)
 # Page compression (docs/caching.md): zlib for gzip, libbrotli for br.
 COMPRESS_LIBS := -lz -lbrotlienc -lbrotlidec
-LDLIBS_ALL = $(XML_LIBS) -lqrencode $(COMPRESS_LIBS) $(APR_LIBS) -ljansson -lsqlite3 -lpthread -lm
+LDLIBS_ALL = $(XML_LIBS) -lqrencode $(COMPRESS_LIBS) $(APR_LIBS) -ljansson -lsqlite3 -lcrypto -lpthread -lm
 
 CORE_SRC := $(filter-out src/newsportal.c,$(wildcard src/*.c))
 CORE_OBJ := $(CORE_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/np_theme_data.o
@@ -90,7 +90,7 @@ $(MODULE): mod_newsportal.c $(CORE_LIB) src/*.h | $(BUILD)
 	@ln -sf ../mod_newsportal.c $(BUILD)/mod_newsportal.c
 	@cd $(BUILD) && $(APXS) -S CC=$(CC) -c -o mod_newsportal.la \
 	  $(addprefix -Wc$(comma),$(WARN) $(GLUE_WARN) $(SAN) -I../src $(XML_CFLAGS)) $(addprefix -Wl$(comma),$(SAN)) \
-	  mod_newsportal.c libnewsportal.a $(XML_LIBS) -lqrencode $(COMPRESS_LIBS) -lsqlite3 >apxs.log 2>&1 || { cat apxs.log; exit 1; }
+	  mod_newsportal.c libnewsportal.a $(XML_LIBS) -lqrencode $(COMPRESS_LIBS) -lsqlite3 -lcrypto >apxs.log 2>&1 || { cat apxs.log; exit 1; }
 	@# a rename, not a copy over it: running servers keep the module they loaded
 	@cp $(BUILD)/.libs/mod_newsportal.so $@.tmp && mv -f $@.tmp $@
 

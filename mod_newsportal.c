@@ -31,6 +31,7 @@
 #include "np_index.h"
 #include "np_indexer.h"
 #include "np_page.h"
+#include "np_preview.h"
 #include "np_shared.h"
 #include "np_site.h"
 #include "np_xml.h"
@@ -66,6 +67,7 @@ typedef struct np_dir_conf {
     const char *mount; /* the <Location> that set NewsPortalContent: the site's mount point */
     np_shared *shared;
     int shared_set;
+    const np_preview_key *preview_key; /* NewsPortalPreviewSecret; NULL: previews refused */
     const struct np_dir_conf *sources[NP_SOURCES_MAX];
     int nsources; /* -1: too many to name */
 } np_dir_conf;
@@ -97,6 +99,7 @@ static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     d->dir = ad->dir;
     d->shared = ad->shared_set ? ad->shared : bd->shared;
     d->shared_set = ad->shared_set || bd->shared_set;
+    d->preview_key = ad->preview_key ? ad->preview_key : bd->preview_key;
     if (bd->nsources < 0 || ad->nsources < 0 || bd->nsources + ad->nsources > NP_SOURCES_MAX) {
         d->nsources = -1;
     } else {
@@ -413,6 +416,17 @@ static const char *set_watch(cmd_parms *cmd, void *dv, const char *arg)
     return NULL;
 }
 
+/* Read now, while the server still runs as root: the file may be readable by root alone. */
+static const char *set_preview_secret(cmd_parms *cmd, void *dv, const char *arg)
+{
+    np_dir_conf *d = dv;
+    const char *err = NULL, *path = ap_server_root_relative(cmd->temp_pool, arg);
+    if (!path || !(d->preview_key = np_preview_key_load(cmd->pool, path, &err)))
+        return apr_psprintf(cmd->pool, "NewsPortalPreviewSecret: %s",
+                            err ? err : apr_pstrcat(cmd->pool, "bad path '", arg, "'", NULL));
+    return NULL;
+}
+
 static const command_rec np_cmds[] = {
     /* No NewsPortal directive is allowed in .htaccess: none of them is for authors. */
     AP_INIT_TAKE1("NewsPortalContent", set_dir, NULL, ACCESS_CONF | RSRC_CONF,
@@ -473,6 +487,9 @@ static const command_rec np_cmds[] = {
     AP_INIT_TAKE1("NewsPortalWatchMax", set_watch, NULL, RSRC_CONF,
                   "NewsPortalWatchMax N: most folders the indexer watches with inotify; beyond, "
                   "it polls (default 100000)"),
+    AP_INIT_TAKE1("NewsPortalPreviewSecret", set_preview_secret, NULL, ACCESS_CONF | RSRC_CONF,
+                  "NewsPortalPreviewSecret FILE: the secret (at least 32 bytes) that signs "
+                  "preview links (newsportal preview-link); without it they are refused"),
     {NULL, {NULL}, NULL, 0, RAW_ARGS, NULL},
 };
 
@@ -771,6 +788,32 @@ static void release_rep(void *data)
         np_cache_rep_free(rep);
 }
 
+/* Sent with every preview response and refusal: nothing may keep, index or pass on a page
+ * whose address holds a token (docs/security.md). */
+static void preview_headers(request_rec *r)
+{
+    apr_table_setn(r->err_headers_out, "Cache-Control", "private, no-store");
+    apr_table_setn(r->err_headers_out, "X-Robots-Tag", "noindex");
+    apr_table_setn(r->err_headers_out, "Referrer-Policy", "no-referrer");
+}
+
+/* A link that is not a good preview link: 403 with a plain page, and why in the log (info:
+ * it is the visitor's matter, not the operator's). */
+static int preview_refused(request_rec *r, const char *why, int expired)
+{
+    const char *body = expired ? "This preview link has expired. Ask for a new one.\n"
+                               : "This preview link is not valid. Ask for a new one.\n";
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NPLOGNO(0028) "preview link refused for %s: %s",
+                  r->uri, why);
+    preview_headers(r);
+    r->status = HTTP_FORBIDDEN;
+    ap_set_content_type(r, "text/plain; charset=utf-8");
+    ap_set_content_length(r, strlen(body));
+    if (!r->header_only)
+        ap_rputs(body, r);
+    return OK;
+}
+
 static int np_handler(request_rec *r)
 {
     np_dir_conf *d;
@@ -782,7 +825,9 @@ static int np_handler(request_rec *r)
     np_response resp;
     np_shared_tier tier;
     shared_baton sb;
-    apr_size_t mlen;
+    np_preview pv;
+    const char *tok;
+    apr_size_t mlen, tlen;
     apr_bucket_brigade *bb;
     apr_bucket *e;
     int rv;
@@ -821,6 +866,8 @@ static int np_handler(request_rec *r)
             np_buf_url_query(&b, r->args, strlen(r->args));
         }
         apr_table_setn(r->headers_out, "Location", np_buf_cstr(&b));
+        if (np_preview_param(r->args, &tok, &tlen))
+            preview_headers(r); /* its Location holds the token */
         return HTTP_MOVED_PERMANENTLY;
     }
     if (mlen && strncmp(r->uri, req.mount, mlen) == 0 && r->uri[mlen] == '/')
@@ -838,7 +885,27 @@ static int np_handler(request_rec *r)
     if (c->compress > 0)
         req.encoding =
             np_encoding_negotiate(apr_table_get(r->headers_in, "Accept-Encoding"), c->compress);
-    if (d->shared && !d->shared->broken && c->cache) {
+    switch (np_preview_param(r->args, &tok, &tlen)) {
+    case 0:
+        break;
+    case 1:
+        if (!d->preview_key)
+            return preview_refused(r, "no NewsPortalPreviewSecret applies to this URL", 0);
+        switch (np_preview_verify(r->pool, d->preview_key, tok, tlen, r->uri,
+                                  apr_time_sec(r->request_time), &pv)) {
+        case NP_PREVIEW_OK:
+            req.preview = &pv;
+            break;
+        case NP_PREVIEW_EXPIRED:
+            return preview_refused(r, "expired", 1);
+        default:
+            return preview_refused(r, "bad signature or format, or made for another URL", 0);
+        }
+        break;
+    default:
+        return preview_refused(r, "more than one preview parameter", 0);
+    }
+    if (d->shared && !d->shared->broken && c->cache && !req.preview) {
         sb.sh = d->shared;
         sb.r = r;
         tier.baton = &sb;
@@ -848,6 +915,8 @@ static int np_handler(request_rec *r)
     }
 
     np_page_serve(pr->site, c, &req, &resp, r->pool, &log);
+    if (req.preview)
+        preview_headers(r);
 
     if (resp.status == HTTP_MOVED_PERMANENTLY) {
         /* resp.location is a percent-encoded path; the origin is the one the pages use. */
@@ -881,7 +950,9 @@ static int np_handler(request_rec *r)
     }
     if (resp.cache_state)
         apr_table_setn(r->headers_out, "X-NewsPortal-Cache", resp.cache_state);
-    if (resp.status == HTTP_OK) {
+    if (req.preview) {
+        /* no ETag, no Last-Modified, no 304: a preview is never the page readers get */
+    } else if (resp.status == HTTP_OK) {
         apr_time_t until = resp.expires_at;
         apr_int64_t max_age = c->max_age;
         if (until && until > r->request_time) {

@@ -17,11 +17,15 @@ bench-scale: $(TOOL) $(BUILD)/tests/bench_scale $(BUILD)/tests/bench_indexer
 	@BUILD=$(BUILD) sh bench/scale.sh $(SCALE_ARTICLES)
 
 bench: deps $(BENCH_TPL) $(BENCH_PEERS) $(MODULE) $(BUILD)/tests/bench_page $(BUILD)/tests/bench_index \
-       $(BUILD)/tests/bench_linear $(BUILD)/tests/bench_scale $(BUILD)/tests/bench_indexer
+       $(BUILD)/tests/bench_linear $(BUILD)/tests/bench_scale $(BUILD)/tests/bench_indexer \
+       $(BUILD)/tests/bench_preview
 	@sh bench/run.sh
 	@echo
 	@echo "== core request path (no httpd): $(BUILD)/tests/bench_page"
 	@$(BUILD)/tests/bench_page conf/demo/content
+	@echo
+	@echo "== previews (no httpd): $(BUILD)/tests/bench_preview"
+	@$(BUILD)/tests/bench_preview conf/demo/content
 	@echo
 	@echo "== scale: $(BENCH_ARTICLES) articles: $(BUILD)/tests/bench_index"
 	@/usr/bin/time -f "peak resident memory of the whole run: %M KB" \

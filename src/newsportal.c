@@ -20,6 +20,7 @@
 #include "np_lint.h"
 #include "np_log.h"
 #include "np_page.h"
+#include "np_preview.h"
 #include "np_site.h"
 #include "np_template.h"
 #include "np_xml.h"
@@ -55,6 +56,7 @@ static np_cli_run cmd_render;
 static np_cli_run cmd_lint;
 static np_cli_run cmd_gen;
 static np_cli_run cmd_index;
+static np_cli_run cmd_preview_link;
 
 static const np_cli_command commands[] = {
     {"template", "FILE [--data JSON_FILE] [--partials DIR]",
@@ -85,6 +87,12 @@ static const np_cli_command commands[] = {
      "      CONTENT_DIR.index.sqlite); only new and changed files are read; a progress line\n"
      "      on a terminal, then the counts and the time",
      cmd_index},
+    {"preview-link", "--secret-file FILE [--at T] [--valid DURATION] URL_PATH",
+     "print the path that previews URL_PATH (as readers see it, mount point included):\n"
+     "      the draft or embargoed article there, or with --at (RFC 3339) the whole site as\n"
+     "      of T, its links carrying the token; valid for DURATION (90s, 10m, 2h, 7d or\n"
+     "      seconds; default 1d, at most 30d), signed with the NewsPortalPreviewSecret FILE",
+     cmd_preview_link},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -599,6 +607,95 @@ static int cmd_index(const np_cli_command *cmd, apr_pool_t *p, int argc, const c
            db, info.articles, info.sections, info.tags, info.errors, st.folders, st.files,
            st.parsed, st.added, st.changed, st.deleted, st.errors, st.stale, (double)st.took / 1e6,
            info.generation);
+    return 0;
+}
+
+/* A path the server sees as it is: no dot segment and no empty one, which httpd would
+ * rewrite before the signature is checked against it. */
+static int plain_path(const char *path)
+{
+    const char *s;
+    for (s = path; *s; s++)
+        if (s[0] == '/' && (s[1] == '/' || (s[1] == '.' && (!s[2] || s[2] == '/')) ||
+                            (s[1] == '.' && s[2] == '.' && (!s[3] || s[3] == '/'))))
+            return 0;
+    return 1;
+}
+
+static int cmd_preview_link(const np_cli_command *cmd, apr_pool_t *p, int argc,
+                            const char *const *argv)
+{
+    const char *secret = NULL, *at_s = NULL, *valid_s = NULL, *url = NULL, *err = NULL, *token;
+    const char *path = NULL;
+    apr_int64_t valid = 86400, at = 0, expires;
+    np_preview_key *key;
+    np_buf b;
+    int i;
+
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] == '-' && a[1] == '-') {
+            const char *v = i + 1 < argc ? argv[++i] : NULL;
+            if (!v)
+                return cmd_usage(cmd, apr_psprintf(p, "%s needs a value", a));
+            if (strcmp(a, "--secret-file") == 0)
+                secret = v;
+            else if (strcmp(a, "--at") == 0)
+                at_s = v;
+            else if (strcmp(a, "--valid") == 0)
+                valid_s = v;
+            else
+                return cmd_usage(cmd, apr_psprintf(p, "unknown option %s", a));
+        } else if (!url) {
+            url = a;
+        } else {
+            return cmd_usage(cmd, "too many arguments");
+        }
+    }
+    if (!secret)
+        return cmd_usage(cmd, "--secret-file is required");
+    if (!url)
+        return cmd_usage(cmd, "no URL_PATH given");
+    if (valid_s && np_preview_duration(valid_s, &valid) != 0)
+        return cmd_usage(cmd, apr_psprintf(p,
+                                           "--valid: expected 90s, 10m, 2h, 7d or a number of "
+                                           "seconds, from 1 second to 30 days; got '%s'",
+                                           valid_s));
+    if (at_s) {
+        np_date d;
+        if (np_date_parse(at_s, np_tz_utc(), &d) != 0 || d.t < 0)
+            return cmd_usage(cmd, apr_psprintf(p,
+                                               "--at: expected an instant such as "
+                                               "2026-12-24T08:00:00+08:00 (1970 to 9999); got "
+                                               "'%s'",
+                                               at_s));
+        at = apr_time_sec(d.t);
+    }
+    if (url[0] != '/' || strchr(url, '?') || strchr(url, '#') || !(path = url_decode(p, url)) ||
+        !plain_path(path))
+        return cmd_usage(cmd, apr_psprintf(p,
+                                           "URL_PATH must be a path as readers see it, mount "
+                                           "point included (/news/desk/story.html), without a "
+                                           "query, '.', '..' or '//'; got '%s'",
+                                           url));
+    if (!(key = np_preview_key_load(p, secret, &err))) {
+        fprintf(stderr, "newsportal preview-link: %s\n", err);
+        return 1;
+    }
+    expires = apr_time_sec(apr_time_now()) + valid;
+    if (!(token = np_preview_make(p, key, at_s ? NP_PREVIEW_SITE : NP_PREVIEW_ARTICLE, path, at,
+                                  expires))) {
+        fprintf(stderr, "newsportal preview-link: cannot sign the link\n");
+        return 1;
+    }
+    np_buf_init_pool(&b, p, strlen(path) * 3 + 128);
+    np_buf_url_path(&b, path, strlen(path));
+    np_buf_printf(&b, "?%s=%s\n", NP_PREVIEW_PARAM, token);
+    fputs(np_buf_cstr(&b), stdout);
+    fprintf(stderr, "newsportal preview-link: %s, valid until %s\n",
+            at_s ? apr_psprintf(p, "the site as of %s", np_date_iso(p, apr_time_from_sec(at), NULL))
+                 : "this article",
+            np_date_iso(p, apr_time_from_sec(expires), NULL));
     return 0;
 }
 

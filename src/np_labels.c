@@ -52,6 +52,7 @@ static const label_row labels[] = {
     {"list_sep", ", ", "、"},
     {"scan_qr", "Scan with Weixin to share this article.", "用微信扫一扫，分享本文。"},
     {"feeds", "Feeds", "订阅"},
+    {"preview_as_of", "Preview as of", "预览，截至"},
     /* <meta name="description"> of pages without one of their own; {site} and {title} are
      * replaced (np_view_page). description_KIND for each kind, description_page otherwise. */
     {"description_home", "The latest articles from {site}.", "{site}的最新文章。"},

@@ -16,6 +16,7 @@
 #include "np_encoding.h"
 #include "np_feed.h"
 #include "np_labels.h"
+#include "np_preview.h"
 #include "np_shared.h"
 #include "np_store.h"
 #include "np_view.h"
@@ -312,6 +313,7 @@ static int redirect(page_ctx *c, const char *to)
     const char *q = c->v.req->query;
     if (!to)
         return not_found(c);
+    to = np_preview_unlink(c->v.req->preview, to, c->v.p); /* the query has the token */
     if (q && *q) {
         np_buf b;
         np_buf_init_pool(&b, c->v.p, strlen(to) + strlen(q) + 16);
@@ -541,7 +543,7 @@ static np_article *with_body(page_ctx *c, np_article *a, np_cache_entry *be)
  * or, for a file that broke, the last good body this process saw. */
 static np_article *load_body(page_ctx *c, const np_entry *e)
 {
-    np_cache *bodies = np_site_body_cache(c->site);
+    np_cache *bodies = c->v.req->preview ? NULL : np_site_body_cache(c->site);
     const char *path = e->a->path;
     apr_size_t plen = strlen(path);
     np_cache_entry *be = NULL;
@@ -596,7 +598,9 @@ static np_article *load_body(page_ctx *c, const np_entry *e)
     np_cache_release(be);
     if (e->stale || changed_since_scan(e, c->v.p)) {
         c->deps = 0;
-        return np_article_visible(full, c->v.now) ? full : NULL;
+        return np_article_visible(full, c->v.now) || np_preview_opens(c->v.req->preview, full)
+                   ? full
+                   : NULL;
     }
     a->body_html = full->body_html;
     a->body_len = full->body_len;
@@ -631,17 +635,21 @@ static int serve_article(page_ctx *c, const np_route_match *m)
             return not_found(c);
     }
     e = np_store_article(&c->v, sec, m->v.slug);
+    if (!e) /* an article preview opens its draft or embargoed article */
+        e = np_preview_article(c->v.req->preview,
+                               c->v.req->preview ? np_store_any(&c->v, sec, m->v.slug) : NULL);
     if (!e) {
         /* Killed: 410 at its own URL only, once it could have been seen (docs/content.md). */
         e = np_store_gone(&c->v, sec, m->v.slug);
-        if (e && (url = np_view_article_url(&c->v, e)) &&
+        if (e && (url = np_preview_unlink(c->v.req->preview, np_view_article_url(&c->v, e), p)) &&
             strcmp(url, apr_pstrcat(p, c->v.req->mount, c->v.req->path, NULL)) == 0)
             return error_page(c, 410, "gone", "gone_text");
         return not_found(c);
     }
     if (!(url = np_view_article_url(&c->v, e)))
         return not_found(c); /* logged once; nothing may link to a page without a URL */
-    if (strcmp(url, apr_pstrcat(p, c->v.req->mount, c->v.req->path, NULL)) != 0)
+    if (strcmp(np_preview_unlink(c->v.req->preview, url, p),
+               apr_pstrcat(p, c->v.req->mount, c->v.req->path, NULL)) != 0)
         return redirect(c, url); /* a date or section in the URL that is not the article's */
 
     c->stale = e->stale;
@@ -818,14 +826,14 @@ int np_page_serve(np_site *site, const np_site_conf *conf, const np_request *req
     c.v.snap = sv.snap;
     c.v.req = req;
     c.v.base = conf->base_url ? conf->base_url : req->origin;
-    c.v.now = req->now;
+    c.v.now = np_preview_now(req->preview, req->now);
     c.site = site;
     c.theme = sv.theme;
     c.v.labels = sv.theme->labels;
     c.v.label_maps = sv.theme->label_maps;
-    c.v.qr_cache = np_site_body_cache(site);
+    c.v.qr_cache = req->preview ? NULL : np_site_body_cache(site);
     c.v.log = log;
-    c.cache = np_site_cache(site);
+    c.cache = req->preview ? NULL : np_site_cache(site);
     c.resp = resp;
     c.log = log;
     make_key(&c);

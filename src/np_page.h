@@ -30,6 +30,9 @@ typedef struct {
     const char *conf_id; /* a short name of conf_key unique in this process, for the page cache's
                           * keys; NULL: conf_key itself */
     int encoding;        /* NP_ENC_*: the coding negotiated for this request (np_encoding.h) */
+    /* A checked preview link (np_preview.h), NULL for readers: rendered at its instant, with
+     * no cache of any tier read or written. */
+    const struct np_preview *preview;
 } np_request;
 
 typedef struct {

@@ -197,6 +197,16 @@ np_entry *np_store_gone(const np_view *v, const np_section *sec, const char *slu
     return ie && np_article_gone(&ie->a, v->now) ? entry_of(v, ie) : NULL;
 }
 
+np_entry *np_store_any(const np_view *v, const np_section *sec, const char *slug)
+{
+    if (!v->snap->indexed)
+        return sec ? apr_hash_get(v->snap->by_path,
+                                  apr_pstrcat(v->p, sec->dir, "/", slug, ".xml", NULL),
+                                  APR_HASH_KEY_STRING)
+                   : apr_hash_get(v->snap->by_slug, slug, APR_HASH_KEY_STRING);
+    return entry_of(v, np_index_article_any(v->idx, v->p, sec ? sec->path : NULL, slug));
+}
+
 np_entry *np_store_previous(const np_view *v, const char *path)
 {
     np_index_entry *ie;

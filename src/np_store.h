@@ -33,6 +33,8 @@ const np_tag *np_store_tag(const np_view *v, const char *slug);
 np_entry *np_store_article(const np_view *v, const np_section *sec, const char *slug);
 np_entry *np_store_gone(const np_view *v, const np_section *sec, const char *slug);
 np_entry *np_store_previous(const np_view *v, const char *path);
+/* The article at this address whatever its visibility (sec NULL: by slug alone), or NULL. */
+np_entry *np_store_any(const np_view *v, const np_section *sec, const char *slug);
 /* Fills e's translation group (from the index; a snapshot's entries have theirs). */
 void np_store_translations(const np_view *v, np_entry *e);
 /* The visible neighbours of e in its section's date order that have a URL. */

@@ -11,13 +11,17 @@
 #include "np_buf.h"
 #include "np_cache.h"
 #include "np_labels.h"
+#include "np_preview.h"
 #include "np_qr.h"
 
 static const char *buf_to_pool(apr_pool_t *p, np_buf *b);
 
 const char *np_view_url(const np_view *v, np_route_kind kind, const np_route_params *params)
 {
-    return np_routes_url_under(v->conf->routes, kind, params, v->req->mount, v->p);
+    /* A site preview's links carry its token, so that the editor can browse (np_preview.h). */
+    return np_preview_link(v->req->preview,
+                           np_routes_url_under(v->conf->routes, kind, params, v->req->mount, v->p),
+                           v->p);
 }
 
 const char *np_view_section_url(const np_view *v, const np_section *sec, int page)
@@ -70,6 +74,7 @@ const char *np_view_tag_url(const np_view *v, const char *tag, int page)
 
 const char *np_view_absolute(const np_view *v, const char *url)
 {
+    url = np_preview_unlink(v->req->preview, url, v->p); /* it leaves the browser: no token */
     return url ? apr_pstrcat(v->p, v->base, url, NULL) : NULL;
 }
 
@@ -241,6 +246,11 @@ np_value *np_view_page(const np_view *v, const char *kind, const char *lang, con
     }
     np_buf_puts(&ld, "]}");
     np_map_str(p, root, "jsonld", buf_to_pool(p, &ld));
+    if (v->req->preview) {
+        np_date at = {v->now, 0, 0};
+        np_map_set(p, root, "preview",
+                   np_preview_value(p, v->req->preview, np_view_date(v, &at, lang), v->now, c->tz));
+    }
     return root;
 }
 
