@@ -33,6 +33,9 @@ struct np_cache_entry {
     apr_time_t valid_until;   /* next scheduled change affecting the page; 0: none */
     apr_time_t last_modified; /* newest file behind the page */
     int stale;                /* rendered from the last good version of a broken file */
+    /* The content index generation and theme under which deps were last found current (a
+     * hash of both; 0: none): while they stay, the page is served without a lookup. */
+    volatile apr_uint64_t stamp;
     const char *content_type; /* a static string */
     char etag[20];            /* "\"" + 16 hex digits + "\"" */
     apr_size_t len;

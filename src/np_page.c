@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <apr_file_info.h>
 #include <apr_strings.h>
+#include <apr_atomic.h>
 #include <apr_time.h>
 
 #include "np_buf.h"
@@ -33,6 +34,7 @@ typedef struct {
     apr_uint64_t deps; /* digest of everything the page depends on; 0: do not cache */
     int stale;
     int no_previous;       /* previous URLs already looked up */
+    apr_uint64_t stamp;    /* index generation and theme (np_cache_entry.stamp); 0: no index */
     np_cache *entry_cache; /* the cache the response's entry is in, or NULL */
 } page_ctx;
 
@@ -138,6 +140,7 @@ static void set_body(page_ctx *c, int status, const char *type, np_buf *b)
         return;
     }
     e->deps = c->deps;
+    apr_atomic_set64(&e->stamp, c->stamp);
     e->valid_until = r->expires_at;
     e->last_modified = r->last_modified;
     e->stale = c->stale;
@@ -191,9 +194,39 @@ static void attach_shared_forms(page_ctx *c, np_cache_entry *e, const np_shared_
 }
 
 /* The cached page for this request when it is still what would be rendered now. */
-static int from_cache(page_ctx *c)
+static void serve_entry(page_ctx *c, np_cache_entry *e, const char *state)
 {
     np_response *r = c->resp;
+    c->entry_cache = c->cache;
+    r->status = 200;
+    r->entry = e;
+    r->body = e->body;
+    r->len = e->len;
+    r->etag = e->etag;
+    r->content_type = e->content_type;
+    r->last_modified = e->last_modified;
+    r->expires_at = e->valid_until;
+    r->cache_state = state;
+}
+
+/* The page cached under this URL when it was found current under the same index generation
+ * and theme, and its time has not run out: nothing it depends on can have changed. */
+static int from_cache_stamped(page_ctx *c)
+{
+    np_cache_entry *e;
+    if (!c->cache || !c->stamp || !(e = np_cache_get(c->cache, c->key, c->klen)))
+        return 0;
+    if (apr_atomic_read64(&e->stamp) != c->stamp ||
+        (e->valid_until && c->v.now >= e->valid_until)) {
+        np_cache_release(e);
+        return 0;
+    }
+    serve_entry(c, e, e->stale ? "stale" : "hit");
+    return 1;
+}
+
+static int from_cache(page_ctx *c)
+{
     np_cache_entry *e;
     const char *state = "hit";
     if (!c->cache || !c->deps)
@@ -228,16 +261,9 @@ static int from_cache(page_ctx *c)
     }
     if (!e)
         return 0;
-    c->entry_cache = c->cache;
-    r->status = 200;
-    r->entry = e;
-    r->body = e->body;
-    r->len = e->len;
-    r->etag = e->etag;
-    r->content_type = e->content_type;
-    r->last_modified = e->last_modified;
-    r->expires_at = e->valid_until;
-    r->cache_state = c->stale ? "stale" : state;
+    if (c->stamp) /* current under this generation: the next requests need no lookup */
+        apr_atomic_set64(&e->stamp, c->stamp);
+    serve_entry(c, e, c->stale ? "stale" : state);
     return 1;
 }
 
@@ -838,7 +864,13 @@ int np_page_serve(np_site *site, const np_site_conf *conf, const np_request *req
     c.log = log;
     make_key(&c);
 
-    if (!np_route_path_valid(req->path, strlen(req->path))) {
+    if (sv.snap->indexed)
+        c.stamp = np_hash_u64(np_hash_u64(NP_HASH_INIT, (apr_uint64_t)sv.snap->generation),
+                              sv.theme->digest) |
+                  1;
+    if (from_cache_stamped(&c)) {
+        status = 200;
+    } else if (!np_route_path_valid(req->path, strlen(req->path))) {
         status = not_found(&c);
     } else if (!np_routes_match(conf->routes, req->path, &m, p)) {
         const char *slashed = apr_pstrcat(p, req->path, "/", NULL);

@@ -324,6 +324,64 @@ static void test_unbuilt_index_is_503(void **state)
     np_page_response_release(&resp);
 }
 
+/* A cached page is answered without lookups while the index generation stays, and is checked
+ * again (and changed) as soon as the index moves. */
+static void test_cache_follows_the_index(void **state)
+{
+    np_site_conf c;
+    np_site *site;
+    np_request req;
+    np_response resp;
+    char root[128];
+    apr_pool_t *p;
+    (void)state;
+    snprintf(root, sizeof(root), "%s/cached", tmp);
+    mkdir(root, 0755);
+    np_test_write(root, "desk/a.xml",
+                  "<article><title>First title</title>"
+                  "<published>2026-01-01</published><body><p>a</p></body>"
+                  "</article>");
+    np_test_write(root, "other/b.xml",
+                  "<article><title>B</title><published>2026-01-02</published>"
+                  "<body><p>b</p></body></article>");
+    np_test_site(pool, &c, root);
+    c.index_file = apr_psprintf(pool, "%s/cached.sqlite", tmp);
+    build_index(&c, c.index_file);
+    site = np_site_create(pool, &c, NULL);
+    apr_pool_create(&p, pool);
+    memset(&req, 0, sizeof(req));
+    req.path = "/desk/a.html";
+    req.mount = "";
+    req.origin = "http://a.example";
+    req.now = apr_time_now();
+    assert_int_equal(np_page_serve(site, &c, &req, &resp, p, NULL), 200);
+    assert_string_equal(resp.cache_state, "miss");
+    np_page_response_release(&resp);
+    assert_int_equal(np_page_serve(site, &c, &req, &resp, p, NULL), 200);
+    assert_string_equal(resp.cache_state, "hit");
+    np_page_response_release(&resp);
+    /* an unrelated change moves the generation: checked once, still current, a hit */
+    np_test_write(root, "other/b.xml",
+                  "<article><title>B</title><published>2026-01-02</published>"
+                  "<body><p>b</p></body></article>");
+    build_index(&c, c.index_file);
+    assert_int_equal(np_page_serve(site, &c, &req, &resp, p, NULL), 200);
+    assert_string_equal(resp.cache_state, "hit");
+    np_page_response_release(&resp);
+    /* the article itself changes: rendered again at once */
+    apr_sleep(apr_time_from_msec(20));
+    np_test_write(root, "desk/a.xml",
+                  "<article><title>Second title, longer</title>"
+                  "<published>2026-01-01</published><body><p>a</p></body>"
+                  "</article>");
+    build_index(&c, c.index_file);
+    assert_int_equal(np_page_serve(site, &c, &req, &resp, p, NULL), 200);
+    assert_string_equal(resp.cache_state, "miss");
+    assert_non_null(strstr(resp.body, "Second title, longer"));
+    np_page_response_release(&resp);
+    apr_pool_destroy(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -331,6 +389,7 @@ int main(void)
         cmocka_unit_test(test_apache_fixtures),
         cmocka_unit_test(test_newsroom_day),
         cmocka_unit_test(test_unbuilt_index_is_503),
+        cmocka_unit_test(test_cache_follows_the_index),
     };
     int rc;
     apr_initialize();
