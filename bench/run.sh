@@ -209,6 +209,15 @@ until curl -s -m 2 -o /dev/null "$base/"; do
     [ "$i" -lt 50 ] || die "httpd does not answer on port $port"
     sleep 0.2
 done
+# and until the content index of each site has its first build (503 until then)
+for h in cached.bench live.bench; do
+    i=0
+    while [ "$(curl -s -m 2 -o /dev/null -w '%{http_code}' -H "Host: $h" "$base/")" = 503 ]; do
+        i=$((i + 1))
+        [ "$i" -lt 150 ] || die "the content index of $h was not built in 30 s"
+        sleep 0.2
+    done
+done
 
 # GET with a Host header; fails unless the answer is 200. $1 host, $2 path, $3 output file,
 # $4 Accept-Encoding ("-" or none: no header; the bytes are kept as sent).

@@ -824,11 +824,62 @@ static void encode(page_ctx *c, int enc)
     r->encoding = enc;
 }
 
+/* The page at the request's path, by the route it matches. */
+static int route(page_ctx *c)
+{
+    const np_request *req = c->v.req;
+    apr_pool_t *p = c->v.p;
+    np_route_match m;
+
+    if (!np_route_path_valid(req->path, strlen(req->path)))
+        return not_found(c);
+    if (!np_routes_match(c->v.conf->routes, req->path, &m, p)) {
+        const char *slashed = apr_pstrcat(p, req->path, "/", NULL);
+        np_route_match m2;
+        if (req->path[strlen(req->path) - 1] != '/' &&
+            np_routes_match(c->v.conf->routes, slashed, &m2, p) && names_something(c, &m2))
+            return redirect(c, apr_pstrcat(p, url_path(p, req->mount), url_path(p, slashed), NULL));
+        return not_found(c);
+    }
+    switch (m.kind) {
+    case NP_ROUTE_HOME:
+        return serve_section(c, &m, c->v.snap->root);
+    case NP_ROUTE_SECTION: {
+        const np_section *sec = np_content_section(c->v.snap, m.v.section);
+        return sec ? serve_section(c, &m, sec) : not_found(c);
+    }
+    case NP_ROUTE_ARTICLE:
+        return serve_article(c, &m);
+    case NP_ROUTE_TAG:
+        return serve_tag(c, &m);
+    default:
+        return serve_feed(c, &m);
+    }
+}
+
+/* The content index cannot be read yet (its first build runs): come back shortly, rather
+ * than wait (docs/caching.md). */
+static int unavailable(np_response *resp)
+{
+    resp->status = 503;
+    resp->retry_after = 5;
+    resp->content_type = "text/plain; charset=utf-8";
+    resp->body = "The site is being indexed; try again in a few seconds.\n";
+    resp->len = strlen(resp->body);
+    return 503;
+}
+
+static apr_uint64_t page_stamp(const np_site_view *sv)
+{
+    return np_hash_u64(np_hash_u64(NP_HASH_INIT, (apr_uint64_t)sv->snap->generation),
+                       sv->theme->digest) |
+           1;
+}
+
 int np_page_serve(np_site *site, const np_site_conf *conf, const np_request *req, np_response *resp,
                   apr_pool_t *p, const np_logger *log)
 {
     page_ctx c;
-    np_route_match m;
     np_site_view sv;
     int status;
 
@@ -836,15 +887,8 @@ int np_page_serve(np_site *site, const np_site_conf *conf, const np_request *req
     memset(&c, 0, sizeof(c));
     np_site_acquire(site, req->now, log, &sv);
     if (!sv.snap) {
-        /* The content index cannot be read yet (its first build runs): come back shortly,
-         * rather than wait (docs/caching.md). */
-        resp->status = 503;
-        resp->retry_after = 5;
-        resp->content_type = "text/plain; charset=utf-8";
-        resp->body = "The site is being indexed; try again in a few seconds.\n";
-        resp->len = strlen(resp->body);
         np_site_release(&sv);
-        return 503;
+        return unavailable(resp);
     }
     c.v.p = p;
     c.v.idx = sv.idx;
@@ -865,42 +909,18 @@ int np_page_serve(np_site *site, const np_site_conf *conf, const np_request *req
     make_key(&c);
 
     if (sv.snap->indexed)
-        c.stamp = np_hash_u64(np_hash_u64(NP_HASH_INIT, (apr_uint64_t)sv.snap->generation),
-                              sv.theme->digest) |
-                  1;
+        c.stamp = page_stamp(&sv);
     if (from_cache_stamped(&c)) {
         status = 200;
-    } else if (!np_route_path_valid(req->path, strlen(req->path))) {
-        status = not_found(&c);
-    } else if (!np_routes_match(conf->routes, req->path, &m, p)) {
-        const char *slashed = apr_pstrcat(p, req->path, "/", NULL);
-        np_route_match m2;
-        if (req->path[strlen(req->path) - 1] != '/' &&
-            np_routes_match(conf->routes, slashed, &m2, p) && names_something(&c, &m2))
-            status =
-                redirect(&c, apr_pstrcat(p, url_path(p, req->mount), url_path(p, slashed), NULL));
-        else
-            status = not_found(&c);
+    } else if (np_site_view_begin(&sv, log) != 0) {
+        np_site_release(&sv);
+        return unavailable(resp);
     } else {
-        switch (m.kind) {
-        case NP_ROUTE_HOME:
-            status = serve_section(&c, &m, sv.snap->root);
-            break;
-        case NP_ROUTE_SECTION: {
-            const np_section *sec = np_content_section(sv.snap, m.v.section);
-            status = sec ? serve_section(&c, &m, sec) : not_found(&c);
-            break;
-        }
-        case NP_ROUTE_ARTICLE:
-            status = serve_article(&c, &m);
-            break;
-        case NP_ROUTE_TAG:
-            status = serve_tag(&c, &m);
-            break;
-        default:
-            status = serve_feed(&c, &m);
-            break;
-        }
+        /* the tree of the generation the transaction sees */
+        c.v.snap = sv.snap;
+        c.v.idx = sv.idx;
+        c.stamp = sv.snap->indexed ? page_stamp(&sv) : 0;
+        status = route(&c);
     }
     if (resp->status == 200 || resp->status == 404)
         encode(&c, req->encoding);

@@ -418,61 +418,88 @@ static void handle_give(np_site *s, np_site_handle *h)
     }
 }
 
-/* From the index: a handle in a read transaction, and the section tree of its generation
- * (made by the first request that sees a generation; others that see it meanwhile make their
- * own and the newest wins). */
-static void acquire_indexed(np_site *s, apr_time_t now, const np_logger *log, np_site_view *out)
+/* The section tree of generation gen: the site's current one, or one read now through idx (in
+ * a read transaction) and made current unless a newer one already is. NULL when the index has
+ * no usable root. */
+static np_snapshot *tree_for(np_site *s, np_index *idx, apr_int64_t gen, const np_logger *log)
 {
-    np_site_handle *h = handle_take(s, log);
     np_snapshot *tree = NULL, *old = NULL;
-    apr_int64_t gen;
-    int check = 0;
-
-    if (!h)
-        return;
-    if (np_index_read_begin(h->idx) != 0) {
-        handle_give(s, h);
-        return;
-    }
-    gen = np_index_generation(h->idx);
+    np_content_opts o;
     apr_thread_mutex_lock(s->lock);
     if (s->current && s->current->generation == gen) {
         tree = s->current;
         np_snapshot_retain(tree);
+    }
+    apr_thread_mutex_unlock(s->lock);
+    if (tree)
+        return tree;
+    content_opts(s->conf, log, &o);
+    if (!(tree = np_store_tree(idx, &o)))
+        return NULL;
+    apr_thread_mutex_lock(s->lock);
+    if (!s->current || s->current->generation < gen) {
+        old = s->current;
+        s->current = tree;
+        np_snapshot_retain(tree);
+        s->refreshes++;
+    }
+    apr_thread_mutex_unlock(s->lock);
+    np_snapshot_release(old);
+    return tree;
+}
+
+int np_site_view_begin(np_site_view *v, const np_logger *log)
+{
+    np_snapshot *tree;
+    apr_int64_t gen;
+    if (!v->handle || v->in_txn)
+        return 0;
+    if (np_index_read_begin(v->idx) != 0)
+        return -1;
+    v->in_txn = 1;
+    gen = np_index_generation(v->idx);
+    if (v->snap && v->snap->generation == gen)
+        return 0;
+    if (!(tree = tree_for(v->site, v->idx, gen, log)))
+        return -1;
+    np_snapshot_release(v->snap);
+    v->snap = tree;
+    return 0;
+}
+
+/* From the index: a handle, and the section tree of the generation the writer last published
+ * when this process has it (a cached page may then be served with no transaction at all);
+ * otherwise a read transaction is begun at once, and the tree of its generation taken. */
+static void acquire_indexed(np_site *s, apr_time_t now, const np_logger *log, np_site_view *out)
+{
+    np_site_handle *h = handle_take(s, log);
+    apr_int64_t peek;
+    int check = 0;
+
+    if (!h)
+        return;
+    out->idx = h->idx;
+    out->handle = h;
+    peek = np_index_generation_peek(h->idx);
+    apr_thread_mutex_lock(s->lock);
+    if (peek > 0 && s->current && s->current->generation == peek) {
+        out->snap = s->current;
+        np_snapshot_retain(out->snap);
     }
     if (!s->checking && now >= s->next_check)
         s->checking = check = 1;
     out->theme = s->theme;
     apr_atomic_inc32(&out->theme->refs);
     apr_thread_mutex_unlock(s->lock);
-    if (!tree) {
-        np_content_opts o;
-        content_opts(s->conf, log, &o);
-        if (!(tree = np_store_tree(h->idx, &o))) {
-            np_index_read_end(h->idx);
-            handle_give(s, h);
-            theme_release(out->theme);
-            out->theme = NULL;
-            if (check) {
-                apr_thread_mutex_lock(s->lock);
-                s->checking = 0;
-                apr_thread_mutex_unlock(s->lock);
-            }
-            return;
+    if (!out->snap && np_site_view_begin(out, log) != 0) {
+        if (check) {
+            apr_thread_mutex_lock(s->lock);
+            s->checking = 0;
+            apr_thread_mutex_unlock(s->lock);
         }
-        apr_thread_mutex_lock(s->lock);
-        if (!s->current || s->current->generation < gen) {
-            old = s->current;
-            s->current = tree;
-            np_snapshot_retain(tree);
-            s->refreshes++;
-        }
-        apr_thread_mutex_unlock(s->lock);
-        np_snapshot_release(old);
+        np_site_release(out);
+        return;
     }
-    out->snap = tree;
-    out->idx = h->idx;
-    out->handle = h;
     if (check) {
         apr_pool_t *tmp;
         np_theme *fresh = NULL, *prev = NULL;
@@ -574,7 +601,9 @@ void np_site_acquire(np_site *s, apr_time_t now, const np_logger *log, np_site_v
 void np_site_release(np_site_view *v)
 {
     if (v->handle) {
-        np_index_read_end(v->idx);
+        if (v->in_txn)
+            np_index_read_end(v->idx);
+        v->in_txn = 0;
         handle_give(v->site, v->handle);
         v->handle = NULL;
         v->idx = NULL;
