@@ -60,6 +60,11 @@ static const char schema_sql[] =
     " rel TEXT NOT NULL, article INTEGER NOT NULL, PRIMARY KEY(path, published DESC, rel))"
     " WITHOUT ROWID;"
     "CREATE INDEX previous_urls_article ON previous_urls(article);"
+    /* where ids have lived: "section/slug" of a deleted article and its id (docs/content.md),
+     * carried over when the file is rebuilt */
+    "CREATE TABLE moves(path TEXT PRIMARY KEY, aid TEXT NOT NULL, at INTEGER NOT NULL)"
+    " WITHOUT ROWID;"
+    "CREATE INDEX articles_aid ON articles(aid);"
     "CREATE TABLE bodies(article INTEGER PRIMARY KEY, html BLOB NOT NULL);"
     /* one row per article and section it is listed in (its own and every ancestor): a section
      * and its descendants newest first is one range of the primary key */
@@ -142,6 +147,9 @@ enum {
     S_R_TRANSLATED,
     S_BEGIN,
     S_COMMIT,
+    S_MOVE_SET,
+    S_MOVE_DELETE,
+    S_R_MOVED,
     S_COUNT
 };
 
@@ -183,8 +191,8 @@ static const char *const stmt_sql[S_COUNT] = {
                      " mtime, size, digest, stale, corrections, translation_of, grp, previous)"
                      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
                      " ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, 0, ?26, ?27, ?28, ?29)",
-    [S_ART_GET_OLD] = "SELECT section, rel, published, expires, draft, tags, digest FROM articles"
-                      " WHERE id = ?1",
+    [S_ART_GET_OLD] = "SELECT section, rel, published, expires, draft, tags, digest, aid, slug"
+                      " FROM articles WHERE id = ?1",
     [S_ART_DELETE] = "DELETE FROM articles WHERE id = ?1",
     [S_ART_STALE] = "UPDATE articles SET stale = 1 WHERE id = ?1",
     [S_ART_OF_SECTION] = "SELECT id, rel FROM articles WHERE section = ?1",
@@ -280,6 +288,11 @@ static const char *const stmt_sql[S_COUNT] = {
                        " WHERE a.translation_of IS NOT NULL AND EXISTS(SELECT 1 FROM articles b"
                        " WHERE b.grp = a.translation_of AND b.id != a.id))",
     /* a request's read transaction: prepared once, as every page needs one */
+    [S_MOVE_SET] = "INSERT OR REPLACE INTO moves(path, aid, at) VALUES(?1, ?2, ?3)",
+    [S_MOVE_DELETE] = "DELETE FROM moves WHERE path = ?1",
+    [S_R_MOVED] = "SELECT " ENTRY_COLS " FROM moves m JOIN articles a ON a.aid = m.aid JOIN"
+                  " sections s ON s.id = a.section WHERE m.path = ?1"
+                  " ORDER BY a.published DESC, a.rel LIMIT 1",
     [S_BEGIN] = "BEGIN",
     [S_COMMIT] = "COMMIT",
     [S_STAGE_SA] = "INSERT INTO temp.stage_sa VALUES(?1, ?2, ?3, ?4, ?5)",
@@ -296,6 +309,7 @@ static const char bulk_begin_sql[] =
     "DROP INDEX IF EXISTS articles_section_slug;"
     "DROP INDEX IF EXISTS articles_slug;"
     "DROP INDEX IF EXISTS articles_grp;"
+    "DROP INDEX IF EXISTS articles_aid;"
     "DROP INDEX IF EXISTS articles_translated;"
     "INSERT OR REPLACE INTO meta(key, value) VALUES('bulk', 1);";
 static const char bulk_end_sql[] =
@@ -307,6 +321,7 @@ static const char bulk_end_sql[] =
     "CREATE UNIQUE INDEX articles_section_slug ON articles(section, slug);"
     "CREATE INDEX articles_slug ON articles(slug, rel);"
     "CREATE INDEX articles_grp ON articles(grp, published DESC, rel);"
+    "CREATE INDEX articles_aid ON articles(aid);"
     "CREATE INDEX articles_translated ON articles(translation_of) WHERE translation_of IS NOT NULL;"
     "DELETE FROM meta WHERE key = 'bulk';";
 
@@ -541,12 +556,48 @@ static void remove_files(const char *file)
     unlink(buf);
 }
 
+/* Where ids have lived outlives the file: read from one about to be rebuilt (when it can be
+ * read at all), written into the new one. Rows of three strings. */
+static apr_array_header_t *moves_read(np_index *idx, apr_pool_t *p)
+{
+    apr_array_header_t *out = apr_array_make(p, 0, sizeof(const char *));
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(idx->db, "SELECT path, aid, at FROM moves", -1, &s, NULL) != SQLITE_OK)
+        return out;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        int i;
+        for (i = 0; i < 3; i++)
+            APR_ARRAY_PUSH(out, const char *) =
+                apr_pstrdup(p, (const char *)sqlite3_column_text(s, i));
+    }
+    sqlite3_finalize(s);
+    return out;
+}
+
+static void moves_write(np_index *idx, const apr_array_header_t *rows)
+{
+    int i;
+    if (!rows || !rows->nelts || exec(idx, "BEGIN IMMEDIATE") != 0)
+        return;
+    for (i = 0; i + 2 < rows->nelts; i += 3) {
+        sqlite3_stmt *s = stmt(idx, S_MOVE_SET);
+        if (!s)
+            break;
+        bind_text(s, 1, APR_ARRAY_IDX(rows, i, const char *));
+        bind_text(s, 2, APR_ARRAY_IDX(rows, i + 1, const char *));
+        sqlite3_bind_int64(s, 3, apr_atoi64(APR_ARRAY_IDX(rows, i + 2, const char *)));
+        run(idx, s);
+    }
+    exec(idx, "COMMIT");
+}
+
 np_index *np_index_open(apr_pool_t *errp, const char *file, const np_index_opts *opts, int readonly,
                         const char **err)
 {
     apr_pool_t *p;
     np_index *idx;
     const char *why = NULL;
+    apr_array_header_t *moves = NULL;
     int ok;
 
     if (apr_pool_create_unmanaged_ex(&p, NULL, NULL) != APR_SUCCESS) {
@@ -584,6 +635,7 @@ np_index *np_index_open(apr_pool_t *errp, const char *file, const np_index_opts 
     } else {
         if (why) {
             np_log(opts->log, NP_LOG_WARNING, "content index %s: %s; rebuilding it", file, why);
+            moves = moves_read(idx, p);
             close_db(idx);
             remove_files(file);
             if (open_db(idx) != 0 || exec(idx, "PRAGMA journal_mode=WAL") != 0 ||
@@ -599,6 +651,7 @@ np_index *np_index_open(apr_pool_t *errp, const char *file, const np_index_opts 
             apr_pool_destroy(p);
             return NULL;
         }
+        moves_write(idx, moves);
     }
     if (readonly) {
         exec(idx, "PRAGMA query_only=1");
@@ -1106,7 +1159,7 @@ static int delete_article(upd *u, apr_int64_t id)
 {
     sqlite3_stmt *s = stmt(u->idx, S_ART_GET_OLD);
     apr_pool_t *p;
-    const char *rel, *tags;
+    const char *rel, *tags, *aid, *slug;
     apr_time_t pub, exp;
     apr_uint64_t digest;
     int draft, rc = 0, i;
@@ -1130,7 +1183,19 @@ static int delete_article(upd *u, apr_int64_t id)
                ? NULL
                : apr_pstrdup(p, (const char *)sqlite3_column_text(s, 5));
     digest = (apr_uint64_t)sqlite3_column_int64(s, 6);
+    aid = sqlite3_column_type(s, 7) == SQLITE_NULL
+              ? NULL
+              : apr_pstrdup(p, (const char *)sqlite3_column_text(s, 7));
+    slug = apr_pstrdup(p, (const char *)sqlite3_column_text(s, 8));
     sqlite3_reset(s);
+    /* where this id lived, for the day it shows up elsewhere; only an id the file gave (a
+     * defaulted one, the slug, is shared by every file of that name) */
+    if (aid && strcmp(aid, slug) != 0 && sec && (s = stmt(u->idx, S_MOVE_SET))) {
+        bind_text(s, 1, *sec->path ? apr_pstrcat(p, sec->path, "/", slug, NULL) : slug);
+        bind_text(s, 2, aid);
+        sqlite3_bind_int64(s, 3, apr_time_now());
+        rc |= run(u->idx, s);
+    }
 
     for (r = sec; r; r = r->parent) {
         if (!draft && pub) {
@@ -1210,6 +1275,10 @@ static int insert_article(upd *u, const job *j, apr_pool_t *p)
     if (run(u->idx, s) != 0)
         return -1;
     id = sqlite3_last_insert_rowid(u->idx->db);
+    if ((s = stmt(u->idx, S_MOVE_DELETE))) { /* its address is live again */
+        bind_text(s, 1, *j->sec->path ? apr_pstrcat(p, j->sec->path, "/", j->slug, NULL) : j->slug);
+        rc |= run(u->idx, s);
+    }
     for (i = 0; a->previous && i < a->previous->nelts; i++)
         if ((s = stmt(u->idx, S_PREV_INSERT))) {
             bind_text(s, 1, APR_ARRAY_IDX(a->previous, i, const char *));
@@ -2537,6 +2606,12 @@ np_index_entry *np_index_article_any(np_index *idx, apr_pool_t *p, const char *s
 {
     return section ? entry_any(idx, p, S_R_ARTICLE_ANY, section, slug)
                    : entry_any(idx, p, S_R_BY_SLUG_ANY, slug, NULL);
+}
+
+np_index_entry *np_index_moved(np_index *idx, apr_pool_t *p, const char *section, const char *slug)
+{
+    return entry_any(idx, p, S_R_MOVED,
+                     section && *section ? apr_pstrcat(p, section, "/", slug, NULL) : slug, NULL);
 }
 
 np_index_entry *np_index_previous(np_index *idx, apr_pool_t *p, const char *path)

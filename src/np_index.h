@@ -184,6 +184,9 @@ np_index_entry *np_index_article_any(np_index *idx, apr_pool_t *p, const char *s
 /* The article that claims path (decoded, without the mount) as a <previous-url>: the newest of
  * those that do, visible or not; NULL when none. */
 np_index_entry *np_index_previous(np_index *idx, apr_pool_t *p, const char *path);
+/* The article now carrying the id of the article that was at section/slug when its file was
+ * deleted (a file renamed or moved keeps its id), visible or not; NULL when none. */
+np_index_entry *np_index_moved(np_index *idx, apr_pool_t *p, const char *section, const char *slug);
 /* The articles of a translation group (<translation-of>, else the id), newest first, up to max,
  * visible or not: how many were put in out. */
 int np_index_group(np_index *idx, apr_pool_t *p, const char *group, np_index_entry **out, int max);

@@ -645,6 +645,19 @@ static np_article *load_body(page_ctx *c, const np_entry *e)
     return a;
 }
 
+/* Nothing at this article address: the article whose file moved away from it (the index
+ * remembers where each id lived) answers 301 where it is now, while visible; else 404. */
+static int moved_or_not_found(page_ctx *c, const np_route_match *m)
+{
+    np_entry *e;
+    const char *url;
+    if (m->v.section && (e = np_store_moved(&c->v, m->v.section, m->v.slug)) &&
+        (url = np_view_article_url(&c->v, e)) &&
+        strcmp(url, apr_pstrcat(c->v.p, c->v.req->mount, c->v.req->path, NULL)) != 0)
+        return redirect(c, url);
+    return not_found(c);
+}
+
 static int serve_article(page_ctx *c, const np_route_match *m)
 {
     apr_pool_t *p = c->v.p;
@@ -658,7 +671,7 @@ static int serve_article(page_ctx *c, const np_route_match *m)
 
     if (m->v.section && *m->v.section) {
         if (!(sec = np_content_section(c->v.snap, m->v.section)))
-            return not_found(c);
+            return moved_or_not_found(c, m);
     }
     e = np_store_article(&c->v, sec, m->v.slug);
     if (!e) /* an article preview opens its draft or embargoed article */
@@ -670,7 +683,7 @@ static int serve_article(page_ctx *c, const np_route_match *m)
         if (e && (url = np_preview_unlink(c->v.req->preview, np_view_article_url(&c->v, e), p)) &&
             strcmp(url, apr_pstrcat(p, c->v.req->mount, c->v.req->path, NULL)) == 0)
             return error_page(c, 410, "gone", "gone_text");
-        return not_found(c);
+        return moved_or_not_found(c, m);
     }
     if (!(url = np_view_article_url(&c->v, e)))
         return not_found(c); /* logged once; nothing may link to a page without a URL */

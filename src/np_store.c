@@ -197,6 +197,15 @@ np_entry *np_store_gone(const np_view *v, const np_section *sec, const char *slu
     return ie && np_article_gone(&ie->a, v->now) ? entry_of(v, ie) : NULL;
 }
 
+np_entry *np_store_moved(const np_view *v, const char *section, const char *slug)
+{
+    np_index_entry *ie;
+    if (!v->snap->indexed)
+        return NULL;
+    ie = np_index_moved(v->idx, v->p, section, slug);
+    return ie && np_article_visible(&ie->a, v->now) ? entry_of(v, ie) : NULL;
+}
+
 np_entry *np_store_any(const np_view *v, const np_section *sec, const char *slug)
 {
     if (!v->snap->indexed)

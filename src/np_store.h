@@ -33,6 +33,9 @@ const np_tag *np_store_tag(const np_view *v, const char *slug);
 np_entry *np_store_article(const np_view *v, const np_section *sec, const char *slug);
 np_entry *np_store_gone(const np_view *v, const np_section *sec, const char *slug);
 np_entry *np_store_previous(const np_view *v, const char *path);
+/* The visible article that now carries the id of the one deleted from section/slug (section ""
+ * for the root), or NULL; always NULL from a scan, which remembers nothing. */
+np_entry *np_store_moved(const np_view *v, const char *section, const char *slug);
 /* The article at this address whatever its visibility (sec NULL: by slug alone), or NULL. */
 np_entry *np_store_any(const np_view *v, const np_section *sec, const char *slug);
 /* Fills e's translation group (from the index; a snapshot's entries have theirs). */

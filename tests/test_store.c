@@ -382,6 +382,81 @@ static void test_cache_follows_the_index(void **state)
     apr_pool_destroy(p);
 }
 
+static int status_at(np_site *site, np_site_conf *c, const char *path, const char **location)
+{
+    np_request req;
+    np_response resp;
+    int st;
+    memset(&req, 0, sizeof(req));
+    req.path = path;
+    req.mount = "";
+    req.origin = "http://a.example";
+    req.now = apr_time_now();
+    st = np_page_serve(site, c, &req, &resp, pool, NULL);
+    *location = resp.location ? apr_pstrdup(pool, resp.location) : NULL;
+    np_page_response_release(&resp);
+    return st;
+}
+
+/* A file moved to another section keeps its id: its old address answers 301 where it is now,
+ * without a <previous-url>, while it is visible, also after the index file is rebuilt. */
+static void test_moved_article(void **state)
+{
+    np_site_conf c, c2;
+    np_site *site;
+    char root[128], from[256], to[256];
+    const char *loc;
+    (void)state;
+    snprintf(root, sizeof(root), "%s/moves", tmp);
+    mkdir(root, 0755);
+    np_test_write(root, "desk/story.xml",
+                  "<article id=\"story-42\"><title>Story</title>"
+                  "<published>2026-01-01</published><body><p>s</p></body>"
+                  "</article>");
+    np_test_write(root, "desk/plain.xml",
+                  "<article><title>Plain</title>"
+                  "<published>2026-01-01</published><body><p>p</p></body>"
+                  "</article>");
+    np_test_write(root, "world/keep.xml",
+                  "<article><title>Keep</title>"
+                  "<published>2026-01-01</published><body><p>k</p></body>"
+                  "</article>");
+    np_test_site(pool, &c, root);
+    c.index_file = apr_psprintf(pool, "%s/moves.sqlite", tmp);
+    build_index(&c, c.index_file);
+    site = np_site_create(pool, &c, NULL);
+    assert_int_equal(status_at(site, &c, "/desk/story.html", &loc), 200);
+    /* moved and renamed; the file without an id of its own moved too */
+    snprintf(from, sizeof(from), "%s/desk/story.xml", root);
+    snprintf(to, sizeof(to), "%s/world/the-story.xml", root);
+    assert_int_equal(rename(from, to), 0);
+    snprintf(from, sizeof(from), "%s/desk/plain.xml", root);
+    snprintf(to, sizeof(to), "%s/world/plain.xml", root);
+    assert_int_equal(rename(from, to), 0);
+    build_index(&c, c.index_file);
+    assert_int_equal(status_at(site, &c, "/desk/story.html", &loc), 301);
+    assert_string_equal(loc, "/world/the-story.html");
+    /* a defaulted id (the file name) is every such file's: no redirect on it */
+    assert_int_equal(status_at(site, &c, "/desk/plain.html", &loc), 404);
+    /* the old section is gone altogether: still found */
+    assert_int_equal(status_at(site, &c, "/desk/", &loc), 404);
+    /* the memory outlives a rebuild of the file (here: another language) */
+    c2 = c;
+    c2.language = "fr";
+    build_index(&c2, c.index_file);
+    site = np_site_create(pool, &c2, NULL);
+    assert_int_equal(status_at(site, &c2, "/desk/story.html", &loc), 301);
+    assert_string_equal(loc, "/world/the-story.html");
+    /* not visible any more: the old address confirms nothing */
+    np_test_write(root, "world/the-story.xml",
+                  "<article id=\"story-42\"><title>Story</title>"
+                  "<published>2026-01-01</published>"
+                  "<status>draft</status><body><p>s</p></body>"
+                  "</article>");
+    build_index(&c2, c.index_file);
+    assert_int_equal(status_at(site, &c2, "/desk/story.html", &loc), 404);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -390,6 +465,7 @@ int main(void)
         cmocka_unit_test(test_newsroom_day),
         cmocka_unit_test(test_unbuilt_index_is_503),
         cmocka_unit_test(test_cache_follows_the_index),
+        cmocka_unit_test(test_moved_article),
     };
     int rc;
     apr_initialize();
