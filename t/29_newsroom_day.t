@@ -12,7 +12,7 @@ use POSIX qw(strftime);
 use Time::HiRes qw(sleep);
 use NPTest;
 
-plan tests => 37, need_module('newsportal');
+plan tests => 39, need_module('newsportal');
 no_redirects();
 
 my $live = live_dir();
@@ -123,6 +123,20 @@ $r = wait_code('/live/day/old%20name.html?x=1', 301);
 is $r->code, 301, 'a previous URL answers 301';
 like $r->header('Location'), qr{^http://[^/]+/live/day/renamed\.html\?x=1$}, 'to the current URL, query kept';
 is GET('/live/day/old-secret.html')->code, 404, "an embargoed article's previous URL: 404";
+
+# A file moved to another section keeps its id: its old URL answers 301 with no <previous-url>.
+write_file("$day/moving.xml", qq{<?xml version="1.0" encoding="UTF-8"?>\n<article id="moving-day-1">}
+    . qq{<title>Moving</title><published>2026-02-01T08:00:00Z</published><body><p>M.</p></body></article>\n});
+wait_code('/live/day/moving.html', 200);
+{
+    my $t = Time::HiRes::time();
+    system('mkdir', '-p', "$day/moved");
+    rename "$day/moving.xml", "$day/moved/moving-on.xml" or die "rename: $!";
+    settle($t);
+}
+$r = wait_code('/live/day/moving.html', 301);
+like $r->header('Location'), qr{^http://[^/]+/live/day/moved/moving-on\.html$}, 'a moved file: 301 to where it is now';
+is GET('/live/day/moved/moving-on.html')->code, 200, 'and served there';
 
 # Translations: hreflang pairs both ways, each page naming itself, x-default the site language's.
 write_file("$day/river.xml", qq{<?xml version="1.0" encoding="UTF-8"?>\n<article id="river-day" lang="en">}
