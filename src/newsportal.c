@@ -70,10 +70,11 @@ static const np_cli_command commands[] = {
      "      /news-and-events/) with the same routes and templates; the status goes to stderr\n"
      "      and is the exit status's reason: 0 for 200, 1 otherwise",
      cmd_render},
-    {"lint", "DIR [--strict]",
+    {"lint", "DIR [--strict] [--index FILE]",
      "check every article and _section.xml under DIR with the module's loaders; prints\n"
      "      file:line:col: error|warning: message, then a summary; exit status 1 on errors\n"
-     "      (--strict: warnings count as errors)",
+     "      (--strict: warnings count as errors; --index: the tree's content index, whose\n"
+     "      remembered moves are checked for a <previous-url>)",
      cmd_lint},
     {"gen", "DIR --articles N [--sections S] [--tags T] [--seed X]",
      "write a generated content tree for benchmarks: N native articles (English, some\n"
@@ -275,7 +276,11 @@ static int cmd_lint(const np_cli_command *cmd, apr_pool_t *p, int argc, const ch
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--strict") == 0)
             o.strict = 1;
-        else if (argv[i][0] == '-' && argv[i][1])
+        else if (strcmp(argv[i], "--index") == 0) {
+            if (++i >= argc)
+                return cmd_usage(cmd, "--index needs a FILE");
+            o.index = argv[i];
+        } else if (argv[i][0] == '-' && argv[i][1])
             return cmd_usage(cmd, apr_psprintf(p, "unknown option %s", argv[i]));
         else if (!dir)
             dir = argv[i];

@@ -12,6 +12,7 @@
 #include <apr_file_info.h>
 #include <apr_hash.h>
 #include <apr_strings.h>
+#include <sqlite3.h>
 
 #include "np_article.h"
 #include "np_content.h"
@@ -481,6 +482,47 @@ static void check_previous(lint_ctx *c)
     }
 }
 
+/* An article whose file moved keeps its id, and the server whose index saw the move answers its
+ * old URL with 301; other servers, and this one after its index file is deleted, do not. The
+ * durable form is a <previous-url>: reported where the index remembers a move without one. The
+ * old URL is written as the default routes write it. */
+static void check_moves(lint_ctx *c)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_open_v2(c->o->index, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db,
+                           "SELECT m.path, m.aid, a.rel, a.previous FROM moves m JOIN articles a"
+                           " ON a.aid = m.aid ORDER BY a.rel, m.path LIMIT 100000",
+                           -1, &s, NULL) != SQLITE_OK) {
+        add(c, c->o->index, 0, 0, NP_LINT_ERROR, "cannot read the content index: %s",
+            db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return;
+    }
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *from = (const char *)sqlite3_column_text(s, 0);
+        const char *id = (const char *)sqlite3_column_text(s, 1);
+        const char *rel = (const char *)sqlite3_column_text(s, 2);
+        const char *prev = (const char *)sqlite3_column_text(s, 3);
+        const char *url = apr_pstrcat(c->p, "/", from, ".html", NULL), *hit;
+        apr_size_t n = strlen(url);
+        if (!from || !id || !rel)
+            continue;
+        /* the list is separated by \x1e, which XML text cannot hold */
+        for (hit = prev ? strstr(prev, url) : NULL; hit; hit = strstr(hit + 1, url))
+            if ((hit == prev || hit[-1] == '\x1e') && (!hit[n] || hit[n] == '\x1e'))
+                break;
+        if (!hit)
+            add(c, apr_pstrcat(c->p, c->root, "/", rel, NULL), 0, 0, NP_LINT_WARNING,
+                "id \"%s\" moved here from %s: only the server whose index saw the move "
+                "redirects; add <previous-url>%s</previous-url>",
+                id, show(c->p, url), show(c->p, url));
+    }
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+}
+
 static int cmp_finding(const void *a, const void *b)
 {
     const np_lint_finding *x = a, *y = b;
@@ -496,7 +538,7 @@ static int cmp_finding(const void *a, const void *b)
 
 np_lint_result *np_lint_tree(apr_pool_t *p, const char *dir, const np_lint_opts *opts)
 {
-    static const np_lint_opts defaults = {0, 0, NULL};
+    static const np_lint_opts defaults = {0, 0, NULL, NULL};
     lint_ctx c;
     apr_size_t n = strlen(dir);
 
@@ -517,6 +559,8 @@ np_lint_result *np_lint_tree(apr_pool_t *p, const char *dir, const np_lint_opts 
     lint_dir(&c, dir, NULL, dir_key(p, dir));
     check_ids(&c);
     check_previous(&c);
+    if (c.o->index)
+        check_moves(&c);
     qsort(c.r->findings->elts, c.r->findings->nelts, sizeof(np_lint_finding), cmp_finding);
     return c.r;
 }

@@ -25,6 +25,8 @@ typedef struct {
     int strict;          /* report warnings as errors */
     apr_size_t max_size; /* NewsPortalMaxArticleSize; 0: the default */
     const np_tz *tz;     /* for dates without an offset; NULL: UTC */
+    const char *index;   /* a content index of this tree (newsportal lint --index): the moves it
+                            remembers are checked against <previous-url>; NULL: none */
 } np_lint_opts;
 
 typedef struct {

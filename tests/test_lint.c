@@ -15,6 +15,7 @@
 #include <apr_general.h>
 #include <apr_strings.h>
 
+#include "np_index.h"
 #include "np_lint.h"
 #include "np_xml.h"
 #include "np_test.h"
@@ -24,7 +25,7 @@
 /* Lints dir and returns the printed output; *rc gets np_lint_print's exit status. */
 static const char *lint(apr_pool_t *p, const char *dir, int strict, int *rc)
 {
-    np_lint_opts o = {strict, 0, NULL};
+    np_lint_opts o = {strict, 0, NULL, NULL};
     char *buf = NULL;
     size_t len = 0;
     const char *out;
@@ -289,6 +290,67 @@ static void test_previous_urls(void **state)
                   "lint: 5 files, 2 errors, 1 warning\n");
 }
 
+static void index_tree(apr_pool_t *p, const char *dir, const char *db)
+{
+    np_index_opts o;
+    np_index_stats st;
+    const char *err = NULL;
+    np_index *idx;
+    memset(&o, 0, sizeof(o));
+    o.dir = dir;
+    o.max_article_size = 1024 * 1024;
+    o.threads = 1;
+    if (!(idx = np_index_open(p, db, &o, 0, &err)))
+        fail_msg("%s", err);
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    np_index_close(idx);
+}
+
+/* With --index, a move the index remembers without a <previous-url> is reported (only that
+ * server redirects the old URL), and no longer once the file names it. */
+static void test_moves_need_previous_urls(void **state)
+{
+    apr_pool_t *p = *state;
+    char dir[] = "/tmp/np-lint-moves-XXXXXX", from[128], to[128];
+    const char *db, *out;
+    np_lint_opts o = {0, 0, NULL, NULL};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f;
+    assert_non_null(mkdtemp(dir));
+    db = apr_pstrcat(p, dir, ".sqlite", NULL);
+    np_test_write(dir, "desk/story.xml",
+                  "<article id=\"story-9\"><title>S</title>"
+                  "<published>2026-01-01</published><body><p>x</p></body>"
+                  "</article>");
+    index_tree(p, dir, db);
+    snprintf(from, sizeof(from), "%s/desk/story.xml", dir);
+    snprintf(to, sizeof(to), "%s/world/story-moved.xml", dir);
+    mkdir(apr_pstrcat(p, dir, "/world", NULL), 0755);
+    assert_int_equal(rename(from, to), 0);
+    index_tree(p, dir, db);
+    o.index = db;
+    f = open_memstream(&buf, &len);
+    np_lint_print(f, np_lint_tree(p, dir, &o));
+    fclose(f);
+    out = apr_pstrdup(p, buf);
+    free(buf);
+    assert_non_null(strstr(out, "/world/story-moved.xml:0:0: warning: id \"story-9\" moved here "
+                                "from /desk/story.html: only the server whose index saw the move "
+                                "redirects; add <previous-url>/desk/story.html</previous-url>"));
+    np_test_write(dir, "world/story-moved.xml",
+                  "<article id=\"story-9\"><title>S</title><published>2026-01-01</published>"
+                  "<previous-url>/desk/story.html</previous-url><body><p>x</p></body></article>");
+    index_tree(p, dir, db);
+    buf = NULL;
+    f = open_memstream(&buf, &len);
+    np_lint_print(f, np_lint_tree(p, dir, &o));
+    fclose(f);
+    assert_null(strstr(buf, "moved here"));
+    free(buf);
+    assert_int_equal(system(apr_pstrcat(p, "rm -rf ", dir, " ", db, "*", NULL)), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -299,6 +361,7 @@ int main(void)
         np_pool_test(test_missing_tree),
         np_pool_test(test_symlinks),
         np_pool_test(test_previous_urls),
+        np_pool_test(test_moves_need_previous_urls),
     };
     return np_test_run_pooled(tests);
 }
