@@ -938,6 +938,7 @@ typedef struct {
     np_site_conf c;
     const char *where; /* "<Location /news>", for messages */
     int named;         /* by NewsPortalIndex, not made in NewsPortalIndexDir */
+    int tmpfs;         /* the index is on a RAM file system */
     const char *no_inotify;
     server_rec *s;
 } np_index_rec;
@@ -1102,12 +1103,25 @@ static const char *index_directive(const np_index_rec *rec)
     return rec->named ? "NewsPortalIndex" : "NewsPortalIndexDir";
 }
 
+/* Said once per start, and by configtest. */
+static void index_warnings(server_rec *s)
+{
+    int i;
+    for (i = 0; np_indexes && i < np_indexes->nelts; i++) {
+        const np_index_rec *rec = &APR_ARRAY_IDX(np_indexes, i, np_index_rec);
+        if (rec->tmpfs)
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                         NPLOGNO(0023) "%s: the index %s (for %s) is on a tmpfs: it is lost at "
+                                       "every reboot and built again from nothing",
+                         index_directive(rec), rec->c.index_file, rec->where);
+    }
+}
+
 /* What configtest and every start refuse, with the directive to change; warnings are logged. */
 static int index_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
     const char *err;
     int i;
-    np_xml_init();
     if ((err = index_collect(pconf, ptemp, s))) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, NPLOGNO(0020) "%s", err);
         return HTTP_INTERNAL_SERVER_ERROR;
@@ -1135,11 +1149,7 @@ static int index_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, s
                          directive, folder, rec->c.index_file, rec->where, existing);
             return HTTP_INTERNAL_SERVER_ERROR;
         }
-        if (tmpfs)
-            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
-                         NPLOGNO(0023) "%s: the index %s (for %s) is on a tmpfs: it is lost at "
-                                       "every reboot and built again from nothing",
-                         directive, rec->c.index_file, rec->where);
+        rec->tmpfs = tmpfs;
         if ((kind = fs_kind(ptemp, rec->c.content_dir, NULL, NULL))) {
             if (rec->c.watch == NP_WATCH_INOTIFY) {
                 ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
@@ -1218,6 +1228,8 @@ static void log_to_indexer(void *baton, int level, const char *msg)
     ap_log_error(APLOG_MARK, level, 0, s, "%s", msg);
 }
 
+static void indexer_progress(void *baton, const np_index_stats *stats);
+
 /* The indexer: a mod_watchdog singleton, so exactly one child at a time runs it (with a child's
  * rights); when that child exits or dies, the next child to take the watchdog's lock does. */
 static apr_status_t indexer_callback(int state, void *data, apr_pool_t *pool)
@@ -1245,6 +1257,8 @@ static apr_status_t indexer_callback(int state, void *data, apr_pool_t *pool)
             /* parsing threads: the indexer shares the machine with the children it feeds */
             ic.opts.threads = 2;
             ic.opts.cancel = &st->cancel;
+            ic.opts.progress = indexer_progress;
+            ic.opts.baton = st;
             ic.watch = rec->c.watch;
             ic.max_watches = np_watch_max ? np_watch_max : NP_WATCH_MAX_DEFAULT;
             ic.poll_interval = rec->c.check_interval;
@@ -1271,6 +1285,16 @@ static apr_status_t indexer_callback(int state, void *data, apr_pool_t *pool)
         return APR_SUCCESS;
     }
     return APR_SUCCESS;
+}
+
+/* After every commit of a pass: a child told to stop (a graceful restart) ends the pass there,
+ * without waiting for the watchdog to notice between two steps. */
+static void indexer_progress(void *baton, const np_index_stats *stats)
+{
+    np_indexer_state *st = baton;
+    int state;
+    if (ap_mpm_query(AP_MPMQ_MPM_STATE, &state) != APR_SUCCESS || state == AP_MPMQ_STOPPING)
+        st->cancel = 1;
 }
 
 static apr_status_t indexer_cancel(void *data)
@@ -1605,6 +1629,7 @@ static void warn_no_base_url(void)
 static void np_test_config(apr_pool_t *pconf, server_rec *s)
 {
     warn_no_base_url();
+    index_warnings(s);
 }
 
 static int np_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
@@ -1617,6 +1642,7 @@ static int np_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
     if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG) {
         int rc;
         warn_no_base_url();
+        index_warnings(s);
         index_prepare_folders(ptemp, s);
         if ((rc = indexer_register(pconf, s)) != OK)
             return rc;

@@ -2,7 +2,9 @@
 #include "np_indexer.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,6 +20,8 @@ struct np_indexer {
     apr_pool_t *pool;
     np_indexer_conf c;
     np_index *idx;
+    int lock;      /* FILE.lock, held with flock while the index is open: one writer */
+    int told_lock; /* waiting for another writer was logged */
     np_watch *w;
     int watching; /* 1: inotify; 0: polling; -1: not started */
     const char *why_poll;
@@ -65,6 +69,7 @@ np_indexer *np_indexer_create(const np_indexer_conf *c)
         ix->c.poll_interval = 1;
     ix->watching = -1;
     ix->generation = -1;
+    ix->lock = -1;
     return ix;
 }
 
@@ -80,6 +85,37 @@ static void close_index(np_indexer *ix)
     stop_watching(ix);
     np_index_close(ix->idx);
     ix->idx = NULL;
+    if (ix->lock >= 0)
+        close(ix->lock); /* and the flock with it */
+    ix->lock = -1;
+}
+
+/* One writer per file: an indexer of the previous generation (a graceful restart) may still be
+ * finishing a pass; this one waits for it rather than rebuilding what looks half-built. 0 when
+ * the lock is ours. */
+static int take_lock(np_indexer *ix, apr_pool_t *p)
+{
+    const char *lf = apr_pstrcat(p, ix->c.file, ".lock", NULL);
+    int fd = open(lf, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0) {
+        if (!ix->failed)
+            np_log(ix->c.opts.log, NP_LOG_ERR, "NP0017: content index %s: cannot open %s: %s",
+                   ix->c.file, lf, strerror(errno));
+        ix->failed = 1;
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (!ix->told_lock)
+            np_log(ix->c.opts.log, NP_LOG_INFO,
+                   "content index %s: another indexer still writes it; waiting for it to end",
+                   ix->c.file);
+        ix->told_lock = 1;
+        close(fd);
+        return -1;
+    }
+    ix->told_lock = 0;
+    ix->lock = fd;
+    return 0;
 }
 
 /* Polling from now on, said once in the log. */
@@ -139,6 +175,11 @@ static void start(np_indexer *ix)
     char pid[32];
 
     apr_pool_create(&p, ix->pool);
+    if (ix->lock < 0 && take_lock(ix, p) != 0) {
+        ix->retry_at = apr_time_now() + apr_time_from_msec(ix->failed ? 5000 : 200);
+        apr_pool_destroy(p);
+        return;
+    }
     ix->idx = np_index_open(p, ix->c.file, &ix->c.opts, 0, &err);
     if (!ix->idx) {
         if (!ix->failed)
@@ -314,8 +355,12 @@ void np_indexer_destroy(np_indexer *ix)
 {
     if (!ix)
         return;
-    if (ix->idx)
-        publish(ix, "indexer.state", "stopped");
+    if (ix->idx) {
+        /* unless a newer indexer took over already */
+        const char *pid = np_index_meta_get(ix->idx, ix->pool, "indexer.pid");
+        if (pid && strtol(pid, NULL, 10) == (long)getpid())
+            publish(ix, "indexer.state", "stopped");
+    }
     close_index(ix);
     apr_pool_destroy(ix->pool);
 }

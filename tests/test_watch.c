@@ -311,6 +311,37 @@ static void test_indexer_polls_at_the_limit(void **state)
     np_indexer_destroy(ix);
 }
 
+/* Two indexers of one file (a graceful restart's old and new generations): the second waits for
+ * the first to end, and never rebuilds under it. */
+static void test_one_writer(void **state)
+{
+    np_indexer_conf c;
+    np_indexer *a, *b;
+    int i;
+    (void)state;
+    conf(&c, 100, NULL);
+    a = np_indexer_create(&c);
+    b = np_indexer_create(&c);
+    np_indexer_step(a);
+    assert_int_equal(np_indexer_watching(a), 1);
+    memset(logged, 0, sizeof(logged));
+    for (i = 0; i < 3; i++) {
+        np_indexer_step(b);
+        usleep(250000);
+    }
+    assert_non_null(strstr(logged, "another indexer still writes it; waiting for it to end"));
+    assert_null(strstr(logged, "up to date"));
+    assert_int_equal(np_indexer_watching(b), -1);
+    np_indexer_destroy(a);
+    for (i = 0; i < 20 && np_indexer_watching(b) != 1; i++) {
+        usleep(250000);
+        np_indexer_step(b);
+    }
+    assert_int_equal(np_indexer_watching(b), 1);
+    assert_non_null(strstr(logged, "read 0, new 0, changed 0, deleted 0"));
+    np_indexer_destroy(b);
+}
+
 static void test_cancel(void **state)
 {
     volatile int cancel = 1;
@@ -352,6 +383,7 @@ int main(void)
         T(test_limits),
         T(test_indexer),
         T(test_indexer_polls_at_the_limit),
+        T(test_one_writer),
         T(test_cancel),
     };
     int rc;
