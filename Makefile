@@ -12,7 +12,7 @@ DEB_PACKAGES := apache2 apache2-dev libapr1-dev libaprutil1-dev libxml2-dev libx
                 wrk memcached redis-server valgrind clang libclang-rt-14-dev time \
                 libxml-libxml-perl librsvg2-bin zbar-tools chromium default-jre-headless \
                 zlib1g-dev libbrotli-dev brotli libkainjow-mustache-dev libmstch-dev g++ \
-                libsqlite3-dev
+                libsqlite3-dev sqlite3 bindfs
 
 APR_CFLAGS  := $(shell apr-1-config --cflags --cppflags --includes 2>/dev/null) \
                $(shell apu-1-config --includes 2>/dev/null)

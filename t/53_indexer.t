@@ -18,7 +18,7 @@ use JSON::PP;
 use Time::HiRes qw(sleep time);
 
 my $sqlite = (grep { -x } map { "$_/sqlite3" } split /:/, $ENV{PATH})[0];
-plan tests => 44, need_module('newsportal'), need({ 'the sqlite3 command is not installed' => defined $sqlite });
+plan tests => 48, need_module('newsportal'), need({ 'the sqlite3 command is not installed' => defined $sqlite });
 
 my $cfg = Apache::Test::config();
 my $httpd = $cfg->{vars}{httpd};
@@ -316,6 +316,25 @@ like $out, qr{NewsPortalWatchMax: expected a whole number from 1 to 10000000, go
 isnt $rc, 0, 'one NewsPortalIndex file for two differently parsed trees fails configtest';
 like $out, qr{NewsPortalIndex \Q$tmp\E/shared\.sqlite: <Location /news> and <Location /zh> parse differently \(content \S+, language en, .*; content \S+, language zh, .*\); give each its own index file},
      'and names both';
+# A FUSE mount (bindfs) stands for the network file systems: the same refusals.
+SKIP: {
+    my $bindfs = (grep { -x } map { "$_/bindfs" } split /:/, $ENV{PATH})[0];
+    skip 'bindfs is not installed', 4 unless $bindfs;
+    mkdir "$tmp/fuse-src"; mkdir "$tmp/fuse";
+    skip 'cannot mount with bindfs here', 4
+        unless system($bindfs, "$tmp/fuse-src", "$tmp/fuse") == 0 && `stat -f -c %T $tmp/fuse` =~ /fuse/;
+    mkdir "$tmp/fuse/content";
+    ($rc, $out) = configtest("NewsPortalIndexDir $tmp/fuse/idx", '');
+    isnt $rc, 0, 'an index folder on FUSE fails configtest';
+    like $out, qr{NewsPortalIndexDir: the index \Q$tmp\E/fuse/idx/content-\w+\.sqlite \(for <Location /news>\) would be on a FUSE file system; SQLite's write-ahead log needs local disk},
+         'and says why';
+    ($rc, $out) = configtest('', "</Location>\n<Location /remote>\nSetHandler newsportal\nNewsPortalContent $tmp/fuse/content\nNewsPortalWatch inotify");
+    isnt $rc, 0, 'NewsPortalWatch inotify with content on FUSE fails configtest';
+    like $out, qr{NewsPortalWatch inotify: the content folder \Q$tmp\E/fuse/content \(<Location /remote>\) is on a FUSE file system, where inotify does not see changes made by other machines; use auto or poll},
+         'and says why';
+    system('fusermount', '-u', "$tmp/fuse") == 0 or system('umount', "$tmp/fuse");
+}
+
 SKIP: {
     skip '/dev/shm is not a tmpfs here', 2 unless `stat -f -c %T /dev/shm 2>/dev/null` =~ /tmpfs/;
     ($rc, $out) = configtest('', "NewsPortalIndex /dev/shm/np-test-53.sqlite");
