@@ -1010,8 +1010,9 @@ static const char *index_add(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s
 }
 
 /* Every configuration that names a content folder, as requests will see it: the server's own,
- * and each <Location> or <Directory> merged with those that enclose it (in the order httpd
- * merges them). Sections matched by regular expressions or wildcards count as written. */
+ * and each <Location> or <Directory> merged with every section that covers its path (in the
+ * order httpd merges them: the order of the configuration, folders by depth). Sections matched by
+ * regular expressions or wildcards count as written. */
 static const char *index_collect(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *main_s)
 {
     server_rec *s;
@@ -1034,7 +1035,7 @@ static const char *index_collect(apr_pool_t *pconf, apr_pool_t *ptemp, server_re
                 int plain = ci && ci->d && !ci->r && !ci->d_is_fnmatch;
                 if (!di || !ci || !ci->d)
                     continue;
-                for (j = 0; j <= i; j++) {
+                for (j = 0; j < secs->nelts; j++) {
                     core_dir_config *cj = ap_get_core_module_config(v[j]);
                     const np_dir_conf *dj = ap_get_module_config(v[j], &newsportal_module);
                     if (!dj || !cj || !cj->d)
@@ -1378,7 +1379,10 @@ static void status_indexes(request_rec *r, int json)
         if (pid) {
             long n = strtol(pid, NULL, 10);
             alive = n > 0 && (kill((pid_t)n, 0) == 0 || errno == EPERM) ? "yes" : "no";
+            pid = apr_ltoa(r->pool, n);
         }
+        if (schema)
+            schema = apr_ltoa(r->pool, strtol(schema, NULL, 10));
         if (json) {
             ap_rprintf(
                 r,

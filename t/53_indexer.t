@@ -18,7 +18,7 @@ use JSON::PP;
 use Time::HiRes qw(sleep time);
 
 my $sqlite = (grep { -x } map { "$_/sqlite3" } split /:/, $ENV{PATH})[0];
-plan tests => 48, need_module('newsportal'), need({ 'the sqlite3 command is not installed' => defined $sqlite });
+plan tests => 49, need_module('newsportal'), need({ 'the sqlite3 command is not installed' => defined $sqlite });
 
 my $cfg = Apache::Test::config();
 my $httpd = $cfg->{vars}{httpd};
@@ -70,6 +70,10 @@ $extra
     SetHandler newsportal
     NewsPortalContent "$content"
     NewsPortalBaseURL http://news.example.org
+</Location>
+# Another language shapes parsing: the URLs below get an index of their own.
+<Location /news/zh>
+    NewsPortalLanguage zh
 </Location>
 <Location /big>
     SetHandler newsportal
@@ -173,6 +177,9 @@ if ($root) {
 } else {
     ok 1, 'not root: no owner to give' for 1 .. 2;
 }
+my @both = wait_for(sub { my $st = status(); $st && 2 == grep { $_->{content} eq $content && $_->{articles} == 300 } @{ $st->{indexes} } })
+    ? grep { $_->{content} eq $content } @{ status()->{indexes} } : ();
+ok @both == 2 && $both[0]{file} ne $both[1]{file}, 'a nested <Location> with another NewsPortalLanguage has an index of its own, built';
 my $html = $http->get("http://127.0.0.1:$port/np-status")->{content};
 like $html, qr{<h2>Content index \Q$file\E</h2>.*<th>Watch</th><td>inotify}s, 'the HTML status page shows it too';
 
