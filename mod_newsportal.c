@@ -1127,6 +1127,12 @@ static int index_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, s
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, NPLOGNO(0020) "%s", err);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    if (np_indexes->nelts && !APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_get_instance)) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
+                     NPLOGNO(0027) "mod_watchdog is not loaded: the content index needs it for "
+                                   "its indexer (LoadModule watchdog_module)");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
     for (i = 0; i < np_indexes->nelts; i++) {
         np_index_rec *rec = &APR_ARRAY_IDX(np_indexes, i, np_index_rec);
         const char *folder = index_folder(ptemp, rec->c.index_file), *existing = NULL, *kind;
@@ -1197,7 +1203,7 @@ static void index_prepare_folders(apr_pool_t *ptemp, server_rec *s)
             if (chown(folder, ap_unixd_config.user_id, ap_unixd_config.group_id) != 0 ||
                 chmod(folder, 0750) != 0)
                 ap_log_error(APLOG_MARK, APLOG_ERR, errno, s,
-                             NPLOGNO(0025) "cannot give the index folder %s to User %s", folder,
+                             NPLOGNO(0028) "cannot give the index folder %s to User %s", folder,
                              ap_unixd_config.user_name);
         } else if (access(folder, W_OK) == 0) {
             struct stat sb;
@@ -1217,7 +1223,7 @@ static void index_prepare_folders(apr_pool_t *ptemp, server_rec *s)
             if (stat(f, &sb) == 0 && sb.st_uid != ap_unixd_config.user_id &&
                 chown(f, ap_unixd_config.user_id, ap_unixd_config.group_id) != 0)
                 ap_log_error(APLOG_MARK, APLOG_ERR, errno, s,
-                             NPLOGNO(0025) "cannot give the index file %s to User %s", f,
+                             NPLOGNO(0029) "cannot give the index file %s to User %s", f,
                              ap_unixd_config.user_name);
         }
     }
@@ -1334,7 +1340,7 @@ static int indexer_register(apr_pool_t *pconf, server_rec *s)
         (rv = register_callback(wd, AP_WD_TM_SLICE, np_indexer_st, indexer_callback)) !=
             APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
-                     NPLOGNO(0027) "cannot register the content indexer with mod_watchdog");
+                     NPLOGNO(0030) "cannot register the content indexer with mod_watchdog");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     return OK;
