@@ -1182,7 +1182,7 @@ static void index_prepare_folders(apr_pool_t *ptemp, server_rec *s)
         const char *folder = index_folder(ptemp, rec->c.index_file);
         int made = 0, dedicated = np_index_dir ? strcmp(folder, np_index_dir) == 0
                                                : strcmp(folder, NP_INDEX_DIR_DEFAULT) == 0;
-        static const char *const companions[] = {"", "-wal", "-shm"};
+        static const char *const companions[] = {"", "-wal", "-shm", ".lock"};
         size_t k;
         if (access(folder, F_OK) != 0) {
             if (apr_dir_make_recursive(folder,

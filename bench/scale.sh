@@ -10,7 +10,7 @@ B=${BUILD:-build}
 TMP=${SCALE_TMP:-/tmp}
 [ $# -gt 0 ] || set -- 100000
 small=$TMP/np-scale-small.$$
-trap 'rm -rf "$small" "$small.db" "$small.db-wal" "$small.db-shm"' EXIT
+trap 'rm -rf "$small" "$small.db" "$small.db-wal" "$small.db-shm" "$small.db.lock"' EXIT
 $B/newsportal gen "$small" --articles 100 --sections 5 --tags 20 --seed 1 >/dev/null
 $B/newsportal index "$small" --db "$small.db" >/dev/null
 for n in "$@"; do
@@ -28,5 +28,5 @@ for n in "$@"; do
         $B/newsportal index "$dir" --db "$dir.db" >/dev/null
     $B/tests/bench_scale "$dir" "$dir.db" "$small" "$small.db"
     $B/tests/bench_indexer "$dir" "$dir.db"
-    rm -rf "$dir" "$dir.db" "$dir.db-wal" "$dir.db-shm"
+    rm -rf "$dir" "$dir.db" "$dir.db-wal" "$dir.db-shm" "$dir.db.lock"
 done

@@ -93,24 +93,42 @@ static void close_index(np_indexer *ix)
 /* One writer per file: an indexer of the previous generation (a graceful restart) may still be
  * finishing a pass; this one waits for it rather than rebuilding what looks half-built. 0 when
  * the lock is ours. */
-static int take_lock(np_indexer *ix, apr_pool_t *p)
+int np_index_writer_lock(apr_pool_t *p, const char *file, int *busy, const char **err)
 {
-    const char *lf = apr_pstrcat(p, ix->c.file, ".lock", NULL);
+    const char *lf = apr_pstrcat(p, file, ".lock", NULL);
     int fd = open(lf, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    *busy = 0;
     if (fd < 0) {
-        if (!ix->failed)
-            np_log(ix->c.opts.log, NP_LOG_ERR, "NP0017: content index %s: cannot open %s: %s",
-                   ix->c.file, lf, strerror(errno));
-        ix->failed = 1;
+        *err = apr_psprintf(p, "cannot open %s: %s", lf, strerror(errno));
         return -1;
     }
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EWOULDBLOCK)
+            *busy = 1;
+        else
+            *err = apr_psprintf(p, "cannot lock %s: %s", lf, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int take_lock(np_indexer *ix, apr_pool_t *p)
+{
+    const char *err = NULL;
+    int busy, fd = np_index_writer_lock(p, ix->c.file, &busy, &err);
+    if (fd < 0 && busy) {
         if (!ix->told_lock)
             np_log(ix->c.opts.log, NP_LOG_INFO,
                    "content index %s: another indexer still writes it; waiting for it to end",
                    ix->c.file);
         ix->told_lock = 1;
-        close(fd);
+        return -1;
+    }
+    if (fd < 0) {
+        if (!ix->failed)
+            np_log(ix->c.opts.log, NP_LOG_ERR, "NP0017: content index %s: %s", ix->c.file, err);
+        ix->failed = 1;
         return -1;
     }
     ix->told_lock = 0;
@@ -228,8 +246,9 @@ static void start(np_indexer *ix)
         return; /* stopping: the next indexer finishes the pass */
     }
     if (rv != APR_SUCCESS) {
-        np_log(ix->c.opts.log, NP_LOG_ERR, "NP0018: content index %s: %s; trying again in %d s",
-               ix->c.file, err, RETRY_SECONDS);
+        if (!ix->failed)
+            np_log(ix->c.opts.log, NP_LOG_ERR, "NP0018: content index %s: %s; trying again in %d s",
+                   ix->c.file, err, RETRY_SECONDS);
         close_index(ix);
         ix->failed = 1;
         ix->retry_at = apr_time_now() + apr_time_from_sec(RETRY_SECONDS);

@@ -18,7 +18,7 @@ use JSON::PP;
 use Time::HiRes qw(sleep time);
 
 my $sqlite = (grep { -x } map { "$_/sqlite3" } split /:/, $ENV{PATH})[0];
-plan tests => 49, need_module('newsportal'), need({ 'the sqlite3 command is not installed' => defined $sqlite });
+plan tests => 51, need_module('newsportal'), need({ 'the sqlite3 command is not installed' => defined $sqlite });
 
 my $cfg = Apache::Test::config();
 my $httpd = $cfg->{vars}{httpd};
@@ -221,6 +221,13 @@ ok wait_for(sub { sql($file, "SELECT title FROM articles WHERE rel = 'fresh/firs
    'an article in a new folder reaches the index';
 my $s = wait_for(sub { my $i = index_status($content); $i && $i->{articles} == 301 && $i });
 ok $s && $s->{last_change}, 'status: 301 articles and the time of the last change';
+
+# `newsportal index` on the file the server's indexer writes: refused, the file untouched.
+my $gen = $s ? $s->{generation} : 0;
+my $cli = `$tool index $content --db $file 2>&1`;
+isnt $? >> 8, 0, 'newsportal index on the index a running server writes fails';
+like $cli, qr{newsportal index: \Q$file\E is being written by another indexer \(a running server's, or another newsportal index\); try again when it is done},
+     'and says why' or diag "generation before: $gen";
 
 # ---- the file deleted while serving ----
 
