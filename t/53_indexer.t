@@ -18,7 +18,7 @@ use JSON::PP;
 use Time::HiRes qw(sleep time);
 
 my $sqlite = (grep { -x } map { "$_/sqlite3" } split /:/, $ENV{PATH})[0];
-plan tests => 51, need_module('newsportal'), need({ 'the sqlite3 command is not installed' => defined $sqlite });
+plan tests => 54, need_module('newsportal'), need({ 'the sqlite3 command is not installed' => defined $sqlite });
 
 my $cfg = Apache::Test::config();
 my $httpd = $cfg->{vars}{httpd};
@@ -186,11 +186,22 @@ like $html, qr{<h2>Content index \Q$file\E</h2>.*<th>Watch</th><td>inotify}s, 't
 # ---- restarts need no scan ----
 
 stop();
+# the command on the stopped server's file, with the module's settings: it agrees, reads nothing
+# (and makes the lock file anew, as whoever runs it)
+unlink "$file.lock";
+my $cli_out = `$tool index $content --db $file --max-size 4194304 2>&1`;
+like $cli_out, qr{300 articles .* 0 read}, 'newsportal index with the same settings reads nothing either';
 $off = log_size();
 start();
 $line = wait_for(sub { built_line($off, $file) });
 like $line // '', qr{\(articles 300, folders \d+, read 0, new 0, changed 0, deleted 0, errors 0\)},
      'stop and start: the index on disk is brought up to date without reading a file';
+if ($root) {
+    is scalar(getpwuid((stat "$file.lock")[4])), 'nobody', 'the lock file the command made as root is given to User';
+    unlike log_since($off), qr{NP0017}, 'and the indexer opens it';
+} else {
+    ok 1, 'not root: no owner to give' for 1 .. 2;
+}
 $off = log_size();
 system($httpd, '-f', "$tmp/httpd.conf", '-k', 'graceful');
 $line = wait_for(sub { built_line($off, $file) });
