@@ -352,9 +352,18 @@ void np_indexer_step(np_indexer *ix)
     if (ix->watching == 1) {
         int n = np_watch_read(ix->w);
         if (n < 0) {
-            fall_back(ix, np_watch_error(ix->w));
+            /* watched anew from the top (the folder replaced, say), else polled; either way
+             * a full pass finds what the watcher could not see */
+            const char *why = NULL;
+            apr_pool_t *p;
+            apr_pool_create(&p, ix->pool);
+            why = apr_pstrdup(p, np_watch_error(ix->w));
+            stop_watching(ix);
+            if (!(ix->w = np_watch_open(p, ix->c.opts.dir, ix->c.max_watches, &why)))
+                fall_back(ix, why);
             publish_mode(ix);
-            poll_pass(ix); /* what the watcher could not see */
+            poll_pass(ix);
+            apr_pool_destroy(p);
             return;
         }
         if (n > 0 && !ix->first_event)

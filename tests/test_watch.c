@@ -318,6 +318,31 @@ static void test_indexer(void **state)
     np_indexer_destroy(ix);
 }
 
+/* A deploy that swaps the content folder (the old one moved away, a new one moved in): the
+ * indexer watches the new one from the top, and what it holds is in the index. */
+static void test_indexer_folder_swapped(void **state)
+{
+    np_indexer_conf c;
+    np_indexer *ix;
+    const char *old = apr_pstrcat(pool, root, ".old", NULL);
+    const char *next = apr_pstrcat(pool, root, ".new", NULL);
+    (void)state;
+    conf(&c, 100, NULL);
+    ix = np_indexer_create(&c);
+    np_indexer_step(ix);
+    assert_int_equal(np_indexer_watching(ix), 1);
+    assert_int_equal(system(apr_psprintf(pool, "cp -a '%s' '%s'", root, next)), 0);
+    np_test_write(next, "world/swapped.xml", article("Swapped In"));
+    assert_int_equal(rename(root, old), 0);
+    assert_int_equal(rename(next, root), 0);
+    assert_string_equal(step_until(ix, "world", "swapped", "Swapped In"), "Swapped In");
+    assert_int_equal(np_indexer_watching(ix), 1);
+    write_in_place("world/one.xml", article("After The Swap"));
+    assert_string_equal(step_until(ix, "world", "one", "After The Swap"), "After The Swap");
+    np_indexer_destroy(ix);
+    assert_int_equal(system(apr_psprintf(pool, "rm -rf '%s'", old)), 0);
+}
+
 static void test_indexer_polls_at_the_limit(void **state)
 {
     np_indexer_conf c;
@@ -402,9 +427,15 @@ static void test_cancel(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_file_events), T(test_folders), T(test_limits),
-        T(test_overflow),    T(test_indexer), T(test_indexer_polls_at_the_limit),
-        T(test_one_writer),  T(test_cancel),
+        T(test_file_events),
+        T(test_folders),
+        T(test_limits),
+        T(test_overflow),
+        T(test_indexer),
+        T(test_indexer_folder_swapped),
+        T(test_indexer_polls_at_the_limit),
+        T(test_one_writer),
+        T(test_cancel),
     };
     int rc;
     pool = np_test_begin();
