@@ -1180,8 +1180,7 @@ static void index_prepare_folders(apr_pool_t *ptemp, server_rec *s)
     for (i = 0; i < np_indexes->nelts; i++) {
         const np_index_rec *rec = &APR_ARRAY_IDX(np_indexes, i, np_index_rec);
         const char *folder = index_folder(ptemp, rec->c.index_file);
-        int made = 0, dedicated = np_index_dir ? strcmp(folder, np_index_dir) == 0
-                                               : strcmp(folder, NP_INDEX_DIR_DEFAULT) == 0;
+        int made = 0, dedicated = strcmp(folder, NP_INDEX_DIR_DEFAULT) == 0;
         static const char *const companions[] = {"", "-wal", "-shm", ".lock"};
         size_t k;
         if (access(folder, F_OK) != 0) {
@@ -1198,23 +1197,25 @@ static void index_prepare_folders(apr_pool_t *ptemp, server_rec *s)
         }
         if (geteuid() != 0)
             continue;
-        /* only a folder of ours: one made here, or NewsPortalIndexDir's */
+        /* only a folder of ours: one made here, or the default one (an operator's folder, such
+         * as a NewsPortalIndexDir that exists, may hold anything) */
         if (made || dedicated) {
             if (chown(folder, ap_unixd_config.user_id, ap_unixd_config.group_id) != 0 ||
                 chmod(folder, 0750) != 0)
                 ap_log_error(APLOG_MARK, APLOG_ERR, errno, s,
                              NPLOGNO(0028) "cannot give the index folder %s to User %s", folder,
                              ap_unixd_config.user_name);
-        } else if (access(folder, W_OK) == 0) {
+        } else {
             struct stat sb;
             if (stat(folder, &sb) == 0 && sb.st_uid != ap_unixd_config.user_id &&
                 !(sb.st_mode & S_IWOTH) &&
                 !(sb.st_gid == ap_unixd_config.group_id && (sb.st_mode & S_IWGRP)))
                 ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
-                             NPLOGNO(0026) "NewsPortalIndex %s: the folder %s is not writable by "
-                                           "User %s, who writes the index and its -wal and -shm "
-                                           "files there",
-                             rec->c.index_file, folder, ap_unixd_config.user_name);
+                             NPLOGNO(0026) "%s: the folder %s of the index %s is not writable by "
+                                           "User %s, who writes the index and its -wal, -shm and "
+                                           ".lock files there",
+                             index_directive(rec), folder, rec->c.index_file,
+                             ap_unixd_config.user_name);
         }
         /* files left by `newsportal index` run as root */
         for (k = 0; k < sizeof(companions) / sizeof(companions[0]); k++) {
