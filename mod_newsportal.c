@@ -1367,7 +1367,7 @@ static void status_indexes(request_rec *r, int json)
         np_index *idx;
         np_index_info info;
         const char *err = NULL, *pid = NULL, *state = NULL, *watch = NULL, *changed = NULL,
-                   *schema = NULL, *alive = "unknown";
+                   *schema = NULL, *alive = "unknown", *failure = NULL;
         memset(&o, 0, sizeof(o));
         memset(&info, 0, sizeof(info));
         o.dir = rec->c.content_dir;
@@ -1381,6 +1381,9 @@ static void status_indexes(request_rec *r, int json)
             watch = np_index_meta_get(idx, r->pool, "indexer.watch");
             changed = np_index_meta_get(idx, r->pool, "indexer.changed");
             schema = np_index_meta_get(idx, r->pool, "schema");
+            failure = np_index_meta_get(idx, r->pool, "indexer.error");
+            if (failure && !*failure)
+                failure = NULL;
             np_index_close(idx);
         }
         if (pid) {
@@ -1412,8 +1415,11 @@ static void status_indexes(request_rec *r, int json)
                 : strcmp(alive, "yes") == 0 ? "true"
                                             : "false",
                 json_str(r->pool, state ? state : ""), json_str(r->pool, watch ? watch : ""));
-            if (!idx)
-                ap_rprintf(r, ",\"problem\":\"%s\"", json_str(r->pool, err ? err : ""));
+            if (!idx || failure)
+                ap_rprintf(r, ",\"problem\":\"%s\"",
+                           json_str(r->pool, failure ? failure
+                                             : err   ? err
+                                                     : ""));
             ap_rputs("}", r);
             continue;
         }
@@ -1449,6 +1455,9 @@ static void status_indexes(request_rec *r, int json)
                                               : "?",
                    ap_escape_html(r->pool, state ? state : "not started"),
                    ap_escape_html(r->pool, watch ? watch : "-"));
+        if (failure)
+            ap_rprintf(r, "<p class=\"errors\">The last pass failed: %s</p>\n",
+                       ap_escape_html(r->pool, failure));
     }
     if (json)
         ap_rputs("]", r);

@@ -150,6 +150,17 @@ static void fall_back(np_indexer *ix, const char *why)
     ix->told_poll = 1;
 }
 
+/* A pass failed: said once in the log, and on the status page until one works. */
+static void failing(np_indexer *ix, const char *err, int retry)
+{
+    if (!ix->failed)
+        np_log(ix->c.opts.log, NP_LOG_ERR, "NP0018: content index %s: %s; trying again in %d s",
+               ix->c.file, err, retry);
+    ix->failed = 1;
+    publish(ix, "indexer.state", "failing");
+    publish(ix, "indexer.error", err);
+}
+
 static void publish_mode(np_indexer *ix)
 {
     char buf[512];
@@ -160,6 +171,7 @@ static void publish_mode(np_indexer *ix)
                  ix->why_poll ? ix->why_poll : "");
     publish(ix, "indexer.watch", buf);
     publish(ix, "indexer.state", ix->watching == 1 ? "watching" : "polling");
+    publish(ix, "indexer.error", "");
 }
 
 /* The file's identity, to notice it deleted or replaced while the index is open. */
@@ -246,11 +258,8 @@ static void start(np_indexer *ix)
         return; /* stopping: the next indexer finishes the pass */
     }
     if (rv != APR_SUCCESS) {
-        if (!ix->failed)
-            np_log(ix->c.opts.log, NP_LOG_ERR, "NP0018: content index %s: %s; trying again in %d s",
-                   ix->c.file, err, RETRY_SECONDS);
+        failing(ix, err, RETRY_SECONDS);
         close_index(ix);
-        ix->failed = 1;
         ix->retry_at = apr_time_now() + apr_time_from_sec(RETRY_SECONDS);
         apr_pool_destroy(p);
         return;
@@ -299,11 +308,9 @@ static void update_changed(np_indexer *ix)
                apr_time_as_msec(st.took), st.parsed, st.added, st.changed, st.deleted);
         after_pass(ix);
     } else if (rv != APR_EINTR) {
-        np_log(ix->c.opts.log, NP_LOG_ERR, "NP0018: content index %s: %s; trying again in %d s",
-               ix->c.file, err, RETRY_SECONDS);
+        failing(ix, err, RETRY_SECONDS);
         /* what was missed is found by the full pass of a fresh start */
         close_index(ix);
-        ix->failed = 1;
         ix->retry_at = apr_time_now() + apr_time_from_sec(RETRY_SECONDS);
     }
     apr_pool_destroy(p);
@@ -316,13 +323,12 @@ static void poll_pass(np_indexer *ix)
     apr_status_t rv = np_index_update(ix->idx, &st, &err);
     ix->next_poll = apr_time_now() + apr_time_from_sec(ix->c.poll_interval);
     if (rv == APR_SUCCESS) {
+        if (ix->failed)
+            publish_mode(ix);
         ix->failed = 0;
         after_pass(ix);
-    } else if (rv != APR_EINTR && !ix->failed) {
-        ix->failed = 1;
-        np_log(ix->c.opts.log, NP_LOG_ERR, "NP0018: content index %s: %s; trying again every %d s",
-               ix->c.file, err, ix->c.poll_interval);
-    }
+    } else if (rv != APR_EINTR)
+        failing(ix, err, ix->c.poll_interval);
 }
 
 void np_indexer_step(np_indexer *ix)

@@ -343,6 +343,54 @@ static void test_indexer_folder_swapped(void **state)
     assert_int_equal(system(apr_psprintf(pool, "rm -rf '%s'", old)), 0);
 }
 
+/* A meta value of the index, through a reader of its own ("" when none). */
+static const char *meta(const char *key)
+{
+    np_index_opts o;
+    const char *err, *v;
+    np_index *idx;
+    memset(&o, 0, sizeof(o));
+    o.dir = root;
+    o.max_article_size = 1024 * 1024;
+    idx = np_index_open(pool, dbfile, &o, 1, &err);
+    assert_non_null(idx);
+    v = np_index_meta_get(idx, pool, key);
+    np_index_close(idx);
+    return v ? v : "";
+}
+
+/* The content folder gone: the pass fails, once in the log and on the status page (the index's
+ * meta) until the folder is back. */
+static void test_indexer_failing(void **state)
+{
+    np_indexer_conf c;
+    np_indexer *ix;
+    const char *gone = apr_pstrcat(pool, root, ".gone", NULL);
+    int i;
+    (void)state;
+    conf(&c, 100, NULL);
+    ix = np_indexer_create(&c);
+    np_indexer_step(ix);
+    assert_string_equal(meta("indexer.state"), "watching");
+    assert_int_equal(rename(root, gone), 0);
+    for (i = 0; i < 50 && strcmp(meta("indexer.state"), "failing") != 0; i++) {
+        np_indexer_step(ix);
+        usleep(100000);
+    }
+    assert_string_equal(meta("indexer.state"), "failing");
+    assert_non_null(strstr(meta("indexer.error"), "cannot read the content folder"));
+    assert_int_equal(rename(gone, root), 0);
+    for (i = 0; i < 50 && strcmp(meta("indexer.state"), "failing") == 0; i++) {
+        np_indexer_step(ix);
+        usleep(100000);
+    }
+    assert_string_equal(meta("indexer.state"), "polling");
+    assert_string_equal(meta("indexer.error"), "");
+    assert_string_equal(title_of("world", "one"), "One");
+    np_indexer_destroy(ix);
+    assert_string_equal(meta("indexer.state"), "stopped");
+}
+
 static void test_indexer_polls_at_the_limit(void **state)
 {
     np_indexer_conf c;
@@ -427,15 +475,11 @@ static void test_cancel(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_file_events),
-        T(test_folders),
-        T(test_limits),
-        T(test_overflow),
-        T(test_indexer),
-        T(test_indexer_folder_swapped),
-        T(test_indexer_polls_at_the_limit),
-        T(test_one_writer),
-        T(test_cancel),
+        T(test_file_events),     T(test_folders),
+        T(test_limits),          T(test_overflow),
+        T(test_indexer),         T(test_indexer_folder_swapped),
+        T(test_indexer_failing), T(test_indexer_polls_at_the_limit),
+        T(test_one_writer),      T(test_cancel),
     };
     int rc;
     pool = np_test_begin();
