@@ -439,6 +439,32 @@ static void test_one_writer(void **state)
     np_indexer_destroy(b);
 }
 
+/* What a watcher reports when a folder appears with files in it: the parent and the new folder
+ * in one pass. The new folder is walked whole by its parent's walk, and not again. */
+static void test_new_folder_named_with_its_parent(void **state)
+{
+    np_index_opts o;
+    np_index_stats st;
+    np_index *idx;
+    const char *err, *dirs[2];
+    (void)state;
+    memset(&o, 0, sizeof(o));
+    o.dir = root;
+    o.max_article_size = 1024 * 1024;
+    o.log = &logger;
+    idx = np_index_open(pool, dbfile, &o, 0, &err);
+    assert_non_null(idx);
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    np_test_write(root, "world/fresh/a.xml", article("Fresh A"));
+    np_test_write(root, "world/fresh/b.xml", article("Fresh B"));
+    dirs[0] = at("world");
+    dirs[1] = at("world/fresh");
+    assert_int_equal(np_index_update_dirs(idx, dirs, 2, &st, &err), APR_SUCCESS);
+    assert_int_equal(st.added, 2);
+    np_index_close(idx);
+    assert_string_equal(title_of("world/fresh", "b"), "Fresh B");
+}
+
 static void test_cancel(void **state)
 {
     volatile int cancel = 1;
@@ -479,7 +505,8 @@ int main(void)
         T(test_limits),          T(test_overflow),
         T(test_indexer),         T(test_indexer_folder_swapped),
         T(test_indexer_failing), T(test_indexer_polls_at_the_limit),
-        T(test_one_writer),      T(test_cancel),
+        T(test_one_writer),      T(test_new_folder_named_with_its_parent),
+        T(test_cancel),
     };
     int rc;
     pool = np_test_begin();
