@@ -18,7 +18,7 @@ use JSON::PP;
 use Time::HiRes qw(sleep time);
 
 my $sqlite = (grep { -x } map { "$_/sqlite3" } split /:/, $ENV{PATH})[0];
-plan tests => 54, need_module('newsportal'), need({ 'the sqlite3 command is not installed' => defined $sqlite });
+plan tests => 55, need_module('newsportal'), need({ 'the sqlite3 command is not installed' => defined $sqlite });
 
 my $cfg = Apache::Test::config();
 my $httpd = $cfg->{vars}{httpd};
@@ -268,6 +268,7 @@ ok $pid && kill('KILL', $pid), "the indexer's child ($pid) is killed with SIGKIL
 my $killed_at = log_size();
 unlike log_since($off), qr{NP0015: content index \Q$big_file\E}, 'before its first build had finished';
 is sql($big_file, 'PRAGMA integrity_check'), 'ok', 'the file it left passes PRAGMA integrity_check';
+cmp_ok sql($big_file, 'SELECT count(*) FROM articles'), '<', 20000, 'and holds what was committed, not the whole tree';
 my $again = wait_for(sub { built_line($killed_at, $big_file) }, 90);
 my ($pid2) = ($again // '') =~ /\[pid (\d+)/;
 ok $pid2 && $pid2 != $pid, 'another child takes the indexer over and finishes the build' or diag log_since($off);
