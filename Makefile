@@ -9,7 +9,7 @@ PORT    ?= 8080
 # Every Debian package the project uses, for building, testing and benchmarking.
 DEB_PACKAGES := apache2 apache2-dev libapr1-dev libaprutil1-dev libxml2-dev libxml2-utils \
                 libapache2-mod-perl2 libjansson-dev libcmocka-dev libqrencode-dev pkg-config \
-                wrk memcached redis-server valgrind clang libclang-rt-14-dev time \
+                wrk memcached redis-server valgrind clang libclang-rt-14-dev time sqlite3 bindfs \
                 libxml-libxml-perl librsvg2-bin zbar-tools chromium default-jre-headless \
                 zlib1g-dev libbrotli-dev brotli libkainjow-mustache-dev libmstch-dev g++ \
                 libsqlite3-dev libssl-dev

@@ -319,37 +319,6 @@ static const char *set_compress(cmd_parms *cmd, void *dv, const char *arg)
     return NULL;
 }
 
-/* PROVIDER[:ARGS], looked up now so configtest names a provider that is not loaded. */
-static const char *set_shared(cmd_parms *cmd, void *dv, const char *arg)
-{
-    np_dir_conf *d = dv;
-    np_shared *sh;
-    const char *colon = strchr(arg, ':'), *err;
-    const char *name = colon ? apr_pstrndup(cmd->pool, arg, colon - arg) : arg;
-    d->shared_set = 1;
-    if (strcasecmp(arg, "none") == 0) {
-        d->shared = NULL;
-        return NULL;
-    }
-    sh = apr_pcalloc(cmd->pool, sizeof(*sh));
-    sh->spec = arg;
-    sh->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name, AP_SOCACHE_PROVIDER_VERSION);
-    if (!sh->provider)
-        return apr_psprintf(cmd->pool,
-                            "NewsPortalSharedCache: unknown socache provider '%s'. Maybe you need "
-                            "to load mod_socache_%s? (expected shmcb, memcache:HOST:PORT or "
-                            "redis:HOST:PORT)",
-                            name, name);
-    if ((err = sh->provider->create(&sh->instance, colon ? colon + 1 : NULL, cmd->temp_pool,
-                                    cmd->pool)))
-        return apr_psprintf(cmd->pool, "NewsPortalSharedCache %s: %s", arg, err);
-    sh->s = cmd->server;
-    sh->next = np_shared_list;
-    np_shared_list = sh;
-    d->shared = sh;
-    return NULL;
-}
-
 /* ---- the content index: where it lives and how the indexer follows the tree ---- */
 
 static const char *np_index_dir; /* NewsPortalIndexDir; NULL: NP_INDEX_DIR_DEFAULT */
@@ -427,6 +396,37 @@ static const char *set_preview_secret(cmd_parms *cmd, void *dv, const char *arg)
     return NULL;
 }
 
+/* PROVIDER[:ARGS], looked up now so configtest names a provider that is not loaded. */
+static const char *set_shared(cmd_parms *cmd, void *dv, const char *arg)
+{
+    np_dir_conf *d = dv;
+    np_shared *sh;
+    const char *colon = strchr(arg, ':'), *err;
+    const char *name = colon ? apr_pstrndup(cmd->pool, arg, colon - arg) : arg;
+    d->shared_set = 1;
+    if (strcasecmp(arg, "none") == 0) {
+        d->shared = NULL;
+        return NULL;
+    }
+    sh = apr_pcalloc(cmd->pool, sizeof(*sh));
+    sh->spec = arg;
+    sh->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name, AP_SOCACHE_PROVIDER_VERSION);
+    if (!sh->provider)
+        return apr_psprintf(cmd->pool,
+                            "NewsPortalSharedCache: unknown socache provider '%s'. Maybe you need "
+                            "to load mod_socache_%s? (expected shmcb, memcache:HOST:PORT or "
+                            "redis:HOST:PORT)",
+                            name, name);
+    if ((err = sh->provider->create(&sh->instance, colon ? colon + 1 : NULL, cmd->temp_pool,
+                                    cmd->pool)))
+        return apr_psprintf(cmd->pool, "NewsPortalSharedCache %s: %s", arg, err);
+    sh->s = cmd->server;
+    sh->next = np_shared_list;
+    np_shared_list = sh;
+    d->shared = sh;
+    return NULL;
+}
+
 static const command_rec np_cmds[] = {
     /* No NewsPortal directive is allowed in .htaccess: none of them is for authors. */
     AP_INIT_TAKE1("NewsPortalContent", set_dir, NULL, ACCESS_CONF | RSRC_CONF,
@@ -452,6 +452,18 @@ static const command_rec np_cmds[] = {
     AP_INIT_TAKE1("NewsPortalCheckInterval", set_number, NULL, ACCESS_CONF | RSRC_CONF,
                   "NewsPortalCheckInterval SECONDS: how often to look for changed files (0: on "
                   "every request)"),
+    AP_INIT_TAKE1("NewsPortalIndex", set_index, NULL, ACCESS_CONF | RSRC_CONF,
+                  "NewsPortalIndex FILE: the content index of this location (absolute; on local "
+                  "disk; default: a file in NewsPortalIndexDir)"),
+    AP_INIT_TAKE1("NewsPortalIndexDir", set_index, NULL, RSRC_CONF,
+                  "NewsPortalIndexDir DIR: where content indexes go when NewsPortalIndex does not "
+                  "say (default " NP_INDEX_DIR_DEFAULT ")"),
+    AP_INIT_TAKE1("NewsPortalWatch", set_watch, NULL, ACCESS_CONF | RSRC_CONF,
+                  "NewsPortalWatch auto|inotify|poll: how the indexer learns of changes (default "
+                  "auto)"),
+    AP_INIT_TAKE1("NewsPortalWatchMax", set_watch, NULL, RSRC_CONF,
+                  "NewsPortalWatchMax N: most folders the indexer watches with inotify; beyond, "
+                  "it polls (default 100000)"),
     AP_INIT_TAKE1("NewsPortalMaxArticleSize", set_size, NULL, ACCESS_CONF | RSRC_CONF,
                   "NewsPortalMaxArticleSize BYTES: larger article files are refused (e.g. 4M)"),
     AP_INIT_FLAG("NewsPortalCache", set_flag, NULL, ACCESS_CONF | RSRC_CONF,
@@ -475,18 +487,6 @@ static const command_rec np_cmds[] = {
     AP_INIT_ITERATE("NewsPortalShare", set_share, NULL, ACCESS_CONF | RSRC_CONF,
                     "NewsPortalShare NAME...: share actions in order (weixin weibo x facebook "
                     "linkedin email), or none"),
-    AP_INIT_TAKE1("NewsPortalIndex", set_index, NULL, ACCESS_CONF | RSRC_CONF,
-                  "NewsPortalIndex FILE: the content index of this location (absolute; on local "
-                  "disk; default: a file in NewsPortalIndexDir)"),
-    AP_INIT_TAKE1("NewsPortalIndexDir", set_index, NULL, RSRC_CONF,
-                  "NewsPortalIndexDir DIR: where content indexes go when NewsPortalIndex does not "
-                  "say (default " NP_INDEX_DIR_DEFAULT ")"),
-    AP_INIT_TAKE1("NewsPortalWatch", set_watch, NULL, ACCESS_CONF | RSRC_CONF,
-                  "NewsPortalWatch auto|inotify|poll: how the indexer learns of changes (default "
-                  "auto)"),
-    AP_INIT_TAKE1("NewsPortalWatchMax", set_watch, NULL, RSRC_CONF,
-                  "NewsPortalWatchMax N: most folders the indexer watches with inotify; beyond, "
-                  "it polls (default 100000)"),
     AP_INIT_TAKE1("NewsPortalPreviewSecret", set_preview_secret, NULL, ACCESS_CONF | RSRC_CONF,
                   "NewsPortalPreviewSecret FILE: the secret (at least 32 bytes) that signs "
                   "preview links (newsportal preview-link); without it they are refused"),
@@ -1023,6 +1023,7 @@ typedef struct {
     np_site_conf c;
     const char *where; /* "<Location /news>", for messages */
     int named;         /* by NewsPortalIndex, not made in NewsPortalIndexDir */
+    int tmpfs;         /* the index is on a RAM file system */
     const char *no_inotify;
     server_rec *s;
 } np_index_rec;
@@ -1097,8 +1098,9 @@ static const char *index_add(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s
 }
 
 /* Every configuration that names a content folder, as requests will see it: the server's own,
- * and each <Location> or <Directory> merged with those that enclose it (in the order httpd
- * merges them). Sections matched by regular expressions or wildcards count as written. */
+ * and each <Location> or <Directory> merged with every section that covers its path (in the
+ * order httpd merges them: the order of the configuration, folders by depth). Sections matched by
+ * regular expressions or wildcards count as written. */
 static const char *index_collect(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *main_s)
 {
     server_rec *s;
@@ -1121,7 +1123,7 @@ static const char *index_collect(apr_pool_t *pconf, apr_pool_t *ptemp, server_re
                 int plain = ci && ci->d && !ci->r && !ci->d_is_fnmatch;
                 if (!di || !ci || !ci->d)
                     continue;
-                for (j = 0; j <= i; j++) {
+                for (j = 0; j < secs->nelts; j++) {
                     core_dir_config *cj = ap_get_core_module_config(v[j]);
                     const np_dir_conf *dj = ap_get_module_config(v[j], &newsportal_module);
                     if (!dj || !cj || !cj->d)
@@ -1190,14 +1192,33 @@ static const char *index_directive(const np_index_rec *rec)
     return rec->named ? "NewsPortalIndex" : "NewsPortalIndexDir";
 }
 
+/* Said once per start, and by configtest. */
+static void index_warnings(server_rec *s)
+{
+    int i;
+    for (i = 0; np_indexes && i < np_indexes->nelts; i++) {
+        const np_index_rec *rec = &APR_ARRAY_IDX(np_indexes, i, np_index_rec);
+        if (rec->tmpfs)
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                         NPLOGNO(0023) "%s: the index %s (for %s) is on a tmpfs: it is lost at "
+                                       "every reboot and built again from nothing",
+                         index_directive(rec), rec->c.index_file, rec->where);
+    }
+}
+
 /* What configtest and every start refuse, with the directive to change; warnings are logged. */
 static int index_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
     const char *err;
     int i;
-    np_xml_init();
     if ((err = index_collect(pconf, ptemp, s))) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, NPLOGNO(0020) "%s", err);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (np_indexes->nelts && !APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_get_instance)) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
+                     NPLOGNO(0027) "mod_watchdog is not loaded: the content index needs it for "
+                                   "its indexer (LoadModule watchdog_module)");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     for (i = 0; i < np_indexes->nelts; i++) {
@@ -1223,11 +1244,7 @@ static int index_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, s
                          directive, folder, rec->c.index_file, rec->where, existing);
             return HTTP_INTERNAL_SERVER_ERROR;
         }
-        if (tmpfs)
-            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
-                         NPLOGNO(0023) "%s: the index %s (for %s) is on a tmpfs: it is lost at "
-                                       "every reboot and built again from nothing",
-                         directive, rec->c.index_file, rec->where);
+        rec->tmpfs = tmpfs;
         if ((kind = fs_kind(ptemp, rec->c.content_dir, NULL, NULL))) {
             if (rec->c.watch == NP_WATCH_INOTIFY) {
                 ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
@@ -1251,9 +1268,8 @@ static void index_prepare_folders(apr_pool_t *ptemp, server_rec *s)
     for (i = 0; i < np_indexes->nelts; i++) {
         const np_index_rec *rec = &APR_ARRAY_IDX(np_indexes, i, np_index_rec);
         const char *folder = index_folder(ptemp, rec->c.index_file);
-        int made = 0, dedicated = np_index_dir ? strcmp(folder, np_index_dir) == 0
-                                               : strcmp(folder, NP_INDEX_DIR_DEFAULT) == 0;
-        static const char *const companions[] = {"", "-wal", "-shm"};
+        int made = 0, dedicated = strcmp(folder, NP_INDEX_DIR_DEFAULT) == 0;
+        static const char *const companions[] = {"", "-wal", "-shm", ".lock"};
         size_t k;
         if (access(folder, F_OK) != 0) {
             if (apr_dir_make_recursive(folder,
@@ -1269,23 +1285,25 @@ static void index_prepare_folders(apr_pool_t *ptemp, server_rec *s)
         }
         if (geteuid() != 0)
             continue;
-        /* only a folder of ours: one made here, or NewsPortalIndexDir's */
+        /* only a folder of ours: one made here, or the default one (an operator's folder, such
+         * as a NewsPortalIndexDir that exists, may hold anything) */
         if (made || dedicated) {
             if (chown(folder, ap_unixd_config.user_id, ap_unixd_config.group_id) != 0 ||
                 chmod(folder, 0750) != 0)
                 ap_log_error(APLOG_MARK, APLOG_ERR, errno, s,
-                             NPLOGNO(0025) "cannot give the index folder %s to User %s", folder,
+                             NPLOGNO(0028) "cannot give the index folder %s to User %s", folder,
                              ap_unixd_config.user_name);
-        } else if (access(folder, W_OK) == 0) {
+        } else {
             struct stat sb;
             if (stat(folder, &sb) == 0 && sb.st_uid != ap_unixd_config.user_id &&
                 !(sb.st_mode & S_IWOTH) &&
                 !(sb.st_gid == ap_unixd_config.group_id && (sb.st_mode & S_IWGRP)))
                 ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
-                             NPLOGNO(0026) "NewsPortalIndex %s: the folder %s is not writable by "
-                                           "User %s, who writes the index and its -wal and -shm "
-                                           "files there",
-                             rec->c.index_file, folder, ap_unixd_config.user_name);
+                             NPLOGNO(0026) "%s: the folder %s of the index %s is not writable by "
+                                           "User %s, who writes the index and its -wal, -shm and "
+                                           ".lock files there",
+                             index_directive(rec), folder, rec->c.index_file,
+                             ap_unixd_config.user_name);
         }
         /* files left by `newsportal index` run as root */
         for (k = 0; k < sizeof(companions) / sizeof(companions[0]); k++) {
@@ -1294,7 +1312,7 @@ static void index_prepare_folders(apr_pool_t *ptemp, server_rec *s)
             if (stat(f, &sb) == 0 && sb.st_uid != ap_unixd_config.user_id &&
                 chown(f, ap_unixd_config.user_id, ap_unixd_config.group_id) != 0)
                 ap_log_error(APLOG_MARK, APLOG_ERR, errno, s,
-                             NPLOGNO(0025) "cannot give the index file %s to User %s", f,
+                             NPLOGNO(0029) "cannot give the index file %s to User %s", f,
                              ap_unixd_config.user_name);
         }
     }
@@ -1305,6 +1323,8 @@ static void log_to_indexer(void *baton, int level, const char *msg)
     server_rec *s = baton;
     ap_log_error(APLOG_MARK, level, 0, s, "%s", msg);
 }
+
+static void indexer_progress(void *baton, const np_index_stats *stats);
 
 /* The indexer: a mod_watchdog singleton, so exactly one child at a time runs it (with a child's
  * rights); when that child exits or dies, the next child to take the watchdog's lock does. */
@@ -1333,6 +1353,8 @@ static apr_status_t indexer_callback(int state, void *data, apr_pool_t *pool)
             /* parsing threads: the indexer shares the machine with the children it feeds */
             ic.opts.threads = 2;
             ic.opts.cancel = &st->cancel;
+            ic.opts.progress = indexer_progress;
+            ic.opts.baton = st;
             ic.watch = rec->c.watch;
             ic.max_watches = np_watch_max ? np_watch_max : NP_WATCH_MAX_DEFAULT;
             ic.poll_interval = rec->c.check_interval;
@@ -1359,6 +1381,16 @@ static apr_status_t indexer_callback(int state, void *data, apr_pool_t *pool)
         return APR_SUCCESS;
     }
     return APR_SUCCESS;
+}
+
+/* After every commit of a pass: a child told to stop (a graceful restart) ends the pass there,
+ * without waiting for the watchdog to notice between two steps. */
+static void indexer_progress(void *baton, const np_index_stats *stats)
+{
+    np_indexer_state *st = baton;
+    int state;
+    if (ap_mpm_query(AP_MPMQ_MPM_STATE, &state) != APR_SUCCESS || state == AP_MPMQ_STOPPING)
+        st->cancel = 1;
 }
 
 static apr_status_t indexer_cancel(void *data)
@@ -1397,7 +1429,7 @@ static int indexer_register(apr_pool_t *pconf, server_rec *s)
         (rv = register_callback(wd, AP_WD_TM_SLICE, np_indexer_st, indexer_callback)) !=
             APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
-                     NPLOGNO(0027) "cannot register the content indexer with mod_watchdog");
+                     NPLOGNO(0030) "cannot register the content indexer with mod_watchdog");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     return OK;
@@ -1423,7 +1455,7 @@ static void status_indexes(request_rec *r, int json)
         np_index *idx;
         np_index_info info;
         const char *err = NULL, *pid = NULL, *state = NULL, *watch = NULL, *changed = NULL,
-                   *schema = NULL, *alive = "unknown";
+                   *schema = NULL, *alive = "unknown", *failure = NULL;
         memset(&o, 0, sizeof(o));
         memset(&info, 0, sizeof(info));
         o.dir = rec->c.content_dir;
@@ -1437,12 +1469,18 @@ static void status_indexes(request_rec *r, int json)
             watch = np_index_meta_get(idx, r->pool, "indexer.watch");
             changed = np_index_meta_get(idx, r->pool, "indexer.changed");
             schema = np_index_meta_get(idx, r->pool, "schema");
+            failure = np_index_meta_get(idx, r->pool, "indexer.error");
+            if (failure && !*failure)
+                failure = NULL;
             np_index_close(idx);
         }
         if (pid) {
             long n = strtol(pid, NULL, 10);
             alive = n > 0 && (kill((pid_t)n, 0) == 0 || errno == EPERM) ? "yes" : "no";
+            pid = apr_ltoa(r->pool, n);
         }
+        if (schema)
+            schema = apr_ltoa(r->pool, strtol(schema, NULL, 10));
         if (json) {
             ap_rprintf(
                 r,
@@ -1465,8 +1503,11 @@ static void status_indexes(request_rec *r, int json)
                 : strcmp(alive, "yes") == 0 ? "true"
                                             : "false",
                 json_str(r->pool, state ? state : ""), json_str(r->pool, watch ? watch : ""));
-            if (!idx)
-                ap_rprintf(r, ",\"problem\":\"%s\"", json_str(r->pool, err ? err : ""));
+            if (!idx || failure)
+                ap_rprintf(r, ",\"problem\":\"%s\"",
+                           json_str(r->pool, failure ? failure
+                                             : err   ? err
+                                                     : ""));
             ap_rputs("}", r);
             continue;
         }
@@ -1502,6 +1543,9 @@ static void status_indexes(request_rec *r, int json)
                                               : "?",
                    ap_escape_html(r->pool, state ? state : "not started"),
                    ap_escape_html(r->pool, watch ? watch : "-"));
+        if (failure)
+            ap_rprintf(r, "<p class=\"errors\">The last pass failed: %s</p>\n",
+                       ap_escape_html(r->pool, failure));
     }
     if (json)
         ap_rputs("]", r);
@@ -1693,6 +1737,7 @@ static void warn_no_base_url(void)
 static void np_test_config(apr_pool_t *pconf, server_rec *s)
 {
     warn_no_base_url();
+    index_warnings(s);
 }
 
 static int np_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
@@ -1705,6 +1750,7 @@ static int np_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
     if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG) {
         int rc;
         warn_no_base_url();
+        index_warnings(s);
         index_prepare_folders(ptemp, s);
         if ((rc = indexer_register(pconf, s)) != OK)
             return rc;

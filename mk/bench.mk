@@ -13,7 +13,7 @@ SCALE_ARTICLES ?= 100000 1000000
 
 .PHONY: bench-scale
 
-bench-scale: $(TOOL) $(BUILD)/tests/bench_scale $(BUILD)/tests/bench_indexer
+bench-scale: $(TOOL) $(BUILD)/tests/bench_scale
 	@BUILD=$(BUILD) sh bench/scale.sh $(SCALE_ARTICLES)
 
 bench: deps $(BENCH_TPL) $(BENCH_PEERS) $(MODULE) $(BUILD)/tests/bench_page $(BUILD)/tests/bench_index \
@@ -40,3 +40,6 @@ bench: deps $(BENCH_TPL) $(BENCH_PEERS) $(MODULE) $(BUILD)/tests/bench_page $(BU
 .PHONY: bench-linear
 bench-linear: $(BUILD)/tests/bench_linear
 	@BUILD=$(BUILD) sh bench/linear.sh
+
+# The indexer's rows of bench/scale.sh (tests/bench_indexer.c).
+bench bench-scale: $(BUILD)/tests/bench_indexer

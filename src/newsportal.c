@@ -16,6 +16,7 @@
 #include "np_buf.h"
 #include "np_date.h"
 #include "np_index.h"
+#include "np_indexer.h"
 #include "np_json.h"
 #include "np_lint.h"
 #include "np_log.h"
@@ -533,7 +534,7 @@ static int cmd_index(const np_cli_command *cmd, apr_pool_t *p, int argc, const c
     const char *dir = NULL, *db = NULL, *err = NULL;
     apr_time_t t0;
     struct stat sb;
-    int i;
+    int i, lock, busy;
 
     memset(&o, 0, sizeof(o));
     o.max_article_size = 1024 * 1024;
@@ -590,8 +591,20 @@ static int cmd_index(const np_cli_command *cmd, apr_pool_t *p, int argc, const c
         o.progress = index_progress;
         o.baton = &t0;
     }
+    /* never beside a running indexer (a server's): it could rebuild what it is writing */
+    if ((lock = np_index_writer_lock(p, db, &busy, &err)) < 0) {
+        fprintf(stderr, "newsportal index: %s\n",
+                busy ? apr_psprintf(p,
+                                    "%s is being written by another indexer (a running "
+                                    "server's, or another newsportal index); try again when "
+                                    "it is done",
+                                    db)
+                     : err);
+        return 1;
+    }
     if (!(idx = np_index_open(p, db, &o, 0, &err))) {
         fprintf(stderr, "newsportal index: %s\n", err);
+        close(lock);
         return 1;
     }
     if (np_index_update(idx, &st, &err) != APR_SUCCESS) {
@@ -599,12 +612,14 @@ static int cmd_index(const np_cli_command *cmd, apr_pool_t *p, int argc, const c
             fputc('\n', stdout);
         fprintf(stderr, "newsportal index: %s\n", err);
         np_index_close(idx);
+        close(lock);
         return 1;
     }
     if (o.progress)
         fputc('\n', stdout);
     np_index_info_get(idx, &info);
     np_index_close(idx);
+    close(lock);
     printf("%s: %" APR_INT64_T_FMT " articles in %" APR_INT64_T_FMT " sections, %" APR_INT64_T_FMT
            " tags, %" APR_INT64_T_FMT " errors; this pass: %d folders, %d files seen, %d read "
            "(%d new, %d changed, %d deleted, %d broken of which %d kept stale) in %.2f s; "

@@ -780,6 +780,7 @@ typedef struct sec_rec {
     apr_time_t meta_mtime;
     apr_off_t meta_size;
     int has_meta, seen, gone, depth, folder_dirty;
+    int walked; /* its files were listed in this pass (a folder named twice is walked once) */
 } sec_rec;
 
 typedef struct {
@@ -1759,6 +1760,7 @@ static int walk_folder(upd *u, sec_rec *parent, const char *dir, const char *nam
     if (cancelled(u) || !(r = section_for(u, parent, dir, name, mtime_of(dsb))))
         return -1;
     r->seen = 1;
+    r->walked = 1;
     u->st->folders++;
     apr_pool_create(&tmp, u->pool);
     {
@@ -2127,6 +2129,10 @@ static apr_status_t update(np_index *idx, const char *const *dirs, int ndirs, np
                 continue;
             rel = d[n] ? d + n + 1 : "";
             r = apr_hash_get(u.secs, rel, APR_HASH_KEY_STRING);
+            /* walked whole already, as a new subfolder of a folder named before it: its files
+             * are queued, not yet in the index, and would be queued twice */
+            if (r && r->walked)
+                continue;
             if (r && stat(d, &sb) != 0) {
                 rc |= drop_section(&u, r);
                 continue;

@@ -2,7 +2,9 @@
 #include "np_indexer.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,6 +20,8 @@ struct np_indexer {
     apr_pool_t *pool;
     np_indexer_conf c;
     np_index *idx;
+    int lock;      /* FILE.lock, held with flock while the index is open: one writer */
+    int told_lock; /* waiting for another writer was logged */
     np_watch *w;
     int watching; /* 1: inotify; 0: polling; -1: not started */
     const char *why_poll;
@@ -65,6 +69,7 @@ np_indexer *np_indexer_create(const np_indexer_conf *c)
         ix->c.poll_interval = 1;
     ix->watching = -1;
     ix->generation = -1;
+    ix->lock = -1;
     return ix;
 }
 
@@ -80,6 +85,55 @@ static void close_index(np_indexer *ix)
     stop_watching(ix);
     np_index_close(ix->idx);
     ix->idx = NULL;
+    if (ix->lock >= 0)
+        close(ix->lock); /* and the flock with it */
+    ix->lock = -1;
+}
+
+/* One writer per file: an indexer of the previous generation (a graceful restart) may still be
+ * finishing a pass; this one waits for it rather than rebuilding what looks half-built. 0 when
+ * the lock is ours. */
+int np_index_writer_lock(apr_pool_t *p, const char *file, int *busy, const char **err)
+{
+    const char *lf = apr_pstrcat(p, file, ".lock", NULL);
+    int fd = open(lf, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    *busy = 0;
+    if (fd < 0) {
+        *err = apr_psprintf(p, "cannot open %s: %s", lf, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EWOULDBLOCK)
+            *busy = 1;
+        else
+            *err = apr_psprintf(p, "cannot lock %s: %s", lf, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int take_lock(np_indexer *ix, apr_pool_t *p)
+{
+    const char *err = NULL;
+    int busy, fd = np_index_writer_lock(p, ix->c.file, &busy, &err);
+    if (fd < 0 && busy) {
+        if (!ix->told_lock)
+            np_log(ix->c.opts.log, NP_LOG_INFO,
+                   "content index %s: another indexer still writes it; waiting for it to end",
+                   ix->c.file);
+        ix->told_lock = 1;
+        return -1;
+    }
+    if (fd < 0) {
+        if (!ix->failed)
+            np_log(ix->c.opts.log, NP_LOG_ERR, "NP0017: content index %s: %s", ix->c.file, err);
+        ix->failed = 1;
+        return -1;
+    }
+    ix->told_lock = 0;
+    ix->lock = fd;
+    return 0;
 }
 
 /* Polling from now on, said once in the log. */
@@ -96,6 +150,17 @@ static void fall_back(np_indexer *ix, const char *why)
     ix->told_poll = 1;
 }
 
+/* A pass failed: said once in the log, and on the status page until one works. */
+static void failing(np_indexer *ix, const char *err, int retry)
+{
+    if (!ix->failed)
+        np_log(ix->c.opts.log, NP_LOG_ERR, "NP0018: content index %s: %s; trying again in %d s",
+               ix->c.file, err, retry);
+    ix->failed = 1;
+    publish(ix, "indexer.state", "failing");
+    publish(ix, "indexer.error", err);
+}
+
 static void publish_mode(np_indexer *ix)
 {
     char buf[512];
@@ -106,6 +171,7 @@ static void publish_mode(np_indexer *ix)
                  ix->why_poll ? ix->why_poll : "");
     publish(ix, "indexer.watch", buf);
     publish(ix, "indexer.state", ix->watching == 1 ? "watching" : "polling");
+    publish(ix, "indexer.error", "");
 }
 
 /* The file's identity, to notice it deleted or replaced while the index is open. */
@@ -139,6 +205,11 @@ static void start(np_indexer *ix)
     char pid[32];
 
     apr_pool_create(&p, ix->pool);
+    if (ix->lock < 0 && take_lock(ix, p) != 0) {
+        ix->retry_at = apr_time_now() + apr_time_from_msec(ix->failed ? 5000 : 200);
+        apr_pool_destroy(p);
+        return;
+    }
     ix->idx = np_index_open(p, ix->c.file, &ix->c.opts, 0, &err);
     if (!ix->idx) {
         if (!ix->failed)
@@ -187,10 +258,8 @@ static void start(np_indexer *ix)
         return; /* stopping: the next indexer finishes the pass */
     }
     if (rv != APR_SUCCESS) {
-        np_log(ix->c.opts.log, NP_LOG_ERR, "NP0018: content index %s: %s; trying again in %d s",
-               ix->c.file, err, RETRY_SECONDS);
+        failing(ix, err, RETRY_SECONDS);
         close_index(ix);
-        ix->failed = 1;
         ix->retry_at = apr_time_now() + apr_time_from_sec(RETRY_SECONDS);
         apr_pool_destroy(p);
         return;
@@ -239,11 +308,9 @@ static void update_changed(np_indexer *ix)
                apr_time_as_msec(st.took), st.parsed, st.added, st.changed, st.deleted);
         after_pass(ix);
     } else if (rv != APR_EINTR) {
-        np_log(ix->c.opts.log, NP_LOG_ERR, "NP0018: content index %s: %s; trying again in %d s",
-               ix->c.file, err, RETRY_SECONDS);
+        failing(ix, err, RETRY_SECONDS);
         /* what was missed is found by the full pass of a fresh start */
         close_index(ix);
-        ix->failed = 1;
         ix->retry_at = apr_time_now() + apr_time_from_sec(RETRY_SECONDS);
     }
     apr_pool_destroy(p);
@@ -256,13 +323,12 @@ static void poll_pass(np_indexer *ix)
     apr_status_t rv = np_index_update(ix->idx, &st, &err);
     ix->next_poll = apr_time_now() + apr_time_from_sec(ix->c.poll_interval);
     if (rv == APR_SUCCESS) {
+        if (ix->failed)
+            publish_mode(ix);
         ix->failed = 0;
         after_pass(ix);
-    } else if (rv != APR_EINTR && !ix->failed) {
-        ix->failed = 1;
-        np_log(ix->c.opts.log, NP_LOG_ERR, "NP0018: content index %s: %s; trying again every %d s",
-               ix->c.file, err, ix->c.poll_interval);
-    }
+    } else if (rv != APR_EINTR)
+        failing(ix, err, ix->c.poll_interval);
 }
 
 void np_indexer_step(np_indexer *ix)
@@ -292,9 +358,18 @@ void np_indexer_step(np_indexer *ix)
     if (ix->watching == 1) {
         int n = np_watch_read(ix->w);
         if (n < 0) {
-            fall_back(ix, np_watch_error(ix->w));
+            /* watched anew from the top (the folder replaced, say), else polled; either way
+             * a full pass finds what the watcher could not see */
+            const char *why = NULL;
+            apr_pool_t *p;
+            apr_pool_create(&p, ix->pool);
+            why = apr_pstrdup(p, np_watch_error(ix->w));
+            stop_watching(ix);
+            if (!(ix->w = np_watch_open(p, ix->c.opts.dir, ix->c.max_watches, &why)))
+                fall_back(ix, why);
             publish_mode(ix);
-            poll_pass(ix); /* what the watcher could not see */
+            poll_pass(ix);
+            apr_pool_destroy(p);
             return;
         }
         if (n > 0 && !ix->first_event)
@@ -314,8 +389,12 @@ void np_indexer_destroy(np_indexer *ix)
 {
     if (!ix)
         return;
-    if (ix->idx)
-        publish(ix, "indexer.state", "stopped");
+    if (ix->idx) {
+        /* unless a newer indexer took over already */
+        const char *pid = np_index_meta_get(ix->idx, ix->pool, "indexer.pid");
+        if (pid && strtol(pid, NULL, 10) == (long)getpid())
+            publish(ix, "indexer.state", "stopped");
+    }
     close_index(ix);
     apr_pool_destroy(ix->pool);
 }

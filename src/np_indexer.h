@@ -39,6 +39,12 @@ void np_indexer_step(np_indexer *ix);
 
 #define NP_INDEXER_DEBOUNCE_MS 300
 
+/* One writer per index file: an exclusive flock(2) on FILE.lock beside it, held by the indexer
+ * while it has the index open and by `newsportal index`. Returns the descriptor holding the lock
+ * (closing it releases it); -1 with *busy set when another writer holds it, -1 with *err (from
+ * p) on any other failure. */
+int np_index_writer_lock(apr_pool_t *p, const char *file, int *busy, const char **err);
+
 /* Records the indexer as stopped (when it can) and frees everything. */
 void np_indexer_destroy(np_indexer *ix);
 

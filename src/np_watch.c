@@ -190,17 +190,18 @@ static void event(np_watch *w, const struct inotify_event *ev)
     }
     if (!(n = node_get(w, ev->wd)))
         return;
+    if (n->wd == w->root_wd && (ev->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF))) {
+        /* nothing watches the configured path any more: the caller starts again */
+        fail(w, "the content folder was deleted or moved");
+        return;
+    }
     if (ev->mask & IN_IGNORED) {
-        if (n->wd == w->root_wd)
-            w->full = 1;
         node_drop(w, n);
         return;
     }
     if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
-        /* the parent's event names the folder; the root has no parent watched */
-        if (n->wd == w->root_wd)
-            w->full = 1;
-        else if (ev->mask & IN_MOVE_SELF)
+        /* the parent's event names the folder */
+        if (ev->mask & IN_MOVE_SELF)
             drop_tree(w, n->path);
         return;
     }

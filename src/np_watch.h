@@ -28,17 +28,16 @@ int np_watch_fd(const np_watch *w);
 
 /* Reads every event available now without blocking and adds watches to new folders. Returns
  * the number of events read, or -1 when the tree can no longer be covered (a new folder beyond
- * the watch limit, or a read error): np_watch_error says why, and the caller falls back to
- * polling. */
+ * the watch limit, the content folder itself deleted or moved, a read error): np_watch_error
+ * says why, and the caller watches anew or falls back to polling. */
 int np_watch_read(np_watch *w);
 
 /* Non-zero when a change is waiting to be taken. */
 int np_watch_pending(const np_watch *w);
 
 /* Takes what changed since the last take: returns 1 when a full pass is needed (the kernel's
- * queue overflowed, more than NP_WATCH_PENDING folders changed, the content folder itself moved
- * or vanished), else 0 with *dirs (allocated in p) the absolute paths of the folders to read
- * again, possibly none. */
+ * queue overflowed, more than NP_WATCH_PENDING folders changed), else 0 with *dirs (allocated in p)
+ * the absolute paths of the folders to read again, possibly none. */
 int np_watch_take(np_watch *w, apr_pool_t *p, apr_array_header_t **dirs);
 
 /* Folders watched now. */

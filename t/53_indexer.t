@@ -18,7 +18,7 @@ use JSON::PP;
 use Time::HiRes qw(sleep time);
 
 my $sqlite = (grep { -x } map { "$_/sqlite3" } split /:/, $ENV{PATH})[0];
-plan tests => 44, need_module('newsportal'), need({ 'the sqlite3 command is not installed' => defined $sqlite });
+plan tests => 55, need_module('newsportal'), need({ 'the sqlite3 command is not installed' => defined $sqlite });
 
 my $cfg = Apache::Test::config();
 my $httpd = $cfg->{vars}{httpd};
@@ -70,6 +70,10 @@ $extra
     SetHandler newsportal
     NewsPortalContent "$content"
     NewsPortalBaseURL http://news.example.org
+</Location>
+# Another language shapes parsing: the URLs below get an index of their own.
+<Location /news/zh>
+    NewsPortalLanguage zh
 </Location>
 <Location /big>
     SetHandler newsportal
@@ -173,17 +177,31 @@ if ($root) {
 } else {
     ok 1, 'not root: no owner to give' for 1 .. 2;
 }
+my @both = wait_for(sub { my $st = status(); $st && 2 == grep { $_->{content} eq $content && $_->{articles} == 300 } @{ $st->{indexes} } })
+    ? grep { $_->{content} eq $content } @{ status()->{indexes} } : ();
+ok @both == 2 && $both[0]{file} ne $both[1]{file}, 'a nested <Location> with another NewsPortalLanguage has an index of its own, built';
 my $html = $http->get("http://127.0.0.1:$port/np-status")->{content};
 like $html, qr{<h2>Content index \Q$file\E</h2>.*<th>Watch</th><td>inotify}s, 'the HTML status page shows it too';
 
 # ---- restarts need no scan ----
 
 stop();
+# the command on the stopped server's file, with the module's settings: it agrees, reads nothing
+# (and makes the lock file anew, as whoever runs it)
+unlink "$file.lock";
+my $cli_out = `$tool index $content --db $file --max-size 4194304 2>&1`;
+like $cli_out, qr{300 articles .* 0 read}, 'newsportal index with the same settings reads nothing either';
 $off = log_size();
 start();
 $line = wait_for(sub { built_line($off, $file) });
 like $line // '', qr{\(articles 300, folders \d+, read 0, new 0, changed 0, deleted 0, errors 0\)},
      'stop and start: the index on disk is brought up to date without reading a file';
+if ($root) {
+    is scalar(getpwuid((stat "$file.lock")[4])), 'nobody', 'the lock file the command made as root is given to User';
+    unlike log_since($off), qr{NP0017}, 'and the indexer opens it';
+} else {
+    ok 1, 'not root: no owner to give' for 1 .. 2;
+}
 $off = log_size();
 system($httpd, '-f', "$tmp/httpd.conf", '-k', 'graceful');
 $line = wait_for(sub { built_line($off, $file) });
@@ -215,6 +233,13 @@ ok wait_for(sub { sql($file, "SELECT title FROM articles WHERE rel = 'fresh/firs
 my $s = wait_for(sub { my $i = index_status($content); $i && $i->{articles} == 301 && $i });
 ok $s && $s->{last_change}, 'status: 301 articles and the time of the last change';
 
+# `newsportal index` on the file the server's indexer writes: refused, the file untouched.
+my $gen = $s ? $s->{generation} : 0;
+my $cli = `$tool index $content --db $file 2>&1`;
+isnt $? >> 8, 0, 'newsportal index on the index a running server writes fails';
+like $cli, qr{newsportal index: \Q$file\E is being written by another indexer \(a running server's, or another newsportal index\); try again when it is done},
+     'and says why' or diag "generation before: $gen";
+
 # ---- the file deleted while serving ----
 
 $off = log_size();
@@ -243,6 +268,7 @@ ok $pid && kill('KILL', $pid), "the indexer's child ($pid) is killed with SIGKIL
 my $killed_at = log_size();
 unlike log_since($off), qr{NP0015: content index \Q$big_file\E}, 'before its first build had finished';
 is sql($big_file, 'PRAGMA integrity_check'), 'ok', 'the file it left passes PRAGMA integrity_check';
+cmp_ok sql($big_file, 'SELECT count(*) FROM articles'), '<', 20000, 'and holds what was committed, not the whole tree';
 my $again = wait_for(sub { built_line($killed_at, $big_file) }, 90);
 my ($pid2) = ($again // '') =~ /\[pid (\d+)/;
 ok $pid2 && $pid2 != $pid, 'another child takes the indexer over and finishes the build' or diag log_since($off);
@@ -316,6 +342,25 @@ like $out, qr{NewsPortalWatchMax: expected a whole number from 1 to 10000000, go
 isnt $rc, 0, 'one NewsPortalIndex file for two differently parsed trees fails configtest';
 like $out, qr{NewsPortalIndex \Q$tmp\E/shared\.sqlite: <Location /news> and <Location /zh> parse differently \(content \S+, language en, .*; content \S+, language zh, .*\); give each its own index file},
      'and names both';
+# A FUSE mount (bindfs) stands for the network file systems: the same refusals.
+SKIP: {
+    my $bindfs = (grep { -x } map { "$_/bindfs" } split /:/, $ENV{PATH})[0];
+    skip 'bindfs is not installed', 4 unless $bindfs;
+    mkdir "$tmp/fuse-src"; mkdir "$tmp/fuse";
+    skip 'cannot mount with bindfs here', 4
+        unless system($bindfs, "$tmp/fuse-src", "$tmp/fuse") == 0 && `stat -f -c %T $tmp/fuse` =~ /fuse/;
+    mkdir "$tmp/fuse/content";
+    ($rc, $out) = configtest("NewsPortalIndexDir $tmp/fuse/idx", '');
+    isnt $rc, 0, 'an index folder on FUSE fails configtest';
+    like $out, qr{NewsPortalIndexDir: the index \Q$tmp\E/fuse/idx/content-\w+\.sqlite \(for <Location /news>\) would be on a FUSE file system; SQLite's write-ahead log needs local disk},
+         'and says why';
+    ($rc, $out) = configtest('', "</Location>\n<Location /remote>\nSetHandler newsportal\nNewsPortalContent $tmp/fuse/content\nNewsPortalWatch inotify");
+    isnt $rc, 0, 'NewsPortalWatch inotify with content on FUSE fails configtest';
+    like $out, qr{NewsPortalWatch inotify: the content folder \Q$tmp\E/fuse/content \(<Location /remote>\) is on a FUSE file system, where inotify does not see changes made by other machines; use auto or poll},
+         'and says why';
+    system('fusermount', '-u', "$tmp/fuse") == 0 or system('umount', "$tmp/fuse");
+}
+
 SKIP: {
     skip '/dev/shm is not a tmpfs here', 2 unless `stat -f -c %T /dev/shm 2>/dev/null` =~ /tmpfs/;
     ($rc, $out) = configtest('', "NewsPortalIndex /dev/shm/np-test-53.sqlite");

@@ -198,6 +198,30 @@ static void test_limits(void **state)
     np_watch_close(w);
 }
 
+/* More events than the kernel queues (fs.inotify.max_queued_events) before they are read: the
+ * overflow asks for a full pass. */
+static void test_overflow(void **state)
+{
+    const char *why = NULL;
+    np_watch *w = np_watch_open(pool, root, 100, &why);
+    long max = 16384;
+    FILE *f = fopen("/proc/sys/fs/inotify/max_queued_events", "r");
+    int i;
+    (void)state;
+    assert_non_null(w);
+    if (f) {
+        if (fscanf(f, "%ld", &max) != 1 || max <= 0 || max > 1000000)
+            max = 16384;
+        fclose(f);
+    }
+    /* two files in turn: the kernel merges only an event equal to the one before it */
+    for (i = 0; i <= max; i++)
+        write_in_place(i % 2 ? "world/one.xml" : "sport/three.xml", "x");
+    assert_string_equal(changes(w), "FULL");
+    assert_string_equal(changes(w), "");
+    np_watch_close(w);
+}
+
 /* ---- the indexer ---- */
 
 static void conf(np_indexer_conf *c, int max_watches, volatile int *cancel)
@@ -294,6 +318,79 @@ static void test_indexer(void **state)
     np_indexer_destroy(ix);
 }
 
+/* A deploy that swaps the content folder (the old one moved away, a new one moved in): the
+ * indexer watches the new one from the top, and what it holds is in the index. */
+static void test_indexer_folder_swapped(void **state)
+{
+    np_indexer_conf c;
+    np_indexer *ix;
+    const char *old = apr_pstrcat(pool, root, ".old", NULL);
+    const char *next = apr_pstrcat(pool, root, ".new", NULL);
+    (void)state;
+    conf(&c, 100, NULL);
+    ix = np_indexer_create(&c);
+    np_indexer_step(ix);
+    assert_int_equal(np_indexer_watching(ix), 1);
+    assert_int_equal(system(apr_psprintf(pool, "cp -a '%s' '%s'", root, next)), 0);
+    np_test_write(next, "world/swapped.xml", article("Swapped In"));
+    assert_int_equal(rename(root, old), 0);
+    assert_int_equal(rename(next, root), 0);
+    assert_string_equal(step_until(ix, "world", "swapped", "Swapped In"), "Swapped In");
+    assert_int_equal(np_indexer_watching(ix), 1);
+    write_in_place("world/one.xml", article("After The Swap"));
+    assert_string_equal(step_until(ix, "world", "one", "After The Swap"), "After The Swap");
+    np_indexer_destroy(ix);
+    assert_int_equal(system(apr_psprintf(pool, "rm -rf '%s'", old)), 0);
+}
+
+/* A meta value of the index, through a reader of its own ("" when none). */
+static const char *meta(const char *key)
+{
+    np_index_opts o;
+    const char *err, *v;
+    np_index *idx;
+    memset(&o, 0, sizeof(o));
+    o.dir = root;
+    o.max_article_size = 1024 * 1024;
+    idx = np_index_open(pool, dbfile, &o, 1, &err);
+    assert_non_null(idx);
+    v = np_index_meta_get(idx, pool, key);
+    np_index_close(idx);
+    return v ? v : "";
+}
+
+/* The content folder gone: the pass fails, once in the log and on the status page (the index's
+ * meta) until the folder is back. */
+static void test_indexer_failing(void **state)
+{
+    np_indexer_conf c;
+    np_indexer *ix;
+    const char *gone = apr_pstrcat(pool, root, ".gone", NULL);
+    int i;
+    (void)state;
+    conf(&c, 100, NULL);
+    ix = np_indexer_create(&c);
+    np_indexer_step(ix);
+    assert_string_equal(meta("indexer.state"), "watching");
+    assert_int_equal(rename(root, gone), 0);
+    for (i = 0; i < 50 && strcmp(meta("indexer.state"), "failing") != 0; i++) {
+        np_indexer_step(ix);
+        usleep(100000);
+    }
+    assert_string_equal(meta("indexer.state"), "failing");
+    assert_non_null(strstr(meta("indexer.error"), "cannot read the content folder"));
+    assert_int_equal(rename(gone, root), 0);
+    for (i = 0; i < 50 && strcmp(meta("indexer.state"), "failing") == 0; i++) {
+        np_indexer_step(ix);
+        usleep(100000);
+    }
+    assert_string_equal(meta("indexer.state"), "polling");
+    assert_string_equal(meta("indexer.error"), "");
+    assert_string_equal(title_of("world", "one"), "One");
+    np_indexer_destroy(ix);
+    assert_string_equal(meta("indexer.state"), "stopped");
+}
+
 static void test_indexer_polls_at_the_limit(void **state)
 {
     np_indexer_conf c;
@@ -309,6 +406,63 @@ static void test_indexer_polls_at_the_limit(void **state)
     np_test_write(root, "sport/four.xml", article("Four"));
     assert_string_equal(step_until(ix, "sport", "four", "Four"), "Four");
     np_indexer_destroy(ix);
+}
+
+/* Two indexers of one file (a graceful restart's old and new generations): the second waits for
+ * the first to end, and never rebuilds under it. */
+static void test_one_writer(void **state)
+{
+    np_indexer_conf c;
+    np_indexer *a, *b;
+    int i;
+    (void)state;
+    conf(&c, 100, NULL);
+    a = np_indexer_create(&c);
+    b = np_indexer_create(&c);
+    np_indexer_step(a);
+    assert_int_equal(np_indexer_watching(a), 1);
+    memset(logged, 0, sizeof(logged));
+    for (i = 0; i < 3; i++) {
+        np_indexer_step(b);
+        usleep(250000);
+    }
+    assert_non_null(strstr(logged, "another indexer still writes it; waiting for it to end"));
+    assert_null(strstr(logged, "up to date"));
+    assert_int_equal(np_indexer_watching(b), -1);
+    np_indexer_destroy(a);
+    for (i = 0; i < 20 && np_indexer_watching(b) != 1; i++) {
+        usleep(250000);
+        np_indexer_step(b);
+    }
+    assert_int_equal(np_indexer_watching(b), 1);
+    assert_non_null(strstr(logged, "read 0, new 0, changed 0, deleted 0"));
+    np_indexer_destroy(b);
+}
+
+/* What a watcher reports when a folder appears with files in it: the parent and the new folder
+ * in one pass. The new folder is walked whole by its parent's walk, and not again. */
+static void test_new_folder_named_with_its_parent(void **state)
+{
+    np_index_opts o;
+    np_index_stats st;
+    np_index *idx;
+    const char *err, *dirs[2];
+    (void)state;
+    memset(&o, 0, sizeof(o));
+    o.dir = root;
+    o.max_article_size = 1024 * 1024;
+    o.log = &logger;
+    idx = np_index_open(pool, dbfile, &o, 0, &err);
+    assert_non_null(idx);
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    np_test_write(root, "world/fresh/a.xml", article("Fresh A"));
+    np_test_write(root, "world/fresh/b.xml", article("Fresh B"));
+    dirs[0] = at("world");
+    dirs[1] = at("world/fresh");
+    assert_int_equal(np_index_update_dirs(idx, dirs, 2, &st, &err), APR_SUCCESS);
+    assert_int_equal(st.added, 2);
+    np_index_close(idx);
+    assert_string_equal(title_of("world/fresh", "b"), "Fresh B");
 }
 
 static void test_cancel(void **state)
@@ -347,11 +501,11 @@ static void test_cancel(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_file_events),
-        T(test_folders),
-        T(test_limits),
-        T(test_indexer),
-        T(test_indexer_polls_at_the_limit),
+        T(test_file_events),     T(test_folders),
+        T(test_limits),          T(test_overflow),
+        T(test_indexer),         T(test_indexer_folder_swapped),
+        T(test_indexer_failing), T(test_indexer_polls_at_the_limit),
+        T(test_one_writer),      T(test_new_folder_named_with_its_parent),
         T(test_cancel),
     };
     int rc;
