@@ -313,7 +313,7 @@ typedef struct {
 } steps_ctx;
 
 /* Called every STEP_TICK virtual machine steps: nonzero stops the statement. */
-#define STEP_TICK 1000
+#define STEP_TICK 100
 static int on_progress(void *arg)
 {
     steps_ctx *sc = arg;
