@@ -4,6 +4,7 @@
 #define NP_VIEW_H
 
 #include "np_content.h"
+#include "np_index.h"
 #include "np_page.h"
 #include "np_route.h"
 #include "np_site.h"
@@ -20,6 +21,7 @@ typedef struct {
     struct np_cache *qr_cache;              /* where drawn QR codes are kept, or NULL */
     apr_time_t now;
     const np_logger *log; /* may be NULL */
+    np_index *idx;        /* the request's read handle of the content index; NULL: none */
 } np_view;
 
 /* Links, from the route table (mount point included); NULL when no route can express one. */

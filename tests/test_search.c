@@ -5,8 +5,12 @@
 
 #include <stdlib.h>
 
+#include <jansson.h>
+
 #include "np_index.h"
 #include "np_search.h"
+#include "np_search_view.h"
+#include "np_template.h"
 
 #define FIX "tests/fixtures/search"
 
@@ -402,14 +406,208 @@ static void test_follows_updates(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* ---- the pages: view data rendered with the default theme, JSON, OpenSearch ---- */
+
+typedef struct {
+    np_site_conf conf;
+    np_site *site;
+    np_site_view sv;
+    np_request req;
+    np_view v;
+} page_env;
+
+static void env_open(apr_pool_t *p, page_env *e, const char *query)
+{
+    memset(e, 0, sizeof(*e));
+    e->site = np_test_site(p, &e->conf, fixdir);
+    e->conf.site_name = "Harbour Times";
+    e->conf.base_url = "https://news.example";
+    assert_non_null(e->site);
+    np_site_acquire(e->site, JUNE_2026, NULL, &e->sv);
+    e->req.path = "/search";
+    e->req.mount = "/news";
+    e->req.query = query;
+    e->req.now = JUNE_2026;
+    e->v.p = p;
+    e->v.conf = &e->conf;
+    e->v.snap = e->sv.snap;
+    e->v.req = &e->req;
+    e->v.base = e->conf.base_url;
+    e->v.now = JUNE_2026;
+    e->v.labels = e->sv.theme->labels;
+    e->v.label_maps = e->sv.theme->label_maps;
+    e->v.idx = idx;
+}
+
+static void env_close(page_env *e)
+{
+    np_site_release(&e->sv);
+}
+
+/* The search page for query, rendered; *status receives its status. */
+static const char *page(apr_pool_t *p, const char *query, int *status)
+{
+    page_env e;
+    np_search_args a;
+    np_search_result r;
+    np_tpl_error err;
+    np_buf b;
+    const char *out;
+    env_open(p, &e, query);
+    np_search_args_parse(p, query, &a);
+    np_index_read_begin(idx);
+    np_search_view_run(&e.v, &a, &r);
+    np_buf_init_pool(&b, p, 8192);
+    assert_int_equal(np_tpl_render(e.sv.theme->set, np_tpl_get(e.sv.theme->set, "search"),
+                                   np_search_view_page(&e.v, &a, &r), &b, NULL, &err),
+                     APR_SUCCESS);
+    np_index_read_end(idx);
+    *status = r.status;
+    out = np_buf_cstr(&b);
+    env_close(&e);
+    return out;
+}
+
+static const char *json(apr_pool_t *p, const char *query, int *status)
+{
+    page_env e;
+    np_search_args a;
+    np_search_result r;
+    np_buf b;
+    env_open(p, &e, query);
+    np_search_args_parse(p, query, &a);
+    np_index_read_begin(idx);
+    np_search_view_run(&e.v, &a, &r);
+    np_buf_init_pool(&b, p, 8192);
+    np_search_view_json(&e.v, &a, &r, &b);
+    np_index_read_end(idx);
+    *status = r.status;
+    env_close(&e);
+    return np_buf_cstr(&b);
+}
+
+static void test_page_results(void **state)
+{
+    apr_pool_t *p = *state;
+    int st;
+    const char *h = page(p, "q=%E8%82%A1%E5%B8%82", &st);
+    assert_int_equal(st, 200);
+    assert_non_null(strstr(h, "<mark>股市</mark>"));
+    assert_non_null(strstr(h, "href=\"/news/world/zh/stocks.html\">今天股市大跌</a>"));
+    assert_non_null(strstr(h, "<li lang=\"zh\">"));
+    assert_non_null(strstr(h, "value=\"股市\""));
+    assert_non_null(strstr(h, "1 result"));
+    /* the search box of the layout and the OpenSearch link */
+    assert_non_null(
+        strstr(h, "<form class=\"search-box\" role=\"search\" action=\"/news/search\""));
+    assert_non_null(strstr(h, "<link rel=\"search\" type=\"application/opensearchdescription+xml\" "
+                              "href=\"/news/opensearch.xml\""));
+    /* pages, sort links and section scope keep the query */
+    h = page(p, "q=harbour&sort=date&section=news", &st);
+    assert_int_equal(st, 200);
+    assert_non_null(strstr(h, "3 results"));
+    assert_non_null(strstr(h, "href=\"/news/search?q=harbour&amp;section=news\">Relevance</a>"));
+    assert_non_null(strstr(h, "name=\"section\" value=\"news\""));
+    assert_non_null(strstr(h, "href=\"/news/search?q=harbour&amp;sort=date\">Search the whole"));
+}
+
+static void test_page_nothing_and_hostile(void **state)
+{
+    apr_pool_t *p = *state;
+    int st;
+    const char *h = page(p, "q=%3Cscript%3Ealert(1)%3C%2Fscript%3E+%22x", &st);
+    assert_int_equal(st, 200);
+    assert_non_null(
+        strstr(h, "Nothing found for <q>&lt;script&gt;alert(1)&lt;/script&gt; &quot;x</q>"));
+    assert_null(strstr(h, "<script>alert"));
+    /* invalid UTF-8 and NUL: 400 with a plain message, the text not shown */
+    h = page(p, "q=caf%E9", &st);
+    assert_int_equal(st, 400);
+    assert_non_null(strstr(h, "role=\"alert\">The search text is not valid UTF-8.</p>"));
+    assert_non_null(strstr(h, "value=\"\""));
+    h = page(p, "q=a%00b", &st);
+    assert_int_equal(st, 400);
+    h = page(p, "q=harbour&page=x", &st);
+    assert_int_equal(st, 400);
+    assert_non_null(strstr(h, "The page number is not valid."));
+    h = page(p, "q=harbour&section=..%2F..", &st);
+    assert_int_equal(st, 400);
+    /* nothing asked yet */
+    h = page(p, NULL, &st);
+    assert_int_equal(st, 200);
+    assert_non_null(strstr(h, "Enter words to search for."));
+    /* a section the page does not know, and the empty query string */
+    h = page(p, "q=&page=1", &st);
+    assert_int_equal(st, 200);
+}
+
+static void test_json_and_opensearch(void **state)
+{
+    apr_pool_t *p = *state;
+    int st;
+    json_error_t jerr;
+    json_t *j = json_loads(json(p, "q=harbour&sort=date", &st), 0, &jerr), *res;
+    page_env e;
+    np_buf b;
+    assert_int_equal(st, 200);
+    assert_non_null(j);
+    assert_int_equal(json_integer_value(json_object_get(j, "total")), 4);
+    res = json_object_get(j, "results");
+    assert_int_equal(json_array_size(res), 4);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(res, 0), "url")),
+                        "https://news.example/news/news/council.html");
+    assert_string_equal(json_string_value(json_object_get(j, "query")), "harbour");
+    json_decref(j);
+    j = json_loads(json(p, "q=caf%E9", &st), 0, &jerr);
+    assert_int_equal(st, 400);
+    assert_string_equal(json_string_value(json_object_get(j, "error")),
+                        "The search text is not valid UTF-8.");
+    json_decref(j);
+    env_open(p, &e, NULL);
+    np_buf_init_pool(&b, p, 1024);
+    np_search_view_opensearch(&e.v, &b);
+    assert_non_null(strstr(np_buf_cstr(&b), "<ShortName>Harbour Times</ShortName>"));
+    assert_non_null(strstr(np_buf_cstr(&b), "<Url type=\"text/html\" method=\"get\" "
+                                            "template=\"https://news.example/news/search?q="
+                                            "{searchTerms}\"/>"));
+    env_close(&e);
+}
+
+static void test_etag(void **state)
+{
+    apr_pool_t *p = *state;
+    page_env e;
+    const char *a, *b;
+    env_open(p, &e, "q=harbour");
+    a = np_search_view_etag(&e.v, "k", 1);
+    assert_string_equal(a, np_search_view_etag(&e.v, "k", 1));
+    e.req.query = "q=harbours";
+    b = np_search_view_etag(&e.v, "k", 1);
+    assert_string_not_equal(a, b);
+    /* an embargo lifting changes it without a write */
+    e.req.query = "q=harbour";
+    e.v.now = EMBARGO;
+    assert_string_not_equal(a, np_search_view_etag(&e.v, "k", 1));
+    env_close(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        np_pool_test(test_stemming),        np_pool_test(test_chinese),
-        np_pool_test(test_phrase),          np_pool_test(test_section_scope),
-        np_pool_test(test_visibility),      np_pool_test(test_order_and_pages),
-        np_pool_test(test_snippet_escaped), np_pool_test(test_parse_hostile),
-        np_pool_test(test_text_of_html),    np_pool_test(test_follows_updates),
+        np_pool_test(test_stemming),
+        np_pool_test(test_chinese),
+        np_pool_test(test_phrase),
+        np_pool_test(test_section_scope),
+        np_pool_test(test_visibility),
+        np_pool_test(test_order_and_pages),
+        np_pool_test(test_snippet_escaped),
+        np_pool_test(test_parse_hostile),
+        np_pool_test(test_text_of_html),
+        np_pool_test(test_follows_updates),
+        np_pool_test(test_page_results),
+        np_pool_test(test_page_nothing_and_hostile),
+        np_pool_test(test_json_and_opensearch),
+        np_pool_test(test_etag),
     };
     np_test_root = np_test_begin();
     np_xml_init();
