@@ -78,7 +78,6 @@ static const label_row labels[] = {
     {"search_unavailable", "Search is not available", "搜索暂不可用"},
     {"search_unavailable_text", "Search is not available right now. Please try again shortly.",
      "搜索暂时无法使用，请稍后再试。"},
-    {"search_bad", "The search could not be made", "无法进行搜索"},
     /* <meta name="description"> of pages without one of their own; {site} and {title} are
      * replaced (np_view_page). description_KIND for each kind, description_page otherwise. */
     {"description_home", "The latest articles from {site}.", "{site}的最新文章。"},

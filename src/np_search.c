@@ -2,6 +2,7 @@
  * search itself. docs/search.md describes the behaviour and the measurements behind it. */
 #include "np_search.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -198,10 +199,9 @@ static const char *check_text(const char *s, apr_size_t n)
 
 typedef struct {
     np_buf *expr;
-    np_buf term;                /* the current word or phrase */
-    int words;                  /* in the current term */
-    int wordish;                /* the term has a character a word can be made of */
-    unsigned last, before_last; /* its last two characters that are not spaces */
+    np_buf term; /* the current word or phrase */
+    int words;   /* in the current term */
+    int wordish; /* the term has a character a word can be made of */
     int terms, dropped;
 } parse_st;
 
@@ -210,12 +210,9 @@ static void term_start(parse_st *st, apr_pool_t *p)
     np_buf_init_pool(&st->term, p, 64);
     st->words = 0;
     st->wordish = 0;
-    st->last = st->before_last = 0;
 }
 
-/* Ends the current term: appended as one quoted FTS5 string. A term ending in a lone CJK
- * character is a prefix query (the index holds that character only at the start of its
- * bigrams, and alone at the end of a run: np_tokenize.h). */
+/* Ends the current term: appended as one quoted FTS5 string. */
 static void term_end(parse_st *st)
 {
     const char *s = st->term.data;
@@ -235,8 +232,6 @@ static void term_end(parse_st *st)
         np_buf_putc(st->expr, s[i]);
     }
     np_buf_putc(st->expr, '"');
-    if (np_tokenize_is_cjk(st->last) && !np_tokenize_is_cjk(st->before_last))
-        np_buf_putc(st->expr, '*');
     st->terms++;
 }
 
@@ -289,13 +284,9 @@ void np_search_parse(apr_pool_t *p, const char *text, apr_size_t len, np_search_
                 if (st.term.len)
                     np_buf_putc(&st.term, ' ');
                 st.words++;
-                st.before_last = 0; /* a space came before */
                 in_word = 1;
-            } else {
-                st.before_last = st.last;
             }
             np_buf_append(&st.term, text + i, (apr_size_t)len1);
-            st.last = c;
             st.wordish |= is_wordish(c);
         }
         i += (apr_size_t)len1;
@@ -304,6 +295,104 @@ void np_search_parse(apr_pool_t *p, const char *text, apr_size_t len, np_search_
     out->terms = st.terms;
     out->dropped = st.dropped;
     out->expr = expr.len ? np_buf_cstr(&expr) : NULL;
+}
+
+/* ---------------------------------------------------------------- ranking ---- */
+
+typedef struct {
+    int nphrase;
+    double avgdl;
+    double *idf;
+} rank_data;
+
+typedef struct {
+    sqlite3_int64 n, last;
+} df_count;
+
+static int df_cb(const Fts5ExtensionApi *api, Fts5Context *fts, void *arg)
+{
+    df_count *c = arg;
+    c->last = api->xRowid(fts);
+    return ++c->n >= NP_SEARCH_DF_CAP ? SQLITE_DONE : SQLITE_OK;
+}
+
+/* IDFs and the average row length, once per query. */
+static rank_data *rank_setup(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_int64 lo,
+                             sqlite3_int64 hi)
+{
+    rank_data *d = api->xGetAuxdata(fts, 0);
+    sqlite3_int64 nrow = 0, ntok = 0;
+    int i;
+    if (d)
+        return d;
+    d = sqlite3_malloc64(sizeof(*d) + sizeof(double) * (sqlite3_uint64)api->xPhraseCount(fts));
+    if (!d)
+        return NULL;
+    d->nphrase = api->xPhraseCount(fts);
+    d->idf = (double *)(d + 1);
+    if (api->xRowCount(fts, &nrow) != SQLITE_OK ||
+        api->xColumnTotalSize(fts, -1, &ntok) != SQLITE_OK)
+        nrow = ntok = 0;
+    d->avgdl = nrow > 0 ? (double)ntok / (double)nrow : 1.0;
+    for (i = 0; i < d->nphrase; i++) {
+        df_count c = {0, 0};
+        double df, idf;
+        if (api->xQueryPhrase(fts, i, &c, df_cb) != SQLITE_OK)
+            c.n = 0;
+        df = (double)c.n;
+        /* capped: the rows seen cover rowids lo..last of lo..hi, and rowids run with time */
+        if (c.n >= NP_SEARCH_DF_CAP && c.last > lo && hi > lo)
+            df = df * ((double)(hi - lo) / (double)(c.last - lo));
+        if (df > (double)nrow)
+            df = (double)nrow;
+        idf = log(((double)nrow - df + 0.5) / (df + 0.5));
+        d->idf[i] = idf > 1e-6 ? idf : 1e-6;
+    }
+    if (api->xSetAuxdata(fts, d, sqlite3_free) != SQLITE_OK)
+        return NULL; /* freed by FTS5 */
+    return d;
+}
+
+/* np_rank(fulltext, lo, hi, weight...): bm25 (k1 1.2, b 0.75) as FTS5 computes it, negated so
+ * that lower is better, with the document frequencies of rank_setup. */
+static void np_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval,
+                    sqlite3_value **val)
+{
+    const double k1 = 1.2, b = 0.75;
+    rank_data *d;
+    double freq[NP_SEARCH_MAX_TERMS * NP_SEARCH_MAX_PHRASE + 1], score = 0, dl = 0;
+    int ninst = 0, i, len = 0, ncol = api->xColumnCount(fts);
+    if (nval < 2 ||
+        !(d = rank_setup(api, fts, sqlite3_value_int64(val[0]), sqlite3_value_int64(val[1])))) {
+        sqlite3_result_error(ctx, "np_rank: bad call", -1);
+        return;
+    }
+    if (d->nphrase > (int)(sizeof(freq) / sizeof(freq[0]))) {
+        sqlite3_result_double(ctx, 0);
+        return;
+    }
+    memset(freq, 0, sizeof(double) * (size_t)d->nphrase);
+    if (api->xInstCount(fts, &ninst) != SQLITE_OK)
+        ninst = 0;
+    for (i = 0; i < ninst; i++) {
+        int ph, col, off;
+        if (api->xInst(fts, i, &ph, &col, &off) == SQLITE_OK && ph >= 0 && ph < d->nphrase) {
+            double w =
+                col >= 0 && col < ncol && col + 2 < nval ? sqlite3_value_double(val[col + 2]) : 1.0;
+            freq[ph] += w;
+        }
+    }
+    if (api->xColumnSize(fts, -1, &len) == SQLITE_OK)
+        dl = (double)len;
+    for (i = 0; i < d->nphrase; i++)
+        score +=
+            d->idf[i] * (freq[i] * (k1 + 1.0)) / (freq[i] + k1 * (1.0 - b + b * dl / d->avgdl));
+    sqlite3_result_double(ctx, -score);
+}
+
+int np_search_register_rank(struct fts5_api *api)
+{
+    return api->xCreateFunction(api, "np_rank", NULL, np_rank, NULL);
 }
 
 /* ---------------------------------------------------------------- the search ---- */
@@ -333,8 +422,9 @@ static int by_score(const void *a, const void *b)
     return x->key > y->key ? -1 : x->key < y->key ? 1 : 0; /* then the newer */
 }
 
-/* Column weights for bm25: title, subtitle, summary, body, tags, authors, source. */
-#define BM25 "bm25(fulltext, 8.0, 3.0, 2.0, 1.0, 4.0, 2.0, 1.0)"
+/* Column weights: title, subtitle, summary, body, tags, authors, source. ?7 and ?8: the lowest
+ * and highest rowid (np_rank). */
+#define BM25 "np_rank(fulltext, ?7, ?8, 8.0, 3.0, 2.0, 1.0, 4.0, 2.0, 1.0)"
 
 /* Escaped text with the snippet markers (bytes 1 and 2, which the indexed text cannot hold:
  * np_search_clean) made <mark> and </mark>, always balanced. */
@@ -389,6 +479,21 @@ static void snippet(sqlite3 *db, apr_pool_t *p, const char *expr, np_search_hit 
         while (pick && (*pick == ' ' || *pick == '\n' || *pick == '\t'))
             pick++;
         h->snippet = marked_html(p, pick);
+    }
+    sqlite3_finalize(s);
+}
+
+/* The lowest and highest rowid of the full text: the two ends of a b-tree. */
+static void rowid_range(sqlite3 *db, sqlite3_int64 *lo, sqlite3_int64 *hi)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT (SELECT min(id) FROM fulltext_docsize),"
+                           " (SELECT max(id) FROM fulltext_docsize)",
+                           -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW) {
+        *lo = sqlite3_column_int64(s, 0);
+        *hi = sqlite3_column_int64(s, 1);
     }
     sqlite3_finalize(s);
 }
@@ -450,6 +555,12 @@ void np_search_run(np_index *idx, apr_pool_t *p, const np_search_query *q, np_se
     sqlite3_bind_int64(s, 5, NP_SEARCH_ID_MASK);
     if (sec_id)
         sqlite3_bind_int64(s, 6, sec_id);
+    if (q->sort != NP_SEARCH_DATE) {
+        sqlite3_int64 lo = 0, hi = 0;
+        rowid_range(db, &lo, &hi);
+        sqlite3_bind_int64(s, 7, lo);
+        sqlite3_bind_int64(s, 8, hi);
+    }
 
     sc.calls = 0;
     sc.max = (q->steps > 0 ? q->steps : NP_SEARCH_STEPS) / STEP_TICK;

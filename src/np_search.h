@@ -81,6 +81,15 @@ typedef struct {
     int per_page;
 } np_search_result;
 
+/* Registers the ranking function np_rank with FTS5 (np_tokenize_register calls it):
+ * np_rank(fulltext, min_rowid, max_rowid, weight...) is bm25 as FTS5's own, except that the
+ * number of rows holding a phrase (for its IDF) is counted up to NP_SEARCH_DF_CAP only and
+ * extrapolated over the rowid (date) range beyond: FTS5's bm25 counts every match of every
+ * phrase, which for a common word in a million articles costs more than the whole search. */
+#define NP_SEARCH_DF_CAP 4096
+struct fts5_api;
+int np_search_register_rank(struct fts5_api *api);
+
 /* Runs the query against idx (inside the caller's read transaction when it has one). */
 void np_search_run(np_index *idx, apr_pool_t *p, const np_search_query *q, np_search_result *out);
 

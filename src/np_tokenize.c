@@ -2,6 +2,8 @@
  * character bigrams for CJK. np_tokenize.h says what it emits and why. */
 #include "np_tokenize.h"
 
+#include "np_search.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,8 +124,9 @@ static void tok_delete(Fts5Tokenizer *p)
     sqlite3_free(t);
 }
 
-/* A CJK run from byte start to end: bigrams; a lone character alone; in a document the last
- * character also alone, colocated with the last bigram. */
+/* A CJK run from byte start to end: overlapping bigrams; in a document each character also
+ * alone, at the position of the bigram it starts (the last one at the last bigram's), so that a
+ * query of one character is an exact token. A run of one character is that character. */
 static int cjk_run(void *ctx, token_cb x, int document, const char *text, int start, int end)
 {
     const unsigned char *s = (const unsigned char *)text;
@@ -132,6 +135,8 @@ static int cjk_run(void *ctx, token_cb x, int document, const char *text, int st
         np_tokenize_utf8(s + i, end - i, &len);
         if (prev >= 0) {
             rc = x(ctx, 0, text + prev, i + len - prev, prev, i + len);
+            if (rc == SQLITE_OK && document)
+                rc = x(ctx, FTS5_TOKEN_COLOCATED, text + prev, i - prev, prev, i);
             if (rc != SQLITE_OK)
                 return rc;
             pairs++;
@@ -186,5 +191,6 @@ int np_tokenize_register(sqlite3 *db)
     sqlite3_finalize(s);
     if (!api || api->iVersion < 2)
         return SQLITE_ERROR;
-    return api->xCreateTokenizer(api, NP_TOKENIZER, api, &methods, NULL);
+    rc = api->xCreateTokenizer(api, NP_TOKENIZER, api, &methods, NULL);
+    return rc == SQLITE_OK ? np_search_register_rank(api) : rc;
 }

@@ -4,9 +4,9 @@
  * Latin and other alphabetic text goes through FTS5's own porter stemmer over unicode61 with
  * remove_diacritics 2 (case and diacritics folded, "meetings" -> "meeting"). Runs of Han, Kana
  * and Hangul become overlapping character bigrams ("股市大跌" -> 股市 市大 大跌), so a
- * two-character word is one token. In a document, the last character of a run is also indexed
- * alone, at the position of the run's last bigram: a query of one character (a prefix query,
- * np_search.c) then finds it wherever it stands. A run of one character is a unigram. */
+ * two-character word is one token. In a document every character is also indexed alone, at
+ * the position of the bigram it starts (the last one at the last bigram's): a query of one
+ * character is then one exact token. A run of one character is a unigram. */
 #ifndef NP_TOKENIZE_H
 #define NP_TOKENIZE_H
 

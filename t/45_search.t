@@ -50,7 +50,7 @@ ok !defined $r->header('X-NewsPortal-Cache'), 'results are not put in the page c
 }
 
 is titles(search('"river market"')->content), 'The harbour committee', 'a phrase finds the words together';
-is titles(search('river market')->content), 'The harbour committee|Market day', 'the words apart find both';
+is titles(search('river market', '&sort=date')->content), 'The harbour committee|Market day', 'the words apart find both';
 
 # ---- scope and visibility ----
 is titles(search('harbour', '&section=world')->content), 'Harbours of the world', 'section= keeps to the section';
@@ -135,7 +135,7 @@ my $home = GET('/srch/')->content;
 like $home, qr{<form class="search-box" role="search" action="/srch/search" method="get">}, 'every page has the search box';
 like $home, qr{<link rel="search" type="application/opensearchdescription\+xml" href="/srch/opensearch\.xml"},
     'and the OpenSearch link';
-unlike GET('/custom/')->content, qr{search-box}, 'a route table without search has no search box';
+unlike GET('/custom/')->content, qr{<form class="search-box"}, 'a route table without search has no search box';
 {
     my $zh = GET('/zh/search?q=' . enc("\x{4E0D}\x{5B58}\x{5728}\x{7684}\x{8BCD}"))->content;
     utf8::decode($zh);
