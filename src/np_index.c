@@ -70,9 +70,13 @@ static const char schema_sql[] =
     "CREATE INDEX article_tags_expires ON article_tags(tag, expires) WHERE expires != 0;"
     "CREATE TABLE errors(path TEXT PRIMARY KEY, message TEXT NOT NULL, mtime INTEGER NOT NULL,"
     " size INTEGER NOT NULL) WITHOUT ROWID;"
-    /* full text of every listed article (docs/search.md); rowid: np_search_key */
+    /* full text of every listed article (docs/search.md); rowid: np_search_key. Beside it, in
+     * the same order, what a search decides scope and visibility by: small rows, so the newest
+     * matches' are a few pages */
     "CREATE VIRTUAL TABLE fulltext USING fts5(title, subtitle, summary, body, tags, authors,"
     " source, tokenize='" NP_TOKENIZER "');"
+    "CREATE TABLE fulltext_rows(key INTEGER PRIMARY KEY, section INTEGER NOT NULL,"
+    " expires INTEGER NOT NULL);"
     "INSERT INTO fulltext(fulltext, rank) VALUES('pgsz', 16000);";
 
 /* Prepared statements, made on first use and kept for the handle's life. */
@@ -131,6 +135,8 @@ enum {
     S_R_ANY,
     S_FTS_INSERT,
     S_FTS_DELETE,
+    S_FTS_ROW_INSERT,
+    S_FTS_ROW_DELETE,
     S_COUNT
 };
 
@@ -253,6 +259,9 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_FTS_INSERT] = "INSERT INTO fulltext(rowid, title, subtitle, summary, body, tags, authors,"
                      " source) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [S_FTS_DELETE] = "DELETE FROM fulltext WHERE rowid = ?1",
+    [S_FTS_ROW_INSERT] = "INSERT OR REPLACE INTO fulltext_rows(key, section, expires)"
+                         " VALUES(?1, ?2, ?3)",
+    [S_FTS_ROW_DELETE] = "DELETE FROM fulltext_rows WHERE key = ?1",
     [S_STAGE_AT] = "INSERT INTO temp.stage_at VALUES(?1, ?2, ?3, ?4, ?5)",
 };
 
@@ -1036,6 +1045,10 @@ static int delete_article(upd *u, apr_int64_t id)
     if (!draft && pub && (s = stmt(u->idx, S_FTS_DELETE))) {
         sqlite3_bind_int64(s, 1, np_search_key(pub, id));
         rc |= run(u->idx, s);
+        if ((s = stmt(u->idx, S_FTS_ROW_DELETE))) {
+            sqlite3_bind_int64(s, 1, np_search_key(pub, id));
+            rc |= run(u->idx, s);
+        }
     }
     slugs = tag_slugs(p, split(p, tags, RS));
     for (i = 0; !draft && pub && i < slugs->nelts; i++) {
@@ -1113,6 +1126,12 @@ static int insert_article(upd *u, const job *j, apr_pool_t *p)
         bind_text(s, 7, np_search_clean(p, join_text(p, a->authors)));
         bind_text(s, 8, np_search_clean(p, a->source));
         rc |= run(u->idx, s);
+        if ((s = stmt(u->idx, S_FTS_ROW_INSERT))) {
+            sqlite3_bind_int64(s, 1, np_search_key(pub, id));
+            sqlite3_bind_int64(s, 2, j->sec->l.id);
+            sqlite3_bind_int64(s, 3, exp);
+            rc |= run(u->idx, s);
+        }
     }
     for (r = j->sec; r; r = r->parent) {
         if (listed) {

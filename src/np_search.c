@@ -504,7 +504,8 @@ void np_search_run(np_index *idx, apr_pool_t *p, const np_search_query *q, np_se
     sqlite3_stmt *s = NULL;
     steps_ctx sc;
     match *m;
-    apr_int64_t sec_id = 0, nm = 0, skip;
+    apr_int64_t nm = 0, skip;
+    const char *scope = NULL;
     int window = q->window > 0 ? q->window : NP_SEARCH_WINDOW, rc, i;
     np_buf sql;
 
@@ -526,7 +527,7 @@ void np_search_run(np_index *idx, apr_pool_t *p, const np_search_query *q, np_se
             out->message = "There is no such section.";
             return;
         }
-        sec_id = sec.id;
+        scope = sec.path;
     }
     if (!out->q.expr)
         return;
@@ -534,14 +535,16 @@ void np_search_run(np_index *idx, apr_pool_t *p, const np_search_query *q, np_se
     np_buf_init_pool(&sql, p, 512);
     np_buf_puts(&sql, "SELECT f.rowid, ");
     np_buf_puts(&sql, q->sort == NP_SEARCH_DATE ? "0" : BM25);
-    /* the full-text table drives the loop in rowid (date) order; the article's row decides
-     * visibility exactly as the lists do */
-    np_buf_puts(&sql, " FROM fulltext f CROSS JOIN articles a ON a.id = (f.rowid & ?5)"
-                      " WHERE fulltext MATCH ?1 AND f.rowid <= ?2 AND a.draft = 0"
-                      " AND a.published <= ?3 AND (a.expires = 0 OR a.expires > ?3)");
-    if (sec_id)
-        np_buf_puts(&sql, " AND EXISTS(SELECT 1 FROM section_articles m WHERE m.section = ?6"
-                          " AND m.published = a.published AND m.rel = a.rel)");
+    /* newest first by rowid; visibility from the row itself (only listed articles have one):
+     * the publication second is in the rowid, and only within the current second does the
+     * article's exact instant need its row */
+    np_buf_puts(&sql, " FROM fulltext f CROSS JOIN fulltext_rows r ON r.key = f.rowid"
+                      " WHERE fulltext MATCH ?1 AND f.rowid <= ?2"
+                      " AND (r.expires = 0 OR r.expires > ?3) AND (f.rowid < ?9 OR"
+                      " (SELECT a.published FROM articles a WHERE a.id = (f.rowid & ?5)) <= ?3)");
+    if (scope)
+        np_buf_puts(&sql, " AND r.section IN (SELECT id FROM sections WHERE path = ?6"
+                          " OR substr(path, 1, ?10) = ?11)");
     np_buf_puts(&sql, " ORDER BY f.rowid DESC LIMIT ?4");
     if (sqlite3_prepare_v2(db, np_buf_cstr(&sql), -1, &s, NULL) != SQLITE_OK) {
         out->status = 503;
@@ -553,8 +556,13 @@ void np_search_run(np_index *idx, apr_pool_t *p, const np_search_query *q, np_se
     sqlite3_bind_int64(s, 3, q->now);
     sqlite3_bind_int(s, 4, window + 1);
     sqlite3_bind_int64(s, 5, NP_SEARCH_ID_MASK);
-    if (sec_id)
-        sqlite3_bind_int64(s, 6, sec_id);
+    sqlite3_bind_int64(s, 9, np_search_key(q->now, 0) & ~NP_SEARCH_ID_MASK);
+    if (scope) {
+        const char *below = apr_pstrcat(p, scope, "/", NULL);
+        sqlite3_bind_text(s, 6, scope, -1, SQLITE_STATIC);
+        sqlite3_bind_int(s, 10, (int)strlen(below));
+        sqlite3_bind_text(s, 11, below, -1, SQLITE_STATIC);
+    }
     if (q->sort != NP_SEARCH_DATE) {
         sqlite3_int64 lo = 0, hi = 0;
         rowid_range(db, &lo, &hi);
