@@ -460,14 +460,17 @@ static const char *col_text(apr_pool_t *p, sqlite3_stmt *s, int i)
 
 /* The snippet of a hit: from the body where a word matched there, else the summary, else the
  * body's start. */
-static void snippet(sqlite3 *db, apr_pool_t *p, const char *expr, np_search_hit *h, apr_int64_t key)
+static void snippet(sqlite3 *db, sqlite3_stmt **sp, apr_pool_t *p, const char *expr,
+                    np_search_hit *h, apr_int64_t key)
 {
     static const char sql[] = "SELECT snippet(fulltext, 3, X'01', X'02', '…', 24),"
-                              " snippet(fulltext, 2, X'01', X'02', '…', 24), summary FROM fulltext"
+                              " snippet(fulltext, 2, X'01', X'02', '…', 24) FROM fulltext"
                               " WHERE fulltext MATCH ?1 AND rowid = ?2";
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+    sqlite3_stmt *s = *sp;
+    if (!s && sqlite3_prepare_v2(db, sql, -1, sp, NULL) != SQLITE_OK)
         return;
+    s = *sp;
+    sqlite3_reset(s);
     sqlite3_bind_text(s, 1, expr, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, key);
     if (sqlite3_step(s) == SQLITE_ROW) {
@@ -480,7 +483,7 @@ static void snippet(sqlite3 *db, apr_pool_t *p, const char *expr, np_search_hit 
             pick++;
         h->snippet = marked_html(p, pick);
     }
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
 }
 
 /* The lowest and highest rowid of the full text: the two ends of a b-tree. */
@@ -599,13 +602,15 @@ void np_search_run(np_index *idx, apr_pool_t *p, const np_search_query *q, np_se
         return;
     skip = (apr_int64_t)(out->page - 1) * out->per_page;
     out->hits = apr_pcalloc(p, sizeof(np_search_hit) * (apr_size_t)out->per_page);
+    s = NULL;
     for (i = 0; i < out->per_page && skip + i < out->total; i++) {
         np_search_hit *h = &out->hits[out->n];
         apr_int64_t key = m[skip + i].key;
         if (!(h->e = np_index_entry_get(idx, p, key & NP_SEARCH_ID_MASK)))
             continue;
         h->score = m[skip + i].score;
-        snippet(db, p, out->q.expr, h, key);
+        snippet(db, &s, p, out->q.expr, h, key);
         out->n++;
     }
+    sqlite3_finalize(s);
 }
