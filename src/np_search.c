@@ -337,6 +337,11 @@ static rank_data *rank_setup(const Fts5ExtensionApi *api, Fts5Context *fts, sqli
     for (i = 0; i < d->nphrase; i++) {
         df_count c = {0, 0};
         double df, idf;
+        if (d->nphrase == 1) {
+            /* one word or phrase: its rarity scales every score alike, and orders nothing */
+            d->idf[i] = 1.0;
+            break;
+        }
         if (api->xQueryPhrase(fts, i, &c, df_cb) != SQLITE_OK)
             c.n = 0;
         df = (double)c.n;

@@ -31,8 +31,8 @@ const char *np_search_clean(apr_pool_t *p, const char *s);
 #define NP_SEARCH_MAX_BYTES 512 /* longer query text: 400 */
 #define NP_SEARCH_MAX_TERMS 8   /* words and phrases beyond are ignored */
 #define NP_SEARCH_MAX_PHRASE 16 /* words in one phrase beyond are ignored */
-#define NP_SEARCH_WINDOW 1000   /* newest matches ranked, and the cap on counts */
-#define NP_SEARCH_STEPS 4000000 /* SQLite VM steps one search may take */
+#define NP_SEARCH_WINDOW 500    /* newest matches ranked, and the cap on counts */
+#define NP_SEARCH_STEPS 1000000 /* SQLite VM steps one search may take */
 #define NP_SEARCH_MAX_PER_PAGE 50
 
 enum { NP_SEARCH_RELEVANCE = 0, NP_SEARCH_DATE = 1 };
@@ -84,9 +84,10 @@ typedef struct {
 /* Registers the ranking function np_rank with FTS5 (np_tokenize_register calls it):
  * np_rank(fulltext, min_rowid, max_rowid, weight...) is bm25 as FTS5's own, except that the
  * number of rows holding a phrase (for its IDF) is counted up to NP_SEARCH_DF_CAP only and
- * extrapolated over the rowid (date) range beyond: FTS5's bm25 counts every match of every
- * phrase, which for a common word in a million articles costs more than the whole search. */
-#define NP_SEARCH_DF_CAP 4096
+ * extrapolated over the rowid (date) range beyond, and not at all for a query of one word or
+ * phrase (whose IDF orders nothing): FTS5's bm25 counts every match of every phrase, which for
+ * a common word in a million articles costs more than the whole search. */
+#define NP_SEARCH_DF_CAP 1024
 struct fts5_api;
 int np_search_register_rank(struct fts5_api *api);
 

@@ -117,6 +117,7 @@ int main(int argc, char **argv)
     bench(idx, rounds, apr_psprintf(pool, "rare word '%s'", rare), rare, NULL, 0, 0);
     bench(idx, rounds, "two words 'river market'", "river market", NULL, 0, 0);
     bench(idx, rounds, "phrase '\"river market\"'", "\"river market\"", NULL, 0, 0);
+    bench(idx, rounds, "phrase, window 1000", "\"river market\"", NULL, 0, 1000);
     bench(idx, rounds, "two-character Chinese word '文化'", "文化", NULL, 0, 0);
     bench(idx, rounds, "one Chinese character '文'", "文", NULL, 0, 0);
     bench(idx, rounds, "common word in section s1", "heritage", "s1", 0, 0);
@@ -132,7 +133,7 @@ int main(int argc, char **argv)
         }
     }
     bench(idx, rounds, "common word, window 250", "heritage", NULL, 0, 250);
-    bench(idx, rounds, "common word, window 500", "heritage", NULL, 0, 500);
+    bench(idx, rounds, "common word, window 1000", "heritage", NULL, 0, 1000);
     bench(idx, rounds, "common word, window 2000", "heritage", NULL, 0, 2000);
     bench(idx, rounds, "common word, window 5000", "heritage", NULL, 0, 5000);
     np_index_close(idx);
