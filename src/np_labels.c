@@ -61,6 +61,8 @@ static const label_row labels[] = {
     {"search_nothing_hint", "Check the spelling, or try fewer or other words.",
      "请检查拼写，或减少、更换关键词。"},
     {"search_enter", "Enter words to search for.", "请输入要搜索的词语。"},
+    {"search_past_end", "There are no more results: back to the first page.",
+     "没有更多结果：返回第一页。"},
     {"search_count_one", "1 result", "共 1 条结果"},
     {"search_count", "{n} results", "共 {n} 条结果"},
     {"search_count_more", "More than {n} results", "超过 {n} 条结果"},

@@ -233,17 +233,18 @@ static const sec_info *section_of(const np_view *v, apr_hash_t *cache, const cha
     return si;
 }
 
-/* The query as typed, when it may be shown (valid UTF-8 without NUL). */
-static const char *shown_query(const np_search_args *a, const np_search_result *r)
+/* The query as typed, when it may be shown (valid UTF-8 without NUL), control characters made
+ * spaces. */
+static const char *shown_query(apr_pool_t *p, const np_search_args *a, const np_search_result *r)
 {
-    return r->q.status == 200 ? a->q : NULL;
+    return r->q.status == 200 ? np_search_clean(p, apr_pstrmemdup(p, a->q, a->qlen)) : NULL;
 }
 
 np_value *np_search_view_page(const np_view *v, const np_search_args *a, const np_search_result *r)
 {
     apr_pool_t *p = v->p;
     const char *lang = v->conf->language ? v->conf->language : "en";
-    const char *q = shown_query(a, r);
+    const char *q = shown_query(p, a, r);
     np_value *root, *sm = np_value_map(p), *list = np_value_list(p);
     apr_hash_t *secs = apr_hash_make(p);
     page_baton pb = {a};
@@ -254,9 +255,11 @@ np_value *np_search_view_page(const np_view *v, const np_search_args *a, const n
                                 : np_view_url(v, NP_ROUTE_SEARCH, &(np_route_params){0}),
                         NULL, NULL, 0, NULL);
     np_map_str(p, sm, "url", np_view_url(v, NP_ROUTE_SEARCH, &(np_route_params){0}));
-    np_map_str(p, sm, "query", q ? apr_pstrmemdup(p, q, a->qlen) : "");
+    np_map_str(p, sm, "query", q ? q : "");
     np_map_bool(p, sm, "has_query", r->status == 200 && r->q.expr != NULL);
     np_map_bool(p, sm, "has_results", r->n > 0);
+    if (!r->n && r->total > 0) /* a page past the last */
+        np_map_str(p, sm, "first_page_url", search_url(v, NP_ROUTE_SEARCH, a, 0, a->sort, 1));
     if (r->status != 200)
         np_map_str(p, sm, "error", r->message);
     for (i = 0; i < r->n; i++) {
@@ -326,7 +329,7 @@ void np_search_view_json(const np_view *v, const np_search_args *a, const np_sea
                          np_buf *b)
 {
     apr_hash_t *secs = apr_hash_make(v->p);
-    const char *q = shown_query(a, r);
+    const char *q = shown_query(v->p, a, r);
     int i, first = 1;
     if (r->status != 200) {
         np_buf_puts(b, "{\"error\":");
@@ -335,7 +338,7 @@ void np_search_view_json(const np_view *v, const np_search_args *a, const np_sea
         return;
     }
     np_buf_puts(b, "{\"query\":");
-    json_str(b, q ? apr_pstrmemdup(v->p, q, a->qlen) : NULL);
+    json_str(b, q);
     np_buf_printf(b,
                   ",\"total\":%" APR_INT64_T_FMT ",\"more\":%s,\"windowed\":%s,\"interrupted\":%s,"
                   "\"page\":%d,\"pages\":%d,\"sort\":\"%s\",\"section\":",

@@ -536,9 +536,16 @@ static void test_page_nothing_and_hostile(void **state)
     h = page(p, NULL, &st);
     assert_int_equal(st, 200);
     assert_non_null(strstr(h, "Enter words to search for."));
-    /* a section the page does not know, and the empty query string */
+    /* the empty query string; a page past the last; control characters not echoed */
     h = page(p, "q=&page=1", &st);
     assert_int_equal(st, 200);
+    assert_non_null(strstr(h, "Enter words to search for."));
+    h = page(p, "q=harbour&page=9", &st);
+    assert_int_equal(st, 200);
+    assert_non_null(strstr(h, "<a href=\"/news/search?q=harbour\">There are no more results"));
+    h = page(p, "q=harbour%01%7F", &st);
+    assert_int_equal(st, 200);
+    assert_non_null(strstr(h, "value=\"harbour  \""));
 }
 
 static void test_json_and_opensearch(void **state)
