@@ -53,7 +53,6 @@ static const label_row labels[] = {
     {"scan_qr", "Scan with Weixin to share this article.", "用微信扫一扫，分享本文。"},
     {"feeds", "Feeds", "订阅"},
     /* search (docs/search.md); {n}, {query} and {site} are replaced by the module */
-    {"search", "Search", "搜索"},
     {"search_label", "Search this site", "站内搜索"},
     {"search_button", "Search", "搜索"},
     {"search_title", "Search", "搜索"},
