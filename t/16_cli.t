@@ -40,6 +40,8 @@ is $out, $expect, 'byte for byte what the module serves, but for the mount point
 ($rc, $out) = run($tool, 'render', $content, '/no-such-section/');
 is $rc, 1, 'render exits 1 for a 404';
 like $out, qr{newsportal render: 404}, 'and says 404';
+# stdout alone: stderr's lines may land anywhere in the page when both go to one pipe
+($rc, $out) = run_stdout($tool, 'render', $content, '/no-such-section/');
 like $out, qr{<h1>Page not found</h1>}, 'printing the error page';
 ($rc, $out) = run($tool, 'render', $content, '/news-and-events');
 like $out, qr{301 Moved Permanently: Location: /news-and-events/}, 'a redirect is reported';
