@@ -90,7 +90,7 @@ $(MODULE): mod_newsportal.c $(CORE_LIB) src/*.h | $(BUILD)
 	@ln -sf ../mod_newsportal.c $(BUILD)/mod_newsportal.c
 	@cd $(BUILD) && $(APXS) -S CC=$(CC) -c -o mod_newsportal.la \
 	  $(addprefix -Wc$(comma),$(WARN) $(GLUE_WARN) $(SAN) -I../src $(XML_CFLAGS)) $(addprefix -Wl$(comma),$(SAN)) \
-	  mod_newsportal.c libnewsportal.a $(XML_LIBS) -lqrencode $(COMPRESS_LIBS) -lsqlite3 -lcrypto >apxs.log 2>&1 || { cat apxs.log; exit 1; }
+	  mod_newsportal.c libnewsportal.a $(XML_LIBS) -lqrencode $(COMPRESS_LIBS) -lsqlite3 -lcrypto -lm >apxs.log 2>&1 || { cat apxs.log; exit 1; }
 	@# a rename, not a copy over it: running servers keep the module they loaded
 	@cp $(BUILD)/.libs/mod_newsportal.so $@.tmp && mv -f $@.tmp $@
 

@@ -2,7 +2,8 @@
 # Scale figures of the content index: bench/scale.sh N [N ...] (default 100000).
 # For each N: a generated tree of N articles (newsportal gen), the index built from nothing
 # (newsportal index), its size, an edit brought in by a folder update and by a full pass, and
-# the lookups' latency against a 100-article tree (build/tests/bench_scale). Trees go to
+# the lookups' latency against a 100-article tree (build/tests/bench_scale), and search latency
+# and the full text's size (build/tests/bench_search). Trees go to
 # SCALE_TMP (default /tmp) and are deleted afterwards.
 set -e
 B=${BUILD:-build}
@@ -29,5 +30,6 @@ for n in "$@"; do
     $B/tests/bench_indexer "$dir" "$dir.db"
     rm -f "$dir.db.lock"
     $B/tests/bench_scale "$dir" "$dir.db" "$small" "$small.db"
+    $B/tests/bench_search "$(cd "$dir" && pwd)" "$dir.db" 200
     rm -rf "$dir" "$dir.db" "$dir.db-wal" "$dir.db-shm"
 done

@@ -4,7 +4,8 @@
 # 100,000-article scale figures. Results: build/bench/results.json.
 # BENCH_SECONDS (default 10), BENCH_ROUNDS (3), BENCH_PORT (first free from 8090), BENCH_PIN (0),
 # BENCH_ARTICLES (100000), BENCH_ONLY (a regular expression on the kinds of bench/run.sh to measure).
-# `make bench-scale`: the content index at 100,000 and 1,000,000 generated articles
+# `make bench-scale`: the content index (and its full-text search, tests/bench_search.c) at
+# 100,000 and 1,000,000 generated articles
 # (bench/scale.sh; about 10 GB of free space in SCALE_TMP for the larger tree, deleted after).
 
 BENCH_ARTICLES ?= 100000
@@ -13,12 +14,13 @@ SCALE_ARTICLES ?= 100000 1000000
 
 .PHONY: bench-scale
 
-bench-scale: $(TOOL) $(BUILD)/tests/bench_scale
+bench-scale: $(TOOL) $(BUILD)/tests/bench_scale $(BUILD)/tests/bench_search
 	@BUILD=$(BUILD) sh bench/scale.sh $(SCALE_ARTICLES)
 
 bench: deps $(BENCH_TPL) $(BENCH_PEERS) $(MODULE) $(BUILD)/tests/bench_page $(BUILD)/tests/bench_index \
        $(BUILD)/tests/bench_linear $(BUILD)/tests/bench_scale $(BUILD)/tests/bench_indexer \
-       $(BUILD)/tests/bench_preview
+       $(BUILD)/tests/bench_preview \
+       $(BUILD)/tests/bench_search
 	@sh bench/run.sh
 	@echo
 	@echo "== core request path (no httpd): $(BUILD)/tests/bench_page"

@@ -9,7 +9,7 @@
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_DIR     := build/fuzz
-FUZZ_TARGETS := article template route date encoding preview
+FUZZ_TARGETS := article template route date encoding preview search
 FUZZ_BIN     := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS  := -std=gnu99 -O1 -g $(FUZZ_SAN) $(WARN) -Isrc $(APR_CFLAGS) $(XML_CFLAGS)

@@ -22,9 +22,12 @@
 #include "np_log.h"
 #include "np_page.h"
 #include "np_preview.h"
+#include "np_search.h"
 #include "np_site.h"
 #include "np_template.h"
 #include "np_xml.h"
+
+#include <sqlite3.h>
 
 #define EXIT_USAGE 2
 
@@ -58,6 +61,7 @@ static np_cli_run cmd_lint;
 static np_cli_run cmd_gen;
 static np_cli_run cmd_index;
 static np_cli_run cmd_preview_link;
+static np_cli_run cmd_search;
 
 static const np_cli_command commands[] = {
     {"template", "FILE [--data JSON_FILE] [--partials DIR]",
@@ -95,6 +99,10 @@ static const np_cli_command commands[] = {
      "      of T, its links carrying the token; valid for DURATION (90s, 10m, 2h, 7d or\n"
      "      seconds; default 1d, at most 30d), signed with the NewsPortalPreviewSecret FILE",
      cmd_preview_link},
+    {"search", "DB QUERY [--section S] [--sort date] [--page N] [--now UNIX_SECONDS] [--json]",
+     "search the content index DB (built by `newsportal index`) as /search does: visible\n"
+     "      articles only, relevance (or date) order, 10 a page, snippets with <mark>",
+     cmd_search},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -717,6 +725,133 @@ static int cmd_preview_link(const np_cli_command *cmd, apr_pool_t *p, int argc,
                  : "this article",
             np_date_iso(p, apr_time_from_sec(expires), NULL));
     return 0;
+}
+
+/* The settings an index file was built with, for opening it read-only. */
+static int index_settings(apr_pool_t *p, const char *db, np_index_opts *o)
+{
+    sqlite3 *h = NULL;
+    sqlite3_stmt *s = NULL;
+    const char *tz = NULL, *err = NULL;
+    int ok = 0;
+    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(h, "SELECT key, value FROM meta", -1, &s, NULL) == SQLITE_OK) {
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            const char *k = (const char *)sqlite3_column_text(s, 0);
+            const char *v = apr_pstrdup(p, (const char *)sqlite3_column_text(s, 1));
+            if (strcmp(k, "dir") == 0)
+                o->dir = v, ok = 1;
+            else if (strcmp(k, "tz") == 0)
+                tz = v;
+            else if (strcmp(k, "lang") == 0)
+                o->lang = v;
+            else if (strcmp(k, "max_size") == 0)
+                o->max_article_size = (apr_size_t)apr_atoi64(v);
+        }
+    }
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    if (ok && tz && !(o->tz = np_tz_load(p, tz, &err)))
+        ok = 0;
+    return ok;
+}
+
+static int cmd_search(const np_cli_command *cmd, apr_pool_t *p, int argc, const char *const *argv)
+{
+    np_index_opts o;
+    np_search_query q;
+    np_search_result r;
+    np_index *idx;
+    const char *db = NULL, *text = NULL, *err = NULL;
+    int i, json = 0;
+
+    memset(&o, 0, sizeof(o));
+    memset(&q, 0, sizeof(q));
+    o.log = &cli_logger;
+    q.now = apr_time_now();
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--json") == 0) {
+            json = 1;
+        } else if (a[0] == '-' && a[1] == '-') {
+            const char *v = i + 1 < argc ? argv[++i] : NULL;
+            if (!v)
+                return cmd_usage(cmd, apr_psprintf(p, "%s needs a value", a));
+            if (strcmp(a, "--section") == 0)
+                q.section = v;
+            else if (strcmp(a, "--sort") == 0 && strcmp(v, "date") == 0)
+                q.sort = NP_SEARCH_DATE;
+            else if (strcmp(a, "--sort") == 0 && strcmp(v, "relevance") == 0)
+                q.sort = NP_SEARCH_RELEVANCE;
+            else if (strcmp(a, "--page") == 0 && atoi(v) >= 1 && atoi(v) <= 1000)
+                q.page = atoi(v);
+            else if (strcmp(a, "--now") == 0 && apr_atoi64(v) > 0)
+                q.now = apr_time_from_sec(apr_atoi64(v));
+            else
+                return cmd_usage(cmd, apr_psprintf(p, "bad option or value: %s %s", a, v));
+        } else if (!db) {
+            db = a;
+        } else if (!text) {
+            text = a;
+        } else {
+            return cmd_usage(cmd, "too many arguments");
+        }
+    }
+    if (!db || !text)
+        return cmd_usage(cmd, "DB and QUERY are needed");
+    if (!index_settings(p, db, &o)) {
+        fprintf(stderr, "newsportal search: %s: not a content index\n", db);
+        return 1;
+    }
+    if (!(idx = np_index_open(p, db, &o, 1, &err))) {
+        fprintf(stderr, "newsportal search: %s\n", err);
+        return 1;
+    }
+    q.text = text;
+    q.len = strlen(text);
+    np_index_read_begin(idx);
+    np_search_run(idx, p, &q, &r);
+    if (r.status != 200) {
+        fprintf(stderr, "newsportal search: %d: %s\n", r.status, r.message);
+    } else if (json) {
+        np_buf b;
+        np_buf_init(&b, 4096);
+        np_buf_printf(&b, "{\"query\":\"");
+        np_buf_json(&b, text, strlen(text));
+        np_buf_printf(&b,
+                      "\",\"total\":%" APR_INT64_T_FMT ",\"more\":%s,\"windowed\":%s,"
+                      "\"page\":%d,\"pages\":%d,\"results\":[",
+                      r.total, r.more ? "true" : "false", r.windowed ? "true" : "false", r.page,
+                      r.pages);
+        for (i = 0; i < r.n; i++) {
+            const np_index_entry *e = r.hits[i].e;
+            np_buf_puts(&b, i ? ",{\"title\":\"" : "{\"title\":\"");
+            np_buf_json(&b, e->a.title, strlen(e->a.title));
+            np_buf_puts(&b, "\",\"file\":\"");
+            np_buf_json(&b, e->rel, strlen(e->rel));
+            np_buf_printf(&b, "\",\"published\":\"%s\",\"snippet\":\"",
+                          np_date_iso(p, e->a.published.t, o.tz));
+            if (r.hits[i].snippet)
+                np_buf_json(&b, r.hits[i].snippet, strlen(r.hits[i].snippet));
+            np_buf_puts(&b, "\"}");
+        }
+        np_buf_puts(&b, "]}\n");
+        fwrite(b.data, 1, b.len, stdout);
+        np_buf_free(&b);
+    } else {
+        printf("%s%" APR_INT64_T_FMT " result%s%s; page %d of %d\n", r.more ? "more than " : "",
+               r.total, r.total == 1 && !r.more ? "" : "s",
+               r.windowed ? " (ranked within the newest matches)" : "", r.page, r.pages);
+        for (i = 0; i < r.n; i++) {
+            const np_index_entry *e = r.hits[i].e;
+            printf("%d. %s\n   %s  %s\n   %s\n", (r.page - 1) * r.per_page + i + 1, e->a.title,
+                   e->rel, np_date_ymd(p, e->a.published.t, o.tz),
+                   r.hits[i].snippet ? r.hits[i].snippet : "");
+        }
+    }
+    np_index_read_end(idx);
+    np_index_close(idx);
+    return r.status == 200 ? 0 : 1;
 }
 
 int main(int argc, const char *const *argv)

@@ -22,6 +22,8 @@
 #include "np_content.h"
 #include "np_file.h"
 #include "np_sanitize.h"
+#include "np_search.h"
+#include "np_tokenize.h"
 #include "np_xml.h"
 
 #define ORDER_NONE 1000000
@@ -81,7 +83,15 @@ static const char schema_sql[] =
     " PRIMARY KEY(tag, published DESC, rel)) WITHOUT ROWID;"
     "CREATE INDEX article_tags_expires ON article_tags(tag, expires) WHERE expires != 0;"
     "CREATE TABLE errors(path TEXT PRIMARY KEY, message TEXT NOT NULL, mtime INTEGER NOT NULL,"
-    " size INTEGER NOT NULL) WITHOUT ROWID;";
+    " size INTEGER NOT NULL) WITHOUT ROWID;"
+    /* full text of every listed article (docs/search.md); rowid: np_search_key. Beside it, in
+     * the same order, what a search decides scope and visibility by: small rows, so the newest
+     * matches' are a few pages */
+    "CREATE VIRTUAL TABLE fulltext USING fts5(title, subtitle, summary, body, tags, authors,"
+    " source, tokenize='" NP_TOKENIZER "');"
+    "CREATE TABLE fulltext_rows(key INTEGER PRIMARY KEY, section INTEGER NOT NULL,"
+    " expires INTEGER NOT NULL);"
+    "INSERT INTO fulltext(fulltext, rank) VALUES('pgsz', 16000);";
 
 /* Prepared statements, made on first use and kept for the handle's life. */
 enum {
@@ -150,6 +160,10 @@ enum {
     S_MOVE_SET,
     S_MOVE_DELETE,
     S_R_MOVED,
+    S_FTS_INSERT,
+    S_FTS_DELETE,
+    S_FTS_ROW_INSERT,
+    S_FTS_ROW_DELETE,
     S_COUNT
 };
 
@@ -296,6 +310,12 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_BEGIN] = "BEGIN",
     [S_COMMIT] = "COMMIT",
     [S_STAGE_SA] = "INSERT INTO temp.stage_sa VALUES(?1, ?2, ?3, ?4, ?5)",
+    [S_FTS_INSERT] = "INSERT INTO fulltext(rowid, title, subtitle, summary, body, tags, authors,"
+                     " source) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [S_FTS_DELETE] = "DELETE FROM fulltext WHERE rowid = ?1",
+    [S_FTS_ROW_INSERT] = "INSERT OR REPLACE INTO fulltext_rows(key, section, expires)"
+                         " VALUES(?1, ?2, ?3)",
+    [S_FTS_ROW_DELETE] = "DELETE FROM fulltext_rows WHERE key = ?1",
     [S_STAGE_AT] = "INSERT INTO temp.stage_at VALUES(?1, ?2, ?3, ?4, ?5)",
 };
 
@@ -451,7 +471,8 @@ static const char *shaping_value(np_index *idx, int i)
 static int open_db(np_index *idx)
 {
     int flags = idx->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    if (sqlite3_open_v2(idx->file, &idx->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+    if (sqlite3_open_v2(idx->file, &idx->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+        np_tokenize_register(idx->db) != SQLITE_OK)
         return -1;
     sqlite3_busy_timeout(idx->db, 5000);
     /* for a new file only (ignored otherwise): large pages mean fewer writes, and on a
@@ -1008,6 +1029,22 @@ static const char *join_strings(apr_pool_t *p, const apr_array_header_t *a)
     return out;
 }
 
+/* A list as text for the full-text index. */
+static const char *join_text(apr_pool_t *p, const apr_array_header_t *a)
+{
+    np_buf b;
+    int i;
+    if (!a || !a->nelts)
+        return NULL;
+    np_buf_init_pool(&b, p, 64);
+    for (i = 0; i < a->nelts; i++) {
+        if (i)
+            np_buf_puts(&b, ", ");
+        np_buf_puts(&b, APR_ARRAY_IDX(a, i, const char *));
+    }
+    return np_buf_cstr(&b);
+}
+
 static const char *join_related(apr_pool_t *p, const apr_array_header_t *a)
 {
     np_buf b;
@@ -1207,6 +1244,14 @@ static int delete_article(upd *u, apr_int64_t id)
             r->l.dirty = 1;
         }
     }
+    if (!draft && pub && (s = stmt(u->idx, S_FTS_DELETE))) {
+        sqlite3_bind_int64(s, 1, np_search_key(pub, id));
+        rc |= run(u->idx, s);
+        if ((s = stmt(u->idx, S_FTS_ROW_DELETE))) {
+            sqlite3_bind_int64(s, 1, np_search_key(pub, id));
+            rc |= run(u->idx, s);
+        }
+    }
     slugs = tag_slugs(p, split(p, tags, RS));
     for (i = 0; !draft && pub && i < slugs->nelts; i++) {
         tag_rec *t = tag_get(u, ((const char **)slugs->elts)[2 * i], NULL);
@@ -1292,6 +1337,23 @@ static int insert_article(upd *u, const job *j, apr_pool_t *p)
         sqlite3_bind_int64(s, 1, id);
         sqlite3_bind_blob(s, 2, a->body_html, (int)a->body_len, SQLITE_STATIC);
         rc |= run(u->idx, s);
+    }
+    if (listed && (s = stmt(u->idx, S_FTS_INSERT))) {
+        sqlite3_bind_int64(s, 1, np_search_key(pub, id));
+        bind_text(s, 2, np_search_clean(p, a->title ? a->title : ""));
+        bind_text(s, 3, np_search_clean(p, a->subtitle));
+        bind_text(s, 4, np_search_clean(p, a->summary));
+        bind_text(s, 5, a->body_html ? np_search_text_of_html(p, a->body_html, a->body_len) : NULL);
+        bind_text(s, 6, np_search_clean(p, join_text(p, a->tags)));
+        bind_text(s, 7, np_search_clean(p, join_text(p, a->authors)));
+        bind_text(s, 8, np_search_clean(p, a->source));
+        rc |= run(u->idx, s);
+        if ((s = stmt(u->idx, S_FTS_ROW_INSERT))) {
+            sqlite3_bind_int64(s, 1, np_search_key(pub, id));
+            sqlite3_bind_int64(s, 2, j->sec->l.id);
+            sqlite3_bind_int64(s, 3, exp);
+            rc |= run(u->idx, s);
+        }
     }
     for (r = j->sec; r; r = r->parent) {
         if (listed) {
@@ -2707,4 +2769,16 @@ apr_array_header_t *np_index_errors(np_index *idx, apr_pool_t *p, int max)
     }
     sqlite3_reset(s);
     return out;
+}
+
+/* ---- for np_search.c ---- */
+
+sqlite3 *np_index_db(np_index *idx)
+{
+    return idx->db;
+}
+
+np_index_entry *np_index_entry_get(np_index *idx, apr_pool_t *p, apr_int64_t id)
+{
+    return entry_by_id(idx, p, id);
 }

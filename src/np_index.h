@@ -15,7 +15,7 @@
 #include "np_date.h"
 #include "np_log.h"
 
-#define NP_INDEX_SCHEMA 3
+#define NP_INDEX_SCHEMA 4
 
 typedef struct np_index np_index;
 
@@ -201,5 +201,10 @@ typedef struct {
 void np_index_info_get(np_index *idx, np_index_info *out);
 /* The recorded parse errors: np_error_rec-like pairs (path, "path:line:col: message"). */
 apr_array_header_t *np_index_errors(np_index *idx, apr_pool_t *p, int max);
+
+/* For np_search.c: the handle's connection, and an article by its id (visible or not). */
+struct sqlite3;
+struct sqlite3 *np_index_db(np_index *idx);
+np_index_entry *np_index_entry_get(np_index *idx, apr_pool_t *p, apr_int64_t id);
 
 #endif

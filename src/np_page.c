@@ -18,6 +18,7 @@
 #include "np_feed.h"
 #include "np_labels.h"
 #include "np_preview.h"
+#include "np_search_view.h"
 #include "np_shared.h"
 #include "np_store.h"
 #include "np_view.h"
@@ -33,9 +34,10 @@ typedef struct {
     apr_size_t klen;
     apr_uint64_t deps; /* digest of everything the page depends on; 0: do not cache */
     int stale;
-    int no_previous;       /* previous URLs already looked up */
-    apr_uint64_t stamp;    /* index generation and theme (np_cache_entry.stamp); 0: no index */
-    np_cache *entry_cache; /* the cache the response's entry is in, or NULL */
+    int no_previous;         /* previous URLs already looked up */
+    apr_uint64_t stamp;      /* index generation and theme (np_cache_entry.stamp); 0: no index */
+    np_cache *entry_cache;   /* the cache the response's entry is in, or NULL */
+    const char *search_etag; /* a search response's validator (serve_search) */
 } page_ctx;
 
 np_cache_rep *np_page_compress(const char *body, apr_size_t len, int enc, int level)
@@ -761,6 +763,34 @@ static int serve_feed(page_ctx *c, const np_route_match *m)
     return 200;
 }
 
+/* Search (docs/search.md): from the request's index handle, never put in the page cache; the
+ * ETag comes from the index generation and the query, not the body. */
+static int serve_search(page_ctx *c, const np_route_match *m)
+{
+    np_search_args a;
+    np_search_result r;
+    np_buf b;
+    if (m->kind == NP_ROUTE_OPENSEARCH) {
+        np_cache_entry_buf_init(&b, 2048);
+        np_search_view_opensearch(&c->v, &b);
+        set_body(c, 200, "application/opensearchdescription+xml", &b);
+        return 200;
+    }
+    if (!c->v.idx)
+        return error_page(c, 503, "search_unavailable", "search_unavailable_text");
+    np_search_args_parse(c->v.p, c->v.req->query, &a);
+    c->search_etag = np_search_view_etag(&c->v, c->key, c->theme->digest);
+    c->resp->expires_at = np_index_next_change(c->v.idx, "", NULL, c->v.now);
+    np_search_view_run(&c->v, &a, &r);
+    if (m->kind == NP_ROUTE_SEARCHJSON) {
+        np_cache_entry_buf_init(&b, 8192);
+        np_search_view_json(&c->v, &a, &r, &b);
+        set_body(c, r.status, "application/json", &b);
+        return r.status;
+    }
+    return render(c, r.status, tpl_name(m, "search"), np_search_view_page(&c->v, &a, &r));
+}
+
 /* Does a listing match name something that exists (for the trailing-slash redirect)? */
 static int names_something(page_ctx *c, const np_route_match *m)
 {
@@ -865,6 +895,10 @@ static int route(page_ctx *c)
         return serve_article(c, &m);
     case NP_ROUTE_TAG:
         return serve_tag(c, &m);
+    case NP_ROUTE_SEARCH:
+    case NP_ROUTE_SEARCHJSON:
+    case NP_ROUTE_OPENSEARCH:
+        return serve_search(c, &m);
     default:
         return serve_feed(c, &m);
     }
@@ -937,6 +971,10 @@ int np_page_serve(np_site *site, const np_site_conf *conf, const np_request *req
     }
     if (resp->status == 200 || resp->status == 404)
         encode(&c, req->encoding);
+    if (c.search_etag && resp->status == 200)
+        resp->etag = resp->encoding ? apr_psprintf(p, "%.*s-%s\"", (int)strlen(c.search_etag) - 1,
+                                                   c.search_etag, np_encoding_tag(resp->encoding))
+                                    : c.search_etag;
     np_site_release(&sv);
     return status;
 }

@@ -46,8 +46,13 @@ static const struct {
     [NP_ROUTE_SITEMAP] = {"sitemap", PH_PAGE, 0, 0},
     [NP_ROUTE_NEWSSITEMAP] = {"newssitemap", 0, 0, 0},
     [NP_ROUTE_ROBOTS] = {"robots", 0, 0, 0},
+    [NP_ROUTE_SEARCH] = {"search", 0, 0, 0},
+    [NP_ROUTE_SEARCHJSON] = {"searchjson", 0, 0, 0},
+    [NP_ROUTE_OPENSEARCH] = {"opensearch", 0, 0, 0},
 };
-#define KIND_LIST "home, section, article, tag, feed, rss, jsonfeed, sitemap, newssitemap, robots"
+#define KIND_LIST                                                                                  \
+    "home, section, article, tag, feed, rss, jsonfeed, sitemap, newssitemap, robots, search,"      \
+    " searchjson, opensearch"
 
 /* One pattern segment: a literal (ph == 0, the text in pre) or prefix{placeholder}suffix. */
 typedef struct {
@@ -376,6 +381,10 @@ np_routes *np_routes_default(apr_pool_t *p)
         {"/{section*}/", "section"},
         /* The files of a sitemap index (sites over 50,000 URLs). */
         {"/sitemap-{page}.xml", "sitemap"},
+        /* the query is in the query string: /search?q=...&page=N (docs/search.md) */
+        {"/search", "search"},
+        {"/search.json", "searchjson"},
+        {"/opensearch.xml", "opensearch"},
     };
     np_routes *r = np_routes_create(p);
     apr_size_t i;

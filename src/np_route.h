@@ -20,8 +20,11 @@ typedef enum {
     NP_ROUTE_JSONFEED,
     NP_ROUTE_SITEMAP,
     NP_ROUTE_NEWSSITEMAP,
-    NP_ROUTE_ROBOTS, /* robots.txt: answered only when the mount is the site's root */
-    NP_ROUTE_KINDS   /* number of values, for tables indexed by kind */
+    NP_ROUTE_ROBOTS,     /* robots.txt: answered only when the mount is the site's root */
+    NP_ROUTE_SEARCH,     /* search results, HTML (docs/search.md) */
+    NP_ROUTE_SEARCHJSON, /* the same as JSON */
+    NP_ROUTE_OPENSEARCH, /* the OpenSearch description of the site's search */
+    NP_ROUTE_KINDS       /* number of values, for tables indexed by kind */
 } np_route_kind;
 
 /* "home", "section", ...; NULL for NP_ROUTE_NONE and out-of-range values. */
@@ -57,7 +60,7 @@ np_routes *np_routes_create(apr_pool_t *p);
  *   home: {page}                  section: {section*} (required), {page}
  *   article: {slug} (required), {section*}, {yyyy}, {mm}, {dd}
  *   tag: {tag} (required), {page}  feed, rss, jsonfeed: {section*}, {tag}
- *   sitemap: {page}               newssitemap: none
+ *   sitemap: {page}               newssitemap, search, searchjson, opensearch: none
  * kind is a kind name; tmpl a template name ([A-Za-z0-9][A-Za-z0-9._-]*) or NULL.
  * Returns NULL, or a message naming the problem (in the table's pool; the table is then
  * unchanged). Not thread-safe: for configuration time. */

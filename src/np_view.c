@@ -180,6 +180,9 @@ np_value *np_view_page(const np_view *v, const char *kind, const char *lang, con
         np_map_str(p, site, "feed_atom", np_view_url(v, NP_ROUTE_FEED, &rp));
         np_map_str(p, site, "feed_rss", np_view_url(v, NP_ROUTE_RSS, &rp));
         np_map_str(p, site, "feed_json", np_view_url(v, NP_ROUTE_JSONFEED, &rp));
+        /* the search box and <link rel="search"> of every page (docs/search.md) */
+        np_map_str(p, site, "search_url", np_view_url(v, NP_ROUTE_SEARCH, &rp));
+        np_map_str(p, site, "opensearch_url", np_view_url(v, NP_ROUTE_OPENSEARCH, &rp));
         if (sec && sec->parent) {
             rp.section = sec->path;
             np_map_str(p, page, "feed_atom", np_view_url(v, NP_ROUTE_FEED, &rp));

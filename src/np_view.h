@@ -4,6 +4,7 @@
 #define NP_VIEW_H
 
 #include "np_content.h"
+#include "np_index.h"
 #include "np_page.h"
 #include "np_route.h"
 #include "np_site.h"

@@ -1,5 +1,6 @@
 # The newsportal command-line tool: render prints what the module serves; template renders one
-# template; gen writes a generated tree; index builds and updates the content index.
+# template; gen writes a generated tree; index builds and updates the content index; search
+# searches it.
 use strict;
 use warnings FATAL => 'all';
 use FindBin;
@@ -9,7 +10,7 @@ use Apache::TestRequest qw(GET);
 use File::Temp qw(tempdir);
 use NPTest;
 
-plan tests => 23, need_module('newsportal');
+plan tests => 28, need_module('newsportal');
 
 my $vars = Apache::Test::vars();
 (my $tool = $ENV{NP_MODULE} // "$vars->{top_dir}/build/mod_newsportal.so") =~ s{mod_newsportal\.so$}{newsportal};
@@ -29,7 +30,7 @@ is_deeply breadcrumb($out), [
 # The module's page at /news differs only by the mount point in links.
 no_redirects();
 my $served = GET('/news/news-and-events/ich-news/sharing-good-practices.html')->content;
-(my $expect = $served) =~ s{(href|src)="/news/}{$1="/}g;
+(my $expect = $served) =~ s{(href|src|action)="/news/}{$1="/}g;
 $expect =~ s{http://news\.example\.org/news/}{http://news.example.org/}g;
 $expect =~ s{%2Fnews%2F}{%2F}g;
 # The QR code draws a different URL; everything else must be the same.
@@ -39,6 +40,8 @@ is $out, $expect, 'byte for byte what the module serves, but for the mount point
 ($rc, $out) = run($tool, 'render', $content, '/no-such-section/');
 is $rc, 1, 'render exits 1 for a 404';
 like $out, qr{newsportal render: 404}, 'and says 404';
+# stdout alone: stderr's lines may land anywhere in the page when both go to one pipe
+($rc, $out) = run_stdout($tool, 'render', $content, '/no-such-section/');
 like $out, qr{<h1>Page not found</h1>}, 'printing the error page';
 ($rc, $out) = run($tool, 'render', $content, '/news-and-events');
 like $out, qr{301 Moved Permanently: Location: /news-and-events/}, 'a redirect is reported';
@@ -93,3 +96,15 @@ like $out, qr{1 broken of which 1 kept stale\).*300 articles|300 articles.*1 bro
 like $out, qr{it was built for tz 'UTC', not '\+08:00'; rebuilding it.*300 read}s,
     'other settings: rebuilt, with one line saying why';
 
+# search: the index of t/content/search, as /search would answer.
+my $sdb = "$g/search.db";
+run($tool, 'index', "$vars->{serverroot}/content/search", '--db', $sdb);
+($rc, $out) = run_stdout($tool, 'search', $sdb, "'\xe8\x82\xa1\xe5\xb8\x82'");
+is $rc, 0, 'search exits 0';
+like $out, qr{^1 result; page 1 of 1\n1\. \S+\n   world/zh/stocks\.xml  2026-03-03\n}, 'and lists the one article with the word';
+($rc, $out) = run_stdout($tool, 'search', $sdb, 'harbour', '--section', 'world', '--json');
+like $out, qr{^\{"query":"harbour","total":1,.*"file":"world/harbours\.xml"}, '--section and --json';
+($rc, $out) = run_stdout($tool, 'search', $sdb, 'quasar', '--now', 1893456000);
+like $out, qr{^1 result.*news/embargo\.xml}s, '--now: the embargo lifted at its instant';
+($rc, $out) = run($tool, 'search', $sdb, "'a\xffb'");
+like $out, qr{400: The search text is not valid UTF-8\.}, 'invalid UTF-8: the message, exit 1';

@@ -22,7 +22,9 @@ my @pages = ('/news/', '/news/news-and-events/', '/news/news-and-events/ich-news
              '/news/news-and-events/ich-news/sharing-good-practices.html',
              '/zh/', '/zh/xinwen/feiyi-baohu.html', '/zh/no-such-page.html',
              '/wire/wire/harbour-lights.html', '/wire/wire/orchard-harvest.html',
-             '/wire/wire/market-hall.html', '/wire/wire/bridge-works.html', '/demo/');
+             '/wire/wire/market-hall.html', '/wire/wire/bridge-works.html', '/demo/',
+             '/news/search?q=safeguarding', '/news/search?q=nothing+like+this',
+             '/zh/search?q=%E9%9D%9E%E9%81%97');
 
 plan tests => @pages + 1, need('newsportal', { ($why || 'ready') => !$why });
 no_redirects();

@@ -524,13 +524,17 @@ put("$dir/xss.xml", article("<![CDATA[$title]]>", $body, date => $now,
 put("$dir/xss-ctl.xml", article('Control', '<p><a href="&#1;javascript:alert(1)">c</a></p>'));
 
 # Every way content can become executable in an HTML document.
-# The theme's own icon is a data: URL (an SVG in <link rel="icon">, conf/theme/icon.mustache):
-# templates are the operator's, trusted; the scans below are about what content can bring in.
+# The theme's own icon is a data: URL (an SVG in <link rel="icon">, conf/theme/icon.mustache),
+# and its search box a form: templates are the operator's, trusted; the scans below are about
+# what content can bring in.
 my ($theme_icon) = do {
     open my $fh, '<', Apache::Test::vars('top_dir') . '/conf/theme/icon.mustache' or die "icon.mustache: $!";
     grep { /^<link rel="icon"/ } map { s/\n$//r } <$fh>;
 };
-sub without_theme_icon { my ($html) = @_; $html =~ s/\Q$theme_icon\E//g; return $html }
+# The theme's search box (conf/theme/layout.mustache) is a form of the operator's, exactly this;
+# content can bring in no form of its own.
+my $theme_search = qr{<form class="search-box" role="search" action="/[^"<>]*" method="get">\s*<label class="vh" for="site-search">[^<>]*</label>\s*<input id="site-search" type="search" name="q" value="[^"<>]*" maxlength="170" placeholder="[^"<>]*">\s*<button type="submit">[^<>]*</button>\s*</form>};
+sub without_theme_icon { my ($html) = @_; $html =~ s/\Q$theme_icon\E//g; $html =~ s/$theme_search//g; return $html }
 
 sub exec_problems {
     my ($html) = @_;

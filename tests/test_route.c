@@ -93,13 +93,16 @@ static void test_default_table(void **state)
                                      "/{section*}/page/{page}/",
                                      "/{section*}/{slug}.html",
                                      "/{section*}/",
-                                     "/sitemap-{page}.xml"};
+                                     "/sitemap-{page}.xml",
+                                     "/search",
+                                     "/search.json",
+                                     "/opensearch.xml"};
     np_routes *r = np_routes_default(pool);
     int i;
-    assert_int_equal(np_routes_count(r), 16);
-    for (i = 0; i < 16; i++)
+    assert_int_equal(np_routes_count(r), 19);
+    for (i = 0; i < 19; i++)
         assert_string_equal(np_routes_pattern(r, i), patterns[i]);
-    assert_null(np_routes_pattern(r, 16));
+    assert_null(np_routes_pattern(r, 19));
     assert_null(np_routes_pattern(r, -1));
     (void)state;
 }
@@ -469,7 +472,7 @@ static void test_add_errors(void **state)
     } cases[] = {
         {"/", "blog", NULL,
          "unknown route kind 'blog' (expected one of home, section, article, "
-         "tag, feed, rss, jsonfeed, sitemap, newssitemap, robots)"},
+         "tag, feed, rss, jsonfeed, sitemap, newssitemap, robots, search, searchjson, opensearch)"},
         {"/", NULL, NULL, "unknown route kind"},
         {"x", "home", NULL, "must start with '/'"},
         {"", "home", NULL, "must start with '/'"},

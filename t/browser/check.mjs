@@ -37,6 +37,8 @@ const PAGES = [
     crumbs: ['首页', '新闻动态', '非遗保护经验交流会召开'],
     openShare: true,
   },
+  { name: 'search', path: '/news/search?q=safeguarding', crumbs: ['Home', 'Search'] },
+  { name: 'search-zh', path: '/zh/search?q=%E9%9D%9E%E9%81%97', crumbs: ['首页', '搜索'] },
 ];
 const MODES = [
   { name: 'phone', width: 390, height: 844, colorScheme: 'light' },

@@ -4,7 +4,7 @@
 set -eu
 out=tests/fuzz/corpus
 rm -rf "$out"
-mkdir -p "$out/article" "$out/template" "$out/route" "$out/date"
+mkdir -p "$out/article" "$out/template" "$out/route" "$out/date" "$out/search"
 
 # article: every XML fixture and a few demo files, named after their path.
 {
@@ -126,3 +126,20 @@ for z in UTC Z +08:00 -0530 +08 Asia/Shanghai America/Sao_Paulo ../../etc/passwd
     printf '2%s' "$z" >"$out/date/zone-$n"
 done
 echo "seeds: $(find "$out" -type f | wc -l) files in $out"
+
+# search: query text (mode 0), query strings (1), body HTML (2), article text (3).
+n=0
+while IFS= read -r t; do
+    n=$((n + 1))
+    printf '%b' "$t" >"$out/search/seed-$n"
+done <<'EOF'
+0harbour "river market
+0\xe8\x82\xa1\xe5\xb8\x82 NEAR(a b) title:x ^y * (z) OR -w
+0\xe2\x80\x9c\xe4\xbc\xa0\xe7\xbb\x9f\xe2\x80\x9d caf\xc3\xa9
+0a\x00b
+0caf\xe9
+1q=%E8%82%A1&page=2&sort=date&section=world
+1q=a+b&q=c&page=x&section=..%2F..
+2<p>un<em>like</em>ly &amp; &#x4E2D; &#1;</p><p>b</p>
+3\xe4\xbb\x8a\xe5\xa4\xa9\xe8\x82\xa1\xe5\xb8\x82 Caf\xc3\xa9 meetings
+EOF
