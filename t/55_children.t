@@ -1,5 +1,5 @@
 # Several children agree right after an edit (docs/caching.md "How children read it"): a private
-# httpd with three children and one connection held to each (a connection stays with the child
+# httpd, started on an index built by `newsportal index`, with three children and one connection held to each (a connection stays with the child
 # that accepted it; the status page names the child). Every child first serves and caches the
 # article and its section listing; then the article is edited in place, and again by rename.
 # As soon as one child shows the new title, every child shows it, on the article page and in
@@ -15,7 +15,7 @@ use IO::Socket::INET;
 use Time::HiRes qw(sleep time);
 use NPConn;
 
-plan tests => 27, need_module('newsportal');
+plan tests => 28, need_module('newsportal');
 
 my $cfg = Apache::Test::config();
 my $httpd = $cfg->{vars}{httpd};
@@ -53,6 +53,11 @@ sub put_by_rename {
 }
 put_in_place('Version One');
 system('chmod', '-R', 'a+rX', $tmp);
+# The index built before the server starts, as a deploy would, with the tool's defaults.
+my $index = "$tmp/index/agree.sqlite";
+mkdir "$tmp/index";
+system("$tool index $content --db $index >/dev/null") == 0 or die 'newsportal index';
+system('chown', '-R', 'nobody', "$tmp/index") if $> == 0;
 
 my $port = do {
     my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0, Listen => 1) or die $!;
@@ -87,6 +92,7 @@ NewsPortalIndexDir "$tmp/index"
 <Location /news>
     SetHandler newsportal
     NewsPortalContent "$content"
+    NewsPortalIndex "$index"
     NewsPortalBaseURL http://news.example.org
 </Location>
 <Location /np-status>
@@ -117,8 +123,10 @@ END { $stop->() if $stop }
 
 # ---- one connection to each of the three children ----
 
-ok wait_for(sub { log_text() =~ /NP0015: content index .*: up to date/ }), 'the indexer built the index'
-    or diag log_text();
+like wait_for(sub { (log_text() =~ /(NP0015: content index \Q$index\E: up to date.*)/)[0] }) // log_text(),
+     qr/\(articles 201, folders \d+, read 0, new 0, changed 0, deleted 0, errors 0\)/,
+     'the server takes the index newsportal index built, without reading a file';
+unlike log_text(), qr/rebuilding it/, 'and does not rebuild it';
 my $conns = wait_for(sub { my $c = NPConn::one_per_child($port, 3, 60); keys %$c == 3 && $c }, 30) || {};
 my @pids = sort { $a <=> $b } keys %$conns;
 is scalar(@pids), 3, 'one connection to each of three children (pids ' . join(', ', @pids) . ')';
