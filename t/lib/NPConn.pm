@@ -108,6 +108,28 @@ sub one_per_child {
     return \%by_pid;
 }
 
+# $k connections to each of $want children (at most $tries connections made): a hash ref
+# { pid => [NPConn, ...] }; only children that got all $k are in it.
+sub per_child {
+    my ($port, $want, $k, $tries, %opt) = @_;
+    my %by_pid;
+    for (1 .. $tries) {
+        my $c = NPConn->new($port, %opt);
+        my $pid = $c->pid($opt{status});
+        if (@{ $by_pid{$pid} ||= [] } >= $k) {
+            $c->close;
+        } else {
+            push @{ $by_pid{$pid} }, $c;
+        }
+        last if keys %by_pid >= $want && !grep { @$_ < $k } values %by_pid;
+    }
+    for my $pid (keys %by_pid) {
+        next if @{ $by_pid{$pid} } >= $k;
+        $_->close for @{ delete $by_pid{$pid} };
+    }
+    return \%by_pid;
+}
+
 sub close {
     my ($self) = @_;
     close $self->{sock} if $self->{sock};
