@@ -311,8 +311,8 @@ sub memory {
         open my $sm, '<', "/proc/$pid/smaps_rollup" or next;
         my %k;
         while (<$sm>) { $k{$1} = $2 if /^(\w+):\s+(\d+) kB/ }
-        $m{$pid} = { pss_kb => $k{Pss}, rss_kb => $k{Rss}, pss_anon_kb => $k{Pss_Anon},
-                     pss_file_kb => $k{Pss_File},
+        $m{$pid} = { pss_kb => $k{Pss} + 0, rss_kb => $k{Rss} + 0, pss_anon_kb => ($k{Pss_Anon} // 0) + 0,
+                     pss_file_kb => ($k{Pss_File} // 0) + 0,
                      private_kb => ($k{Private_Clean} // 0) + ($k{Private_Dirty} // 0),
                      indexer => ($indexer_pid // 0) == $pid ? JSON::PP::true : JSON::PP::false };
     }
@@ -334,7 +334,13 @@ for my $s (@sections) {
 }
 my @urls = (@listings, @articles);
 splice @urls, 1000 if @urls > 1000;
-my %mem_before = memory();
+# The pid of the child running the indexer (the status page of any child says).
+sub indexer_pid {
+    my $st = eval { NPConn->new($port)->get('/np-status?json') } or return 0;
+    my ($i) = grep { $_->{file} eq $o{db} } @{ (eval { decode_json($st->{body}) } || {})->{indexes} || [] };
+    return $i ? $i->{indexer}{pid} : 0;
+}
+my %mem_before = memory(indexer_pid());
 $res{children_memory_before_warmup} = \%mem_before;
 # Every child gets every URL once, over 4 connections at a time (one process each), so the
 # figure does not depend on how fast the machine is.
@@ -376,10 +382,7 @@ $res{warmup_ok} = $warm_ok;
 $res{warmup_not_200} = $warm_other;
 my $warm_n = $warm_ok + $warm_other;
 sleep 1;
-my $status = NPConn->new($port)->get('/np-status?json');
-my ($idx) = grep { $_->{file} eq $o{db} } @{ (decode_json($status->{body})->{indexes}) || [] };
-my $indexer_pid = $idx ? $idx->{indexer}{pid} : 0;
-my %mem = memory($indexer_pid);
+my %mem = memory(indexer_pid());
 $res{children_memory} = \%mem;
 
 # ---- 4. edits: from the write until every child serves the new title ----
@@ -470,6 +473,7 @@ print $ef $orig;
 close $ef;
 stop_httpd();
 my $crashed = log_text() =~ /exit signal/;
+$res{index_bytes} = -s $o{db};
 $res{crashed_children} = $crashed ? JSON::PP::true : JSON::PP::false;
 $res{load_average} = do { open my $la, '<', '/proc/loadavg'; (split ' ', <$la>)[0] };
 
@@ -493,7 +497,8 @@ my @kids = sort { $a <=> $b } keys %mem;
 $row->("PSS of each child after " . scalar(@urls) . " URLs each, $per_child at a time ($warm_other not 200; indexer's child *)",
        join(', ', map { sprintf('%.1f MB%s', $mem{$_}{pss_kb} / 1024, $mem{$_}{indexer} ? '*' : '') } @kids), 'under 20 MB');
 $row->('  of which anonymous (heap, thread stacks) / file-backed', join(', ', map { sprintf('%.1f / %.1f MB', ($mem{$_}{pss_anon_kb} // 0) / 1024, ($mem{$_}{pss_file_kb} // 0) / 1024) } @kids), '');
-$row->('  PSS of each child before the warm-up', join(', ', map { sprintf('%.1f MB', $mem_before{$_}{pss_kb} / 1024) } sort { $a <=> $b } keys %mem_before), '');
+$row->('  PSS of each child before the warm-up', join(', ', map { sprintf('%.1f MB%s', $mem_before{$_}{pss_kb} / 1024, $mem_before{$_}{indexer} ? '*' : '') } sort { $a <=> $b } keys %mem_before), '');
+$row->('  the index file (mapped by every child: its pages they touch are file-backed)', sprintf('%.1f MB', $res{index_bytes} / 1048576), '');
 for my $kind ('in place', 'by rename') {
     my $e = $edit{$kind};
     $row->("edit $kind, write to every child serving it ($edits edits, " . scalar(@pids) . ' children)',
