@@ -20,7 +20,7 @@ bench-scale: $(TOOL) $(MODULE) $(BUILD)/tests/bench_scale $(BUILD)/tests/bench_i
 	@BUILD=$(BUILD) sh bench/scale.sh $(SCALE_ARTICLES)
 	@BUILD=$(BUILD) sh bench/scale-httpd.sh $(SCALE_ARTICLES)
 
-bench: deps $(BENCH_TPL) $(BENCH_PEERS) $(MODULE) $(BUILD)/tests/bench_page $(BUILD)/tests/bench_index \
+bench: deps $(BENCH_TPL) $(BENCH_PEERS) $(MODULE) $(TOOL) $(BUILD)/tests/bench_page $(BUILD)/tests/bench_index \
        $(BUILD)/tests/bench_linear $(BUILD)/tests/bench_scale $(BUILD)/tests/bench_indexer \
        $(BUILD)/tests/bench_preview
 	@sh bench/run.sh
