@@ -44,7 +44,7 @@ sub articles_in {
     return map { s/\.xml$//r } @f;
 }
 
-# An article of section $dir that every reader sees: no draft, embargo or expiry.
+# The first $want articles of section $dir that every reader sees (no draft, embargo or expiry).
 sub plain_articles {
     my ($tree, $dir, $want) = @_;
     my @out;
