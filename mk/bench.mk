@@ -4,9 +4,12 @@
 # 100,000-article scale figures. Results: build/bench/results.json.
 # BENCH_SECONDS (default 10), BENCH_ROUNDS (3), BENCH_PORT (first free from 8090), BENCH_PIN (0),
 # BENCH_ARTICLES (100000), BENCH_ONLY (a regular expression on the kinds of bench/run.sh to measure).
-# `make bench-scale`: the content index (and its full-text search, tests/bench_search.c) at
-# 100,000 and 1,000,000 generated articles
-# (bench/scale.sh; about 10 GB of free space in SCALE_TMP for the larger tree, deleted after).
+# `make bench-scale`: the content index at 100,000 and 1,000,000 generated articles
+# (bench/scale.sh, with full-text search figures from tests/bench_search.c; about 10 GB of free
+# space in SCALE_TMP for the larger tree, deleted after),
+# then the module in a private httpd with three children on the same sizes (bench/scale-httpd.sh:
+# first responses after start and graceful, memory per child, edits reaching every child,
+# uncached pages against 100 articles; build/bench/scale-httpd-N.json).
 
 BENCH_ARTICLES ?= 100000
 
@@ -14,10 +17,12 @@ SCALE_ARTICLES ?= 100000 1000000
 
 .PHONY: bench-scale
 
-bench-scale: $(TOOL) $(BUILD)/tests/bench_scale $(BUILD)/tests/bench_search
+bench-scale: $(TOOL) $(MODULE) $(BUILD)/tests/bench_scale $(BUILD)/tests/bench_indexer \
+             $(BUILD)/tests/bench_search
 	@BUILD=$(BUILD) sh bench/scale.sh $(SCALE_ARTICLES)
+	@BUILD=$(BUILD) sh bench/scale-httpd.sh $(SCALE_ARTICLES)
 
-bench: deps $(BENCH_TPL) $(BENCH_PEERS) $(MODULE) $(BUILD)/tests/bench_page $(BUILD)/tests/bench_index \
+bench: deps $(BENCH_TPL) $(BENCH_PEERS) $(MODULE) $(TOOL) $(BUILD)/tests/bench_page $(BUILD)/tests/bench_index \
        $(BUILD)/tests/bench_linear $(BUILD)/tests/bench_scale $(BUILD)/tests/bench_indexer \
        $(BUILD)/tests/bench_preview \
        $(BUILD)/tests/bench_search
@@ -37,6 +42,9 @@ bench: deps $(BENCH_TPL) $(BENCH_PEERS) $(MODULE) $(BUILD)/tests/bench_page $(BU
 	@echo
 	@echo "== content index: $(BENCH_ARTICLES) articles: bench/scale.sh"
 	@BUILD=$(BUILD) sh bench/scale.sh $(BENCH_ARTICLES)
+	@echo
+	@echo "== httpd, three children: $(BENCH_ARTICLES) articles: bench/scale-httpd.sh"
+	@BUILD=$(BUILD) sh bench/scale-httpd.sh $(BENCH_ARTICLES)
 
 # The worst article a file can hold costs a linear pass (bench/linear.sh, tests/bench_linear.c).
 .PHONY: bench-linear

@@ -545,7 +545,8 @@ static int cmd_index(const np_cli_command *cmd, apr_pool_t *p, int argc, const c
     int i, lock, busy;
 
     memset(&o, 0, sizeof(o));
-    o.max_article_size = 1024 * 1024;
+    /* the module's default (NewsPortalMaxArticleSize): an index built here is one it opens */
+    o.max_article_size = NP_XML_MAX_SIZE_DEFAULT;
     o.stale_on_error = 1;
     o.log = &cli_logger;
     for (i = 1; i < argc; i++) {

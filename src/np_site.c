@@ -647,6 +647,8 @@ void np_site_get_stats(np_site *s, apr_pool_t *p, np_site_stats *out)
         np_index_info info;
         apr_array_header_t *errs;
         out->indexed = 1;
+        /* no handle while the first build runs: no figures, but an array all the same */
+        out->recent_errors = apr_array_make(p, 1, sizeof(np_error_rec));
         if (!h)
             return;
         np_index_read_begin(h->idx);

@@ -301,13 +301,15 @@ static void test_newsroom_day(void **state)
     compare_dir(root, "day", extra, 20);
 }
 
-/* Before its first build has committed, an index answers 503 with a Retry-After, at once. */
+/* Before its first build has committed, an index answers 503 with a Retry-After, at once, and
+ * the status page's figures are empty (not missing). */
 static void test_unbuilt_index_is_503(void **state)
 {
     np_site_conf c;
     np_site *s;
     np_request req;
     np_response resp;
+    np_site_stats st;
     (void)state;
     np_test_site(pool, &c, "conf/demo/content");
     c.index_file = apr_psprintf(pool, "%s/never-built.sqlite", tmp);
@@ -321,10 +323,20 @@ static void test_unbuilt_index_is_503(void **state)
     assert_int_equal(resp.retry_after, 5);
     assert_non_null(strstr(resp.body, "indexed"));
     np_page_response_release(&resp);
+    /* the status page's figures meanwhile: none, and an empty list of errors (not NULL) */
+    memset(&st, 0xff, sizeof(st));
+    np_site_get_stats(s, pool, &st);
+    assert_int_equal(st.indexed, 1);
+    assert_int_equal(st.articles, 0);
+    assert_non_null(st.recent_errors);
+    assert_int_equal(st.recent_errors->nelts, 0);
     /* built now: served, by the same site, without a restart */
     build_index(&c, c.index_file);
     assert_int_equal(np_page_serve(s, &c, &req, &resp, pool, NULL), 200);
     np_page_response_release(&resp);
+    np_site_get_stats(s, pool, &st);
+    assert_true(st.articles > 0);
+    assert_non_null(st.recent_errors);
 }
 
 /* A cached page is answered without lookups while the index generation stays, and is checked
