@@ -13,11 +13,11 @@ SCALE_ARTICLES ?= 100000 1000000
 
 .PHONY: bench-scale
 
-bench-scale: $(TOOL) $(BUILD)/tests/bench_scale
+bench-scale: $(TOOL) $(BUILD)/tests/bench_scale $(BUILD)/tests/bench_indexer
 	@BUILD=$(BUILD) sh bench/scale.sh $(SCALE_ARTICLES)
 
 bench: deps $(BENCH_TPL) $(BENCH_PEERS) $(MODULE) $(BUILD)/tests/bench_page $(BUILD)/tests/bench_index \
-       $(BUILD)/tests/bench_linear $(BUILD)/tests/bench_scale
+       $(BUILD)/tests/bench_linear $(BUILD)/tests/bench_scale $(BUILD)/tests/bench_indexer
 	@sh bench/run.sh
 	@echo
 	@echo "== core request path (no httpd): $(BUILD)/tests/bench_page"
@@ -36,6 +36,3 @@ bench: deps $(BENCH_TPL) $(BENCH_PEERS) $(MODULE) $(BUILD)/tests/bench_page $(BU
 .PHONY: bench-linear
 bench-linear: $(BUILD)/tests/bench_linear
 	@BUILD=$(BUILD) sh bench/linear.sh
-
-# The indexer's rows of bench/scale.sh (tests/bench_indexer.c).
-bench bench-scale: $(BUILD)/tests/bench_indexer
