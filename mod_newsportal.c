@@ -319,6 +319,37 @@ static const char *set_compress(cmd_parms *cmd, void *dv, const char *arg)
     return NULL;
 }
 
+/* PROVIDER[:ARGS], looked up now so configtest names a provider that is not loaded. */
+static const char *set_shared(cmd_parms *cmd, void *dv, const char *arg)
+{
+    np_dir_conf *d = dv;
+    np_shared *sh;
+    const char *colon = strchr(arg, ':'), *err;
+    const char *name = colon ? apr_pstrndup(cmd->pool, arg, colon - arg) : arg;
+    d->shared_set = 1;
+    if (strcasecmp(arg, "none") == 0) {
+        d->shared = NULL;
+        return NULL;
+    }
+    sh = apr_pcalloc(cmd->pool, sizeof(*sh));
+    sh->spec = arg;
+    sh->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name, AP_SOCACHE_PROVIDER_VERSION);
+    if (!sh->provider)
+        return apr_psprintf(cmd->pool,
+                            "NewsPortalSharedCache: unknown socache provider '%s'. Maybe you need "
+                            "to load mod_socache_%s? (expected shmcb, memcache:HOST:PORT or "
+                            "redis:HOST:PORT)",
+                            name, name);
+    if ((err = sh->provider->create(&sh->instance, colon ? colon + 1 : NULL, cmd->temp_pool,
+                                    cmd->pool)))
+        return apr_psprintf(cmd->pool, "NewsPortalSharedCache %s: %s", arg, err);
+    sh->s = cmd->server;
+    sh->next = np_shared_list;
+    np_shared_list = sh;
+    d->shared = sh;
+    return NULL;
+}
+
 /* ---- the content index: where it lives and how the indexer follows the tree ---- */
 
 static const char *np_index_dir; /* NewsPortalIndexDir; NULL: NP_INDEX_DIR_DEFAULT */
@@ -332,10 +363,9 @@ static int np_watch_max;         /* NewsPortalWatchMax; 0: NP_WATCH_MAX_DEFAULT 
 static void index_fill(apr_pool_t *p, np_site_conf *c)
 {
     if (!c->index_file && c->content_dir)
-        c->index_file =
-            np_index_default_file(p, np_index_dir ? np_index_dir : NP_INDEX_DIR_DEFAULT,
-                                  c->content_dir, c->language, c->tz, c->max_article_size,
-                                  c->stale_on_error);
+        c->index_file = np_index_default_file(p, np_index_dir ? np_index_dir : NP_INDEX_DIR_DEFAULT,
+                                              c->content_dir, c->language, c->tz,
+                                              c->max_article_size, c->stale_on_error);
 }
 
 static const char *set_index(cmd_parms *cmd, void *dv, const char *arg)
@@ -396,37 +426,6 @@ static const char *set_preview_secret(cmd_parms *cmd, void *dv, const char *arg)
     return NULL;
 }
 
-/* PROVIDER[:ARGS], looked up now so configtest names a provider that is not loaded. */
-static const char *set_shared(cmd_parms *cmd, void *dv, const char *arg)
-{
-    np_dir_conf *d = dv;
-    np_shared *sh;
-    const char *colon = strchr(arg, ':'), *err;
-    const char *name = colon ? apr_pstrndup(cmd->pool, arg, colon - arg) : arg;
-    d->shared_set = 1;
-    if (strcasecmp(arg, "none") == 0) {
-        d->shared = NULL;
-        return NULL;
-    }
-    sh = apr_pcalloc(cmd->pool, sizeof(*sh));
-    sh->spec = arg;
-    sh->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name, AP_SOCACHE_PROVIDER_VERSION);
-    if (!sh->provider)
-        return apr_psprintf(cmd->pool,
-                            "NewsPortalSharedCache: unknown socache provider '%s'. Maybe you need "
-                            "to load mod_socache_%s? (expected shmcb, memcache:HOST:PORT or "
-                            "redis:HOST:PORT)",
-                            name, name);
-    if ((err = sh->provider->create(&sh->instance, colon ? colon + 1 : NULL, cmd->temp_pool,
-                                    cmd->pool)))
-        return apr_psprintf(cmd->pool, "NewsPortalSharedCache %s: %s", arg, err);
-    sh->s = cmd->server;
-    sh->next = np_shared_list;
-    np_shared_list = sh;
-    d->shared = sh;
-    return NULL;
-}
-
 static const command_rec np_cmds[] = {
     /* No NewsPortal directive is allowed in .htaccess: none of them is for authors. */
     AP_INIT_TAKE1("NewsPortalContent", set_dir, NULL, ACCESS_CONF | RSRC_CONF,
@@ -452,18 +451,6 @@ static const command_rec np_cmds[] = {
     AP_INIT_TAKE1("NewsPortalCheckInterval", set_number, NULL, ACCESS_CONF | RSRC_CONF,
                   "NewsPortalCheckInterval SECONDS: how often to look for changed files (0: on "
                   "every request)"),
-    AP_INIT_TAKE1("NewsPortalIndex", set_index, NULL, ACCESS_CONF | RSRC_CONF,
-                  "NewsPortalIndex FILE: the content index of this location (absolute; on local "
-                  "disk; default: a file in NewsPortalIndexDir)"),
-    AP_INIT_TAKE1("NewsPortalIndexDir", set_index, NULL, RSRC_CONF,
-                  "NewsPortalIndexDir DIR: where content indexes go when NewsPortalIndex does not "
-                  "say (default " NP_INDEX_DIR_DEFAULT ")"),
-    AP_INIT_TAKE1("NewsPortalWatch", set_watch, NULL, ACCESS_CONF | RSRC_CONF,
-                  "NewsPortalWatch auto|inotify|poll: how the indexer learns of changes (default "
-                  "auto)"),
-    AP_INIT_TAKE1("NewsPortalWatchMax", set_watch, NULL, RSRC_CONF,
-                  "NewsPortalWatchMax N: most folders the indexer watches with inotify; beyond, "
-                  "it polls (default 100000)"),
     AP_INIT_TAKE1("NewsPortalMaxArticleSize", set_size, NULL, ACCESS_CONF | RSRC_CONF,
                   "NewsPortalMaxArticleSize BYTES: larger article files are refused (e.g. 4M)"),
     AP_INIT_FLAG("NewsPortalCache", set_flag, NULL, ACCESS_CONF | RSRC_CONF,
@@ -490,6 +477,18 @@ static const command_rec np_cmds[] = {
     AP_INIT_TAKE1("NewsPortalPreviewSecret", set_preview_secret, NULL, ACCESS_CONF | RSRC_CONF,
                   "NewsPortalPreviewSecret FILE: the secret (at least 32 bytes) that signs "
                   "preview links (newsportal preview-link); without it they are refused"),
+    AP_INIT_TAKE1("NewsPortalIndex", set_index, NULL, ACCESS_CONF | RSRC_CONF,
+                  "NewsPortalIndex FILE: the content index of this location (absolute; on local "
+                  "disk; default: a file in NewsPortalIndexDir)"),
+    AP_INIT_TAKE1("NewsPortalIndexDir", set_index, NULL, RSRC_CONF,
+                  "NewsPortalIndexDir DIR: where content indexes go when NewsPortalIndex does not "
+                  "say (default " NP_INDEX_DIR_DEFAULT ")"),
+    AP_INIT_TAKE1("NewsPortalWatch", set_watch, NULL, ACCESS_CONF | RSRC_CONF,
+                  "NewsPortalWatch auto|inotify|poll: how the indexer learns of changes (default "
+                  "auto)"),
+    AP_INIT_TAKE1("NewsPortalWatchMax", set_watch, NULL, RSRC_CONF,
+                  "NewsPortalWatchMax N: most folders the indexer watches with inotify; beyond, "
+                  "it polls (default 100000)"),
     {NULL, {NULL}, NULL, 0, RAW_ARGS, NULL},
 };
 
@@ -803,7 +802,7 @@ static int preview_refused(request_rec *r, const char *why, int expired)
 {
     const char *body = expired ? "This preview link has expired. Ask for a new one.\n"
                                : "This preview link is not valid. Ask for a new one.\n";
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NPLOGNO(0028) "preview link refused for %s: %s",
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NPLOGNO(0031) "preview link refused for %s: %s",
                   r->uri, why);
     preview_headers(r);
     r->status = HTTP_FORBIDDEN;
@@ -1049,11 +1048,10 @@ static int section_covers(const char *outer, const char *inner)
 
 static const char *shape_of(apr_pool_t *p, const np_site_conf *c)
 {
-    return apr_psprintf(p,
-                        "content %s, language %s, time zone %s, size limit %" APR_SIZE_T_FMT
-                        ", StaleOnError %s",
-                        c->content_dir, c->language, np_tz_name(c->tz), c->max_article_size,
-                        c->stale_on_error > 0 ? "On" : "Off");
+    return apr_psprintf(
+        p, "content %s, language %s, time zone %s, size limit %" APR_SIZE_T_FMT ", StaleOnError %s",
+        c->content_dir, c->language, np_tz_name(c->tz), c->max_article_size,
+        c->stale_on_error > 0 ? "On" : "Off");
 }
 
 /* Adds the effective configuration d (written in where) to np_indexes. An error message when

@@ -2,8 +2,9 @@
 # Scale figures of the content index: bench/scale.sh N [N ...] (default 100000).
 # For each N: a generated tree of N articles (newsportal gen), the index built from nothing
 # (newsportal index), its size, an edit brought in by a folder update and by a full pass, and
-# the lookups' latency against a 100-article tree (build/tests/bench_scale), and search latency
-# and the full text's size (build/tests/bench_search). Trees go to
+# the lookups' latency against a 100-article tree (build/tests/bench_scale), search latency
+# and the full text's size (build/tests/bench_search), and an edit in place and by rename
+# through the indexer watching with inotify (build/tests/bench_indexer). Trees go to
 # SCALE_TMP (default /tmp) and are deleted afterwards.
 set -e
 B=${BUILD:-build}
@@ -26,10 +27,8 @@ for n in "$@"; do
     echo "index file: $size bytes ($((size / n)) bytes per article; WAL $wal bytes)"
     /usr/bin/time -f "second pass, nothing changed: %e s (a stat of every file)" \
         $B/newsportal index "$dir" --db "$dir.db" >/dev/null
-    # an edit in place and by rename through the indexer watching with inotify
-    $B/tests/bench_indexer "$dir" "$dir.db"
-    rm -f "$dir.db.lock"
     $B/tests/bench_scale "$dir" "$dir.db" "$small" "$small.db"
     $B/tests/bench_search "$(cd "$dir" && pwd)" "$dir.db" 200
-    rm -rf "$dir" "$dir.db" "$dir.db-wal" "$dir.db-shm"
+    $B/tests/bench_indexer "$dir" "$dir.db"
+    rm -rf "$dir" "$dir.db" "$dir.db-wal" "$dir.db-shm" "$dir.db.lock" "$dir.db-gen"
 done

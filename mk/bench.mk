@@ -50,6 +50,3 @@ bench: deps $(BENCH_TPL) $(BENCH_PEERS) $(MODULE) $(TOOL) $(BUILD)/tests/bench_p
 .PHONY: bench-linear
 bench-linear: $(BUILD)/tests/bench_linear
 	@BUILD=$(BUILD) sh bench/linear.sh
-
-# The indexer's rows of bench/scale.sh (tests/bench_indexer.c).
-bench bench-scale: $(BUILD)/tests/bench_indexer

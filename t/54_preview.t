@@ -217,9 +217,9 @@ is $r->header('X-Robots-Tag'), 'noindex', 'not to be indexed';
 ($rc, $link) = link_for('/news/');
 is GET($link)->code, 403, 'a site without NewsPortalPreviewSecret refuses preview links';
 my $lines = error_log_since($log);
-like $lines, qr{NP0028: preview link refused for /preview/: bad signature}, 'the log says why a link was refused';
-like $lines, qr{NP0028: preview link refused for /preview/desk/budget-draft\.html: expired}, 'expired, in the log';
-like $lines, qr{NP0028: preview link refused for /news/: no NewsPortalPreviewSecret}, 'no secret, in the log';
+like $lines, qr{NP0031: preview link refused for /preview/: bad signature}, 'the log says why a link was refused';
+like $lines, qr{NP0031: preview link refused for /preview/desk/budget-draft\.html: expired}, 'expired, in the log';
+like $lines, qr{NP0031: preview link refused for /news/: no NewsPortalPreviewSecret}, 'no secret, in the log';
 unlike $lines, qr/\Q$secret\E/, 'the secret is never logged';
 
 # ---- no trace of any of it ----
