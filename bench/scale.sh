@@ -2,9 +2,10 @@
 # Scale figures of the content index: bench/scale.sh N [N ...] (default 100000).
 # For each N: a generated tree of N articles (newsportal gen), the index built from nothing
 # (newsportal index), its size, an edit brought in by a folder update and by a full pass, and
-# the lookups' latency against a 100-article tree (build/tests/bench_scale), and search latency
-# and the full text's size (build/tests/bench_search). Trees go to
-# SCALE_TMP (default /tmp) and are deleted afterwards.
+# the lookups' latency against a 100-article tree (build/tests/bench_scale), an edit in place
+# and by rename through the indexer watching with inotify (build/tests/bench_indexer), and search
+# latency and the full text's size (build/tests/bench_search). Trees go to SCALE_TMP (default
+# /tmp) and are deleted afterwards.
 set -e
 B=${BUILD:-build}
 TMP=${SCALE_TMP:-/tmp}

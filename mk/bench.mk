@@ -14,7 +14,8 @@ SCALE_ARTICLES ?= 100000 1000000
 
 .PHONY: bench-scale
 
-bench-scale: $(TOOL) $(BUILD)/tests/bench_scale $(BUILD)/tests/bench_search
+bench-scale: $(TOOL) $(BUILD)/tests/bench_scale $(BUILD)/tests/bench_indexer \
+             $(BUILD)/tests/bench_search
 	@BUILD=$(BUILD) sh bench/scale.sh $(SCALE_ARTICLES)
 
 bench: deps $(BENCH_TPL) $(BENCH_PEERS) $(MODULE) $(BUILD)/tests/bench_page $(BUILD)/tests/bench_index \
