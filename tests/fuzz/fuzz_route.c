@@ -105,7 +105,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     fuzz_init();
     root = fuzz_root_pool();
     defaults = np_routes_default(root);
-    FUZZ_CHECK(np_routes_count(defaults) == 16);
+    FUZZ_CHECK(np_routes_count(defaults) == 19);
     make_site(root);
     return 0;
 }
