@@ -152,3 +152,7 @@ ok $slowest < 2, sprintf('and none stalls (slowest %.3f s)', $slowest);
 like error_log_since($offset), qr{\[newsportal:warn\].*shared cache memcache:127\.0\.0\.1:11311: \w+ failed}, 'a warning names the tier';
 is on('np_mc_b', $page)->header('X-NewsPortal-Cache'), 'hit', 'local caching goes on';
 Apache::TestRequest::module('default');
+# memcached back as t/run.sh started it, for the files after this one (t/54's previews use it)
+system('memcached', '-d', '-u', 'nobody', '-l', '127.0.0.1', '-p', '11311', '-m', '16',
+       '-P', $pidfile);
+for (1 .. 50) { last if -s $pidfile; select undef, undef, undef, 0.1 }
