@@ -30,5 +30,5 @@ for n in "$@"; do
     $B/tests/bench_scale "$dir" "$dir.db" "$small" "$small.db"
     $B/tests/bench_search "$(cd "$dir" && pwd)" "$dir.db" 200
     $B/tests/bench_indexer "$dir" "$dir.db"
-    rm -rf "$dir" "$dir.db" "$dir.db-wal" "$dir.db-shm" "$dir.db.lock" "$dir.db-gen"
+    rm -rf "$dir" "$dir.db" "$dir.db-wal" "$dir.db-shm" "$dir.db.lock"
 done

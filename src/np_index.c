@@ -8,7 +8,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -353,10 +352,6 @@ struct np_index {
     const char *tz_name, *lang;
     int readonly;
     sqlite3_stmt *st[S_COUNT];
-    /* FILE-gen, the generation the writer published after its last commit, mapped by readers
-     * (np_index_generation_peek); NULL until it could be mapped */
-    const volatile apr_uint64_t *gen_map;
-    apr_time_t gen_next_try;
 };
 
 static sqlite3_stmt *stmt(np_index *idx, int which)
@@ -573,8 +568,6 @@ static void remove_files(const char *file)
     unlink(buf);
     snprintf(buf, sizeof(buf), "%s-journal", file);
     unlink(buf);
-    snprintf(buf, sizeof(buf), "%s-gen", file);
-    unlink(buf);
 }
 
 /* Where ids have lived outlives the file: read from one about to be rebuilt (when it can be
@@ -694,53 +687,7 @@ void np_index_close(np_index *idx)
 {
     if (!idx)
         return;
-    if (idx->gen_map)
-        munmap((void *)idx->gen_map, sizeof(apr_uint64_t));
     apr_pool_destroy(idx->pool);
-}
-
-/* The writer's side of FILE-gen: the generation just committed, for readers to compare with
- * what they cached without a transaction. Written in place (8 aligned bytes, one store in the
- * page cache readers map); the file is made with the index's mode. */
-static void gen_publish(np_index *idx)
-{
-    char path[4096];
-    apr_uint64_t g;
-    apr_int64_t v = np_index_generation(idx);
-    int fd;
-    if (v <= 0 || snprintf(path, sizeof(path), "%s-gen", idx->file) >= (int)sizeof(path))
-        return;
-    g = (apr_uint64_t)v;
-    if ((fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0640)) < 0)
-        return;
-    if (pwrite(fd, &g, sizeof(g), 0) != (ssize_t)sizeof(g))
-        np_log(idx->o.log, NP_LOG_WARNING, "%s: cannot write: %s", path, strerror(errno));
-    close(fd);
-}
-
-apr_int64_t np_index_generation_peek(np_index *idx)
-{
-    if (!idx->gen_map) {
-        char path[4096];
-        struct stat sb;
-        void *m;
-        int fd;
-        apr_time_t now = apr_time_now();
-        if (now < idx->gen_next_try ||
-            snprintf(path, sizeof(path), "%s-gen", idx->file) >= (int)sizeof(path))
-            return -1;
-        idx->gen_next_try = now + apr_time_from_sec(1);
-        if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-            return -1;
-        m = fstat(fd, &sb) == 0 && sb.st_size >= (off_t)sizeof(apr_uint64_t)
-                ? mmap(NULL, sizeof(apr_uint64_t), PROT_READ, MAP_SHARED, fd, 0)
-                : MAP_FAILED;
-        close(fd);
-        if (m == MAP_FAILED)
-            return -1;
-        idx->gen_map = m;
-    }
-    return (apr_int64_t)__atomic_load_n(idx->gen_map, __ATOMIC_ACQUIRE);
 }
 
 apr_int64_t np_index_generation(np_index *idx)
@@ -1576,8 +1523,6 @@ static int end_txn(upd *u)
         return -1;
     if (exec(u->idx, "COMMIT") != 0)
         return -1;
-    if (sqlite3_total_changes(u->idx->db) != u->changes)
-        gen_publish(u->idx);
     u->changes = sqlite3_total_changes(u->idx->db);
     u->st->commits++;
     return 0;
@@ -2280,7 +2225,6 @@ static apr_status_t update(np_index *idx, const char *const *dirs, int ndirs, np
     }
     st->took = apr_time_now() - u.t0;
     apr_pool_destroy(p);
-    gen_publish(idx); /* also when nothing changed: a lost or stale file is made good */
     return APR_SUCCESS;
 }
 

@@ -92,11 +92,6 @@ const char *np_index_meta_get(np_index *idx, apr_pool_t *p, const char *key);
 /* Bumped by every write transaction: readers key in-process caches on it. */
 apr_int64_t np_index_generation(np_index *idx);
 
-/* The generation the writer published after its last commit (FILE-gen, mapped: no transaction,
- * no system call), or -1 when none can be read. A reader that cached something under this
- * generation may use it without reading the index; anything else needs a read transaction. */
-apr_int64_t np_index_generation_peek(np_index *idx);
-
 /* A request sees one version of the index: reads between begin and end share one snapshot.
  * begin returns 0, or -1 when no transaction could be started. */
 int np_index_read_begin(np_index *idx);

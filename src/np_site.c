@@ -467,31 +467,23 @@ int np_site_view_begin(np_site_view *v, const np_logger *log)
     return 0;
 }
 
-/* From the index: a handle, and the section tree of the generation the writer last published
- * when this process has it (a cached page may then be served with no transaction at all);
- * otherwise a read transaction is begun at once, and the tree of its generation taken. */
+/* From the index: a handle in a read transaction, and the section tree of its generation. */
 static void acquire_indexed(np_site *s, apr_time_t now, const np_logger *log, np_site_view *out)
 {
     np_site_handle *h = handle_take(s, log);
-    apr_int64_t peek;
     int check = 0;
 
     if (!h)
         return;
     out->idx = h->idx;
     out->handle = h;
-    peek = np_index_generation_peek(h->idx);
     apr_thread_mutex_lock(s->lock);
-    if (peek > 0 && s->current && s->current->generation == peek) {
-        out->snap = s->current;
-        np_snapshot_retain(out->snap);
-    }
     if (!s->checking && now >= s->next_check)
         s->checking = check = 1;
     out->theme = s->theme;
     apr_atomic_inc32(&out->theme->refs);
     apr_thread_mutex_unlock(s->lock);
-    if (!out->snap && np_site_view_begin(out, log) != 0) {
+    if (np_site_view_begin(out, log) != 0) {
         if (check) {
             apr_thread_mutex_lock(s->lock);
             s->checking = 0;

@@ -122,10 +122,9 @@ np_site *np_site_create(apr_pool_t *p, const np_site_conf *conf, const np_logger
  * previous snapshot. */
 void np_site_acquire(np_site *s, apr_time_t now, const np_logger *log, np_site_view *out);
 void np_site_release(np_site_view *v);
-/* From the index, np_site_acquire may hand out a view without a read transaction (its tree is
- * the generation the writer last published: enough to serve a cached page). Before reading the
- * index, begin one: snap becomes the tree of the generation the transaction sees. 0, or -1
- * (the index cannot be read: answer 503). Nothing to do for a scanned snapshot. */
+/* Makes sure a view from the index is in a read transaction, snap being the tree of the
+ * generation the transaction sees (np_site_acquire begins one). 0, or -1 (the index cannot be
+ * read: answer 503). Nothing to do for a scanned snapshot. */
 int np_site_view_begin(np_site_view *v, const np_logger *log);
 
 /* Convenience for callers that need only the snapshot (with a reference). */
