@@ -21,10 +21,23 @@
      IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_EXCL_UNLINK)
 #define MAX_DEPTH 64
 
-typedef struct {
+typedef struct place place;
+
+/* A watch: the kernel's descriptor and the path it was added under. */
+typedef struct node {
     int wd;
-    char *path; /* malloc'd */
+    place *at;
+    struct node *next; /* another watch under the same path (a stale one, until its IN_IGNORED) */
 } node;
+
+/* A watched path and the watched paths below it, so that a look at one path, or the drop of a
+ * folder moved away, costs what is there and not what the whole tree holds. A path without a
+ * watch of its own (its IN_IGNORED came first) stays while paths below it do. */
+struct place {
+    char *path; /* malloc'd; the key in np_watch.places */
+    node *nodes;
+    place *parent, *kids, *prev, *next;
+};
 
 struct np_watch {
     apr_pool_t *pool; /* the tables; their entries are reused, not grown, as watches come and go */
@@ -33,6 +46,7 @@ struct np_watch {
     int root_wd;
     int max;
     apr_hash_t *nodes;   /* wd -> node */
+    apr_hash_t *places;  /* path -> place */
     apr_hash_t *pending; /* path (malloc'd) -> itself */
     int full;            /* a full pass is needed */
     const char *error;   /* the tree can no longer be covered */
@@ -44,11 +58,74 @@ static node *node_get(np_watch *w, int wd)
     return apr_hash_get(w->nodes, &wd, sizeof(wd));
 }
 
+static place *place_get(np_watch *w, const char *path)
+{
+    return apr_hash_get(w->places, path, APR_HASH_KEY_STRING);
+}
+
+/* Takes p out of both its parent's list and the table, and frees it. */
+static void place_free(np_watch *w, place *p)
+{
+    if (p->prev)
+        p->prev->next = p->next;
+    else if (p->parent)
+        p->parent->kids = p->next;
+    if (p->next)
+        p->next->prev = p->prev;
+    apr_hash_set(w->places, p->path, APR_HASH_KEY_STRING, NULL);
+    free(p->path);
+    free(p);
+}
+
+/* Frees p, and the places above it, while they hold nothing. */
+static void place_release(np_watch *w, place *p)
+{
+    while (p && !p->nodes && !p->kids) {
+        place *up = p->parent;
+        place_free(w, p);
+        p = up;
+    }
+}
+
+/* A new watch wd of path, whose parent folder's place is up (NULL for the root). */
+static node *node_add(np_watch *w, int wd, const char *path, place *up)
+{
+    place *p = place_get(w, path);
+    node *n;
+    if (!p) {
+        if (!(p = calloc(1, sizeof(*p))) || !(p->path = strdup(path))) {
+            free(p);
+            return NULL;
+        }
+        if ((p->parent = up)) {
+            if ((p->next = up->kids))
+                p->next->prev = p;
+            up->kids = p;
+        }
+        apr_hash_set(w->places, p->path, APR_HASH_KEY_STRING, p);
+    }
+    if (!(n = malloc(sizeof(*n)))) {
+        place_release(w, p);
+        return NULL;
+    }
+    n->wd = wd;
+    n->at = p;
+    n->next = p->nodes;
+    p->nodes = n;
+    apr_hash_set(w->nodes, &n->wd, sizeof(n->wd), n);
+    return n;
+}
+
 static void node_drop(np_watch *w, node *n)
 {
+    place *p = n->at;
+    node **pp = &p->nodes;
+    while (*pp != n)
+        pp = &(*pp)->next;
+    *pp = n->next;
     apr_hash_set(w->nodes, &n->wd, sizeof(n->wd), NULL);
-    free(n->path);
     free(n);
+    place_release(w, p);
 }
 
 static void mark(np_watch *w, const char *path)
@@ -82,9 +159,9 @@ static void fail(np_watch *w, const char *msg)
     }
 }
 
-/* Watches path and, when it is new to the watcher, the folders below it. -1 when the tree
- * cannot be covered (w->error says why). */
-static int add_tree(np_watch *w, const char *path, int depth)
+/* Watches path and, when it is new to the watcher, the folders below it; up is the place of the
+ * folder holding it (NULL for the root). -1 when the tree cannot be covered (w->error says why). */
+static int add_tree(np_watch *w, const char *path, place *up, int depth)
 {
     int wd;
     node *n;
@@ -114,14 +191,11 @@ static int add_tree(np_watch *w, const char *path, int depth)
     }
     if (node_get(w, wd))
         return 0; /* watched already: the same folder by another name, or a loop */
-    if (!(n = malloc(sizeof(*n))) || !(n->path = strdup(path))) {
-        free(n);
+    if (!(n = node_add(w, wd, path, up))) {
         inotify_rm_watch(w->fd, wd);
         fail(w, "out of memory");
         return -1;
     }
-    n->wd = wd;
-    apr_hash_set(w->nodes, &n->wd, sizeof(n->wd), n);
     if (depth == 0)
         w->root_wd = wd;
     if (depth >= MAX_DEPTH || !(d = opendir(path)))
@@ -136,7 +210,7 @@ static int add_tree(np_watch *w, const char *path, int depth)
             continue;
         if (de->d_type != DT_DIR && np_file_type_beneath(w->root, sub, NULL, NULL) != APR_DIR)
             continue;
-        if (add_tree(w, sub, depth + 1) != 0) {
+        if (add_tree(w, sub, n->at, depth + 1) != 0) {
             closedir(d);
             return -1;
         }
@@ -145,28 +219,38 @@ static int add_tree(np_watch *w, const char *path, int depth)
     return 0;
 }
 
-/* A folder moved away: its watches (and those below it) name a place that no longer holds it. */
 /* Is path a folder with a watch? */
 static int watched(np_watch *w, const char *path)
 {
-    apr_hash_index_t *hi;
-    for (hi = apr_hash_first(NULL, w->nodes); hi; hi = apr_hash_next(hi))
-        if (strcmp(((node *)apr_hash_this_val(hi))->path, path) == 0)
-            return 1;
-    return 0;
+    place *p = place_get(w, path);
+    return p && p->nodes;
 }
 
+/* A folder moved away: its watches (and those below it) name a place that no longer holds it.
+ * Leaf first, each place freed once its watches and places below are gone. */
 static void drop_tree(np_watch *w, const char *path)
 {
-    apr_hash_index_t *hi;
-    size_t len = strlen(path);
-    for (hi = apr_hash_first(NULL, w->nodes); hi; hi = apr_hash_next(hi)) {
-        node *n = apr_hash_this_val(hi);
-        if (strncmp(n->path, path, len) == 0 && (n->path[len] == '/' || !n->path[len])) {
+    place *top = place_get(w, path), *p = top;
+    if (!top)
+        return; /* path may be the place's own, freed below: not read again */
+    for (;;) {
+        place *up;
+        while (p->kids)
+            p = p->kids;
+        while (p->nodes) {
+            node *n = p->nodes;
+            p->nodes = n->next;
             inotify_rm_watch(w->fd, n->wd);
-            node_drop(w, n);
+            apr_hash_set(w->nodes, &n->wd, sizeof(n->wd), NULL);
+            free(n);
         }
+        if (p == top)
+            break;
+        up = p->parent;
+        place_free(w, p);
+        p = up;
     }
+    place_release(w, top);
 }
 
 /* A file name the index reads: an article or a section's metadata. */
@@ -202,7 +286,7 @@ static void event(np_watch *w, const struct inotify_event *ev)
     if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
         /* the parent's event names the folder */
         if (ev->mask & IN_MOVE_SELF)
-            drop_tree(w, n->path);
+            drop_tree(w, n->at->path);
         return;
     }
     if (!ev->len || !ev->name[0] || ev->name[0] == '.')
@@ -210,13 +294,13 @@ static void event(np_watch *w, const struct inotify_event *ev)
     if (ev->mask & IN_ISDIR) {
         if (ev->name[0] == '_' || !np_content_name_ok(ev->name))
             return;
-        if (snprintf(path, sizeof(path), "%s/%s", n->path, ev->name) >= (int)sizeof(path))
+        if (snprintf(path, sizeof(path), "%s/%s", n->at->path, ev->name) >= (int)sizeof(path))
             return;
         if (ev->mask & IN_MOVED_FROM)
             drop_tree(w, path);
         else if (ev->mask & (IN_CREATE | IN_MOVED_TO))
-            add_tree(w, path, 1); /* failure: w->error, seen by np_watch_read */
-        mark(w, n->path);
+            add_tree(w, path, n->at, 1); /* failure: w->error, seen by np_watch_read */
+        mark(w, n->at->path);
         return;
     }
     if (!relevant_file(ev->name)) {
@@ -225,7 +309,7 @@ static void event(np_watch *w, const struct inotify_event *ev)
         struct stat lsb;
         if (ev->name[0] == '_' || !np_content_name_ok(ev->name) ||
             !(ev->mask & (IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM)) ||
-            snprintf(path, sizeof(path), "%s/%s", n->path, ev->name) >= (int)sizeof(path))
+            snprintf(path, sizeof(path), "%s/%s", n->at->path, ev->name) >= (int)sizeof(path))
             return;
         if (!((ev->mask & (IN_CREATE | IN_MOVED_TO)) && lstat(path, &lsb) == 0 &&
               S_ISLNK(lsb.st_mode)) &&
@@ -234,11 +318,11 @@ static void event(np_watch *w, const struct inotify_event *ev)
         drop_tree(w, path);
         if ((ev->mask & (IN_CREATE | IN_MOVED_TO)) &&
             np_file_type_beneath(w->root, path, NULL, NULL) == APR_DIR)
-            add_tree(w, path, 1);
-        mark(w, n->path);
+            add_tree(w, path, n->at, 1);
+        mark(w, n->at->path);
         return;
     }
-    mark(w, n->path);
+    mark(w, n->at->path);
 }
 
 np_watch *np_watch_open(apr_pool_t *p, const char *dir, int max_watches, const char **why)
@@ -250,6 +334,7 @@ np_watch *np_watch_open(apr_pool_t *p, const char *dir, int max_watches, const c
         return NULL;
     }
     w->nodes = apr_hash_make(w->pool);
+    w->places = apr_hash_make(w->pool);
     w->pending = apr_hash_make(w->pool);
     w->max = max_watches > 0 ? max_watches : 1;
     w->root = strdup(dir);
@@ -261,7 +346,7 @@ np_watch *np_watch_open(apr_pool_t *p, const char *dir, int max_watches, const c
         np_watch_close(w);
         return NULL;
     }
-    if (!w->root || add_tree(w, dir, 0) != 0 || !apr_hash_count(w->nodes)) {
+    if (!w->root || add_tree(w, dir, NULL, 0) != 0 || !apr_hash_count(w->nodes)) {
         *why = apr_pstrdup(p, w->error ? w->error : "the content folder cannot be watched");
         np_watch_close(w);
         return NULL;

@@ -222,6 +222,106 @@ static void test_overflow(void **state)
     np_watch_close(w);
 }
 
+/* A folder moved out of the content and back: its watches, those below it too, go with it and
+ * come back with it; moved within the content, it is watched under its new name only. */
+static void test_moved_away_and_back(void **state)
+{
+    const char *why = NULL, *away = apr_pstrcat(pool, root, ".away", NULL);
+    np_watch *w = np_watch_open(pool, root, 100, &why);
+    (void)state;
+    assert_non_null(w);
+    assert_int_equal(rename(at("world"), away), 0);
+    assert_string_equal(changes(w), ".");
+    assert_int_equal(np_watch_count(w), 2);
+    np_test_write(away, "one.xml", article("One, away"));
+    np_test_write(away, "asia/two.xml", article("Two, away"));
+    assert_string_equal(changes(w), "");
+
+    assert_int_equal(rename(away, at("world")), 0);
+    assert_string_equal(changes(w), ".");
+    assert_int_equal(np_watch_count(w), 4);
+    write_in_place("world/asia/two.xml", article("Two, back"));
+    assert_string_equal(changes(w), "world/asia");
+    write_in_place("world/one.xml", article("One, back"));
+    assert_string_equal(changes(w), "world");
+
+    /* below another folder and back, twice */
+    assert_int_equal(rename(at("world"), at("sport/world")), 0);
+    assert_string_equal(changes(w), ". sport");
+    write_in_place("sport/world/asia/two.xml", article("Two, in sport"));
+    assert_string_equal(changes(w), "sport/world/asia");
+    assert_int_equal(rename(at("sport/world"), at("world")), 0);
+    assert_int_equal(rename(at("world"), at("sport/world")), 0);
+    assert_int_equal(rename(at("sport/world"), at("world")), 0);
+    assert_string_equal(changes(w), ". sport");
+    assert_int_equal(np_watch_count(w), 4);
+    write_in_place("world/asia/two.xml", article("Two, home"));
+    assert_string_equal(changes(w), "world/asia");
+    np_watch_close(w);
+}
+
+/* A symlink to a folder is watched as the folder it leads to (here one the walk skips); the
+ * link removed, so are the watches, and the folder's changes are no longer reported. */
+static void test_symlinked_folder_removed(void **state)
+{
+    const char *why = NULL;
+    np_watch *w;
+    (void)state;
+    np_test_write(root, "_shared/pics/a.xml", article("Pictures"));
+    np_test_write(root, "_shared/pics/old/b.xml", article("Old pictures"));
+    w = np_watch_open(pool, root, 100, &why);
+    assert_non_null(w);
+    assert_int_equal(symlink("_shared/pics", at("gallery")), 0);
+    assert_string_equal(changes(w), ".");
+    assert_int_equal(np_watch_count(w), 6);
+    write_in_place("gallery/a.xml", article("Pictures, edited"));
+    write_in_place("gallery/old/b.xml", article("Old pictures, edited"));
+    assert_string_equal(changes(w), "gallery gallery/old");
+
+    assert_int_equal(unlink(at("gallery")), 0);
+    assert_string_equal(changes(w), ".");
+    assert_int_equal(np_watch_count(w), 4);
+    write_in_place("_shared/pics/a.xml", article("Pictures, unlinked"));
+    write_in_place("_shared/pics/old/b.xml", article("Old pictures, unlinked"));
+    assert_string_equal(changes(w), "");
+
+    /* linked again under another name */
+    assert_int_equal(symlink("_shared/pics", at("photos")), 0);
+    assert_string_equal(changes(w), ".");
+    assert_int_equal(np_watch_count(w), 6);
+    write_in_place("_shared/pics/old/b.xml", article("Old pictures, linked"));
+    assert_string_equal(changes(w), "photos/old");
+    np_watch_close(w);
+}
+
+/* Atomic saves in a tree of many folders: the temporary files made, renamed and deleted mark
+ * nothing; the article a save ends in marks its folder. */
+static void test_tmp_renames(void **state)
+{
+    const char *why = NULL;
+    np_watch *w;
+    int i;
+    (void)state;
+    for (i = 0; i < 300; i++)
+        assert_int_equal(mkdir(at(apr_psprintf(pool, "sport/s%d", i)), 0755), 0);
+    w = np_watch_open(pool, root, 1000, &why);
+    assert_non_null(w);
+    assert_int_equal(np_watch_count(w), 304);
+    for (i = 0; i < 600; i++) {
+        const char *from = apr_psprintf(pool, "sport/s%d/a%d.xml.tmp", i % 300, i);
+        const char *to = apr_psprintf(pool, "sport/s%d/b%d.xml.tmp", i % 300, i);
+        np_test_write(root, from, "x");
+        assert_int_equal(rename(at(from), at(to)), 0);
+        assert_int_equal(unlink(at(to)), 0);
+    }
+    assert_string_equal(changes(w), "");
+    np_test_write(root, "sport/s7/story.xml.tmp", article("Story"));
+    assert_int_equal(rename(at("sport/s7/story.xml.tmp"), at("sport/s7/story.xml")), 0);
+    assert_string_equal(changes(w), "sport/s7");
+    assert_int_equal(np_watch_count(w), 304);
+    np_watch_close(w);
+}
+
 /* ---- the indexer ---- */
 
 static void conf(np_indexer_conf *c, int max_watches, volatile int *cancel)
@@ -501,11 +601,19 @@ static void test_cancel(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_file_events),     T(test_folders),
-        T(test_limits),          T(test_overflow),
-        T(test_indexer),         T(test_indexer_folder_swapped),
-        T(test_indexer_failing), T(test_indexer_polls_at_the_limit),
-        T(test_one_writer),      T(test_new_folder_named_with_its_parent),
+        T(test_file_events),
+        T(test_folders),
+        T(test_moved_away_and_back),
+        T(test_symlinked_folder_removed),
+        T(test_tmp_renames),
+        T(test_limits),
+        T(test_overflow),
+        T(test_indexer),
+        T(test_indexer_folder_swapped),
+        T(test_indexer_failing),
+        T(test_indexer_polls_at_the_limit),
+        T(test_one_writer),
+        T(test_new_folder_named_with_its_parent),
         T(test_cancel),
     };
     int rc;
