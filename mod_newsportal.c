@@ -1340,14 +1340,7 @@ static apr_status_t indexer_callback(int state, void *data, apr_pool_t *pool)
             np_indexer_conf ic;
             memset(&ic, 0, sizeof(ic));
             ic.file = rec->c.index_file;
-            ic.opts.dir = rec->c.content_dir;
-            ic.opts.lang = rec->c.language;
-            ic.opts.tz = rec->c.tz;
-            ic.opts.max_article_size = rec->c.max_article_size;
-            ic.opts.log = &st->log;
-            /* StaleOnError is part of the index's shape (index_fill): locations that differ in
-             * it have index files of their own */
-            ic.opts.stale_on_error = rec->c.stale_on_error > 0;
+            np_site_index_opts(&rec->c, &st->log, &ic.opts);
             /* parsing threads: the indexer shares the machine with the children it feeds */
             ic.opts.threads = 2;
             ic.opts.cancel = &st->cancel;
@@ -1454,12 +1447,8 @@ static void status_indexes(request_rec *r, int json)
         np_index_info info;
         const char *err = NULL, *pid = NULL, *state = NULL, *watch = NULL, *changed = NULL,
                    *schema = NULL, *alive = "unknown", *failure = NULL;
-        memset(&o, 0, sizeof(o));
         memset(&info, 0, sizeof(info));
-        o.dir = rec->c.content_dir;
-        o.lang = rec->c.language;
-        o.tz = rec->c.tz;
-        o.max_article_size = rec->c.max_article_size;
+        np_site_index_opts(&rec->c, NULL, &o);
         if ((idx = np_index_open(r->pool, rec->c.index_file, &o, 1, &err))) {
             np_index_info_get(idx, &info);
             pid = np_index_meta_get(idx, r->pool, "indexer.pid");

@@ -152,15 +152,22 @@ const char *np_site_key(apr_pool_t *p, const np_site_conf *c)
     return np_site_conf_key(p, c, NP_KEY_SITE);
 }
 
+/* What a scan and the index both take from a location: fields of the same names in
+ * np_content_opts and np_index_opts, the others zero. */
+#define OPTS_FROM_CONF(o, c, lg)                                                                   \
+    do {                                                                                           \
+        memset((o), 0, sizeof(*(o)));                                                              \
+        (o)->dir = (c)->content_dir;                                                               \
+        (o)->lang = (c)->language;                                                                 \
+        (o)->tz = (c)->tz;                                                                         \
+        (o)->max_article_size = (c)->max_article_size;                                             \
+        (o)->log = (lg);                                                                           \
+        (o)->stale_on_error = (c)->stale_on_error > 0;                                             \
+    } while (0)
+
 static void content_opts(const np_site_conf *c, const np_logger *log, np_content_opts *o)
 {
-    memset(o, 0, sizeof(*o));
-    o->dir = c->content_dir;
-    o->lang = c->language;
-    o->tz = c->tz;
-    o->max_article_size = c->max_article_size;
-    o->log = log;
-    o->stale_on_error = c->stale_on_error;
+    OPTS_FROM_CONF(o, c, log);
 }
 
 static void theme_release(np_theme *t)
@@ -323,15 +330,9 @@ static apr_hash_t *find_changes(const np_snapshot *snap, int cursor, apr_pool_t 
     return apr_hash_count(changed) ? changed : NULL;
 }
 
-static void index_opts(const np_site_conf *c, const np_logger *log, np_index_opts *o)
+void np_site_index_opts(const np_site_conf *c, const np_logger *log, np_index_opts *o)
 {
-    memset(o, 0, sizeof(*o));
-    o->dir = c->content_dir;
-    o->lang = c->language;
-    o->tz = c->tz;
-    o->max_article_size = c->max_article_size;
-    o->log = log;
-    o->stale_on_error = c->stale_on_error;
+    OPTS_FROM_CONF(o, c, log);
 }
 
 /* A read handle: an idle one of the current epoch, else a new one (opened outside the lock). */
@@ -379,7 +380,7 @@ static np_site_handle *handle_take(np_site *s, const np_logger *log)
         return h;
     if (!(h = malloc(sizeof(*h))))
         return NULL;
-    index_opts(s->conf, log, &o);
+    np_site_index_opts(s->conf, log, &o);
     if (apr_pool_create_unmanaged_ex(&tmp, NULL, NULL) != APR_SUCCESS) {
         free(h);
         return NULL;

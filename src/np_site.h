@@ -11,6 +11,7 @@
 #include "np_content.h"
 #include "np_date.h"
 #include "np_encoding.h"
+#include "np_index.h"
 #include "np_log.h"
 #include "np_route.h"
 #include "np_template.h"
@@ -75,6 +76,11 @@ void np_site_conf_defaults(apr_pool_t *p, np_site_conf *c);
 const char *np_site_conf_key(apr_pool_t *p, const np_site_conf *c, int keys);
 /* The key of the runtime state a conf needs: sites with equal keys share an np_site. */
 const char *np_site_key(apr_pool_t *p, const np_site_conf *c);
+/* The options of the content index of c (with its defaults): what the indexer writes with and
+ * readers open with. StaleOnError is part of an index's shape (np_index_default_file), so
+ * locations that differ in it have index files of their own. Fields the conf does not hold
+ * (threads, batch, progress, cancel) are zero. */
+void np_site_index_opts(const np_site_conf *c, const np_logger *log, np_index_opts *o);
 /* The share actions when none are configured. */
 apr_array_header_t *np_share_default(void);
 

@@ -106,12 +106,7 @@ int main(int argc, char **argv)
         return 1;
     close(fd);
     unlink(db);
-    memset(&o, 0, sizeof(o));
-    o.dir = c.content_dir;
-    o.lang = c.language;
-    o.tz = c.tz;
-    o.max_article_size = c.max_article_size;
-    o.stale_on_error = c.stale_on_error;
+    np_site_index_opts(&c, NULL, &o);
     if (!(idx = np_index_open(pool, db, &o, 0, &err)) ||
         np_index_update(idx, &st, &err) != APR_SUCCESS) {
         fprintf(stderr, "bench_page: %s\n", err ? err : "cannot build the index");

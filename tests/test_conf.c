@@ -1,6 +1,7 @@
 /* The configuration's one list of fields: every field merges, defaults and keys as it says, and
  * changing any field that shapes pages changes the page key (the page cache's and the shared
- * tier's), while the others do not. */
+ * tier's), while the others do not. The content index is opened with the location's own
+ * options. */
 #include "np_test.h"
 
 #include "np_route.h"
@@ -132,13 +133,46 @@ static void test_merge(void **state)
     assert_non_null(out.tz);
 }
 
+/* The content index is written and read with what the location says: its folder, language,
+ * time zone, size limit and StaleOnError (the index's shape); nothing else is set. */
+static void test_index_opts(void **state)
+{
+    static const np_logger log = {NULL, NULL, NP_LOG_ERR};
+    np_site_conf c;
+    np_index_opts o;
+    p = *state;
+    base_conf(&c);
+    np_site_index_opts(&c, NULL, &o);
+    assert_string_equal(o.dir, "/srv/news");
+    assert_string_equal(o.lang, "en");
+    assert_ptr_equal(o.tz, c.tz);
+    assert_int_equal(o.max_article_size, 4 * 1024 * 1024);
+    assert_int_equal(o.stale_on_error, 1);
+    assert_null(o.log);
+
+    c.language = "fr";
+    other_TZ(&c.tz);
+    c.max_article_size = 65536;
+    c.stale_on_error = 0;
+    np_site_index_opts(&c, &log, &o);
+    assert_string_equal(o.lang, "fr");
+    assert_string_equal(np_tz_name(o.tz), "+08:00");
+    assert_int_equal(o.max_article_size, 65536);
+    assert_int_equal(o.stale_on_error, 0);
+    assert_ptr_equal(o.log, &log);
+    assert_int_equal(o.threads, 0);
+    assert_int_equal(o.batch, 0);
+    assert_null(o.progress);
+    assert_null(o.baton);
+    assert_null(o.cancel);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        np_pool_test(test_each_field),
-        np_pool_test(test_route_templates_in_key),
-        np_pool_test(test_unambiguous),
-        np_pool_test(test_merge),
+        np_pool_test(test_each_field),  np_pool_test(test_route_templates_in_key),
+        np_pool_test(test_unambiguous), np_pool_test(test_merge),
+        np_pool_test(test_index_opts),
     };
     return np_test_run_pooled(tests);
 }

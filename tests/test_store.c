@@ -46,12 +46,7 @@ static void build_index(const np_site_conf *c, const char *file)
     np_index_stats st;
     const char *err = NULL;
     np_index *idx;
-    memset(&o, 0, sizeof(o));
-    o.dir = c->content_dir;
-    o.lang = c->language;
-    o.tz = c->tz;
-    o.max_article_size = c->max_article_size;
-    o.stale_on_error = 1;
+    np_site_index_opts(c, NULL, &o);
     o.threads = 1;
     idx = np_index_open(pool, file, &o, 0, &err);
     if (!idx)
