@@ -256,6 +256,30 @@ static int theme_changed(const np_site_conf *c, const np_theme *t, apr_pool_t *p
     return 0;
 }
 
+/* For the one request doing a check (s->checking): when a template file changed, the theme is
+ * compiled anew, and both the site and this request's view take it. Stats and compiling run
+ * outside s->lock, which guards the swap only. */
+static void theme_check(np_site *s, const np_logger *log, np_site_view *out)
+{
+    apr_pool_t *tmp;
+    np_theme *fresh = NULL, *prev;
+    if (apr_pool_create_unmanaged_ex(&tmp, NULL, NULL) != APR_SUCCESS)
+        return; /* no check this time; the next one tries again */
+    if (theme_changed(s->conf, out->theme, tmp))
+        fresh = theme_load(s->conf, log);
+    apr_pool_destroy(tmp);
+    if (!fresh)
+        return;
+    apr_thread_mutex_lock(s->lock);
+    prev = s->theme; /* the site's own reference */
+    s->theme = fresh;
+    apr_atomic_inc32(&fresh->refs);
+    apr_thread_mutex_unlock(s->lock);
+    theme_release(prev);
+    theme_release(out->theme);
+    out->theme = fresh;
+}
+
 static apr_status_t site_cleanup(void *data)
 {
     np_site *s = data;
@@ -494,34 +518,17 @@ static void acquire_indexed(np_site *s, apr_time_t now, const np_logger *log, np
         return;
     }
     if (check) {
-        apr_pool_t *tmp;
-        np_theme *fresh = NULL, *prev = NULL;
-        if (apr_pool_create_unmanaged_ex(&tmp, NULL, NULL) == APR_SUCCESS) {
-            if (theme_changed(s->conf, out->theme, tmp))
-                fresh = theme_load(s->conf, log);
-            apr_pool_destroy(tmp);
-        }
+        theme_check(s, log, out);
         apr_thread_mutex_lock(s->lock);
-        if (fresh) {
-            prev = s->theme;
-            s->theme = fresh;
-            apr_atomic_inc32(&fresh->refs);
-        }
         s->checking = 0;
         s->next_check = apr_time_now() + apr_time_from_sec(s->conf->check_interval);
         apr_thread_mutex_unlock(s->lock);
-        if (fresh) {
-            theme_release(prev);
-            theme_release(out->theme);
-            out->theme = fresh;
-        }
     }
 }
 
 void np_site_acquire(np_site *s, apr_time_t now, const np_logger *log, np_site_view *out)
 {
     np_snapshot *fresh = NULL, *old_snap = NULL;
-    np_theme *fresh_theme = NULL, *old_theme = NULL;
     int mine = 0, cursor = 0;
 
     memset(out, 0, sizeof(*out));
@@ -553,11 +560,10 @@ void np_site_acquire(np_site *s, apr_time_t now, const np_logger *log, np_site_v
             content_opts(s->conf, log, &o);
             fresh = np_content_rescan(&o, out->snap, changed);
         }
-        if (tmp && theme_changed(s->conf, out->theme, tmp))
-            fresh_theme = theme_load(s->conf, log);
         if (tmp)
             apr_pool_destroy(tmp);
     }
+    theme_check(s, log, out);
 
     apr_thread_mutex_lock(s->lock);
     if (fresh) {
@@ -565,11 +571,6 @@ void np_site_acquire(np_site *s, apr_time_t now, const np_logger *log, np_site_v
         s->current = fresh;
         np_snapshot_retain(fresh);
         s->refreshes++;
-    }
-    if (fresh_theme) {
-        old_theme = s->theme;
-        s->theme = fresh_theme;
-        apr_atomic_inc32(&fresh_theme->refs);
     }
     if (s->current->files->nelts)
         s->cursor = (cursor + NP_ROLLING_FILES) % s->current->files->nelts;
@@ -583,11 +584,6 @@ void np_site_acquire(np_site *s, apr_time_t now, const np_logger *log, np_site_v
         np_snapshot_release(old_snap);
         np_snapshot_release(out->snap);
         out->snap = fresh;
-    }
-    if (fresh_theme) {
-        theme_release(old_theme);
-        theme_release(out->theme);
-        out->theme = fresh_theme;
     }
 }
 

@@ -467,6 +467,69 @@ static void test_moved_article(void **state)
     assert_int_equal(status_at(site, &c2, "/desk/story.html", &loc), 404);
 }
 
+/* The body of path on site (cache off, so each request renders), in pool. */
+static const char *body_at(np_site *site, np_site_conf *c, const char *path)
+{
+    np_request req;
+    np_response resp;
+    const char *body;
+    memset(&req, 0, sizeof(req));
+    req.path = path;
+    req.mount = "";
+    req.origin = "http://a.example";
+    req.now = apr_time_now();
+    assert_int_equal(np_page_serve(site, c, &req, &resp, pool, NULL), 200);
+    body = apr_pstrndup(pool, resp.body, resp.len);
+    np_page_response_release(&resp);
+    return body;
+}
+
+/* A template edited in NewsPortalTemplates is what the next page shows, from a scan and from
+ * the index alike; a request that began before keeps the theme it began with to its end. */
+static void test_template_edit_is_live(void **state)
+{
+    char root[128], tpl[128];
+    int indexed;
+    (void)state;
+    snprintf(root, sizeof(root), "%s/themed", tmp);
+    snprintf(tpl, sizeof(tpl), "%s/themed-templates", tmp);
+    mkdir(root, 0755);
+    mkdir(tpl, 0755);
+    np_test_write(root, "desk/a.xml",
+                  "<article><title>Themed</title>"
+                  "<published>2026-01-01</published><body><p>a</p></body>"
+                  "</article>");
+    for (indexed = 0; indexed < 2; indexed++) {
+        np_site_conf c;
+        np_site *site;
+        np_site_view before, after;
+        np_test_write(tpl, "article.mustache", "ONE {{article.title}}");
+        np_test_site(pool, &c, root);
+        c.templates_dir = tpl;
+        c.cache = 0;
+        if (indexed) {
+            c.index_file = apr_psprintf(pool, "%s/themed.sqlite", tmp);
+            build_index(&c, c.index_file);
+        }
+        site = np_site_create(pool, &c, NULL);
+        assert_non_null(site);
+        assert_string_equal(body_at(site, &c, "/desk/a.html"), "ONE Themed");
+        np_site_acquire(site, apr_time_now(), NULL, &before);
+        assert_non_null(before.theme);
+
+        np_test_write(tpl, "article.mustache", "TWO, edited {{article.title}}");
+        assert_string_equal(body_at(site, &c, "/desk/a.html"), "TWO, edited Themed");
+        np_site_acquire(site, apr_time_now(), NULL, &after);
+        assert_true(after.theme != before.theme);
+        assert_true(after.theme->digest != before.theme->digest);
+        /* the earlier request's theme is still whole */
+        assert_non_null(np_tpl_get(before.theme->set, "article"));
+        np_site_release(&before);
+        np_site_release(&after);
+        assert_string_equal(body_at(site, &c, "/desk/a.html"), "TWO, edited Themed");
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -476,6 +539,7 @@ int main(void)
         cmocka_unit_test(test_unbuilt_index_is_503),
         cmocka_unit_test(test_cache_follows_the_index),
         cmocka_unit_test(test_moved_article),
+        cmocka_unit_test(test_template_edit_is_live),
     };
     int rc;
     apr_initialize();
