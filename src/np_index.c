@@ -163,6 +163,10 @@ enum {
     S_FTS_DELETE,
     S_FTS_ROW_INSERT,
     S_FTS_ROW_DELETE,
+    S_R_LIST_LASTMOD,
+    S_R_LIST_UP,
+    S_MOVE_EXPIRE,
+    S_MOVE_CAP,
     S_COUNT
 };
 
@@ -316,6 +320,24 @@ static const char *const stmt_sql[S_COUNT] = {
                          " VALUES(?1, ?2, ?3)",
     [S_FTS_ROW_DELETE] = "DELETE FROM fulltext_rows WHERE key = ?1",
     [S_STAGE_AT] = "INSERT INTO temp.stage_at VALUES(?1, ?2, ?3, ?4, ?5)",
+    /* a list oldest first (its primary key read backwards): updated-else-published of each
+     * row, for a sitemap index; then whole rows from a position or after a row (published ?5,
+     * path ?6), for its files */
+    [S_R_LIST_LASTMOD] =
+        "SELECT CASE WHEN a.updated != 0 THEN a.updated ELSE a.published END FROM"
+        " section_articles m JOIN articles a ON a.id = m.article WHERE m.section = ?1 AND " VISIBLE(
+            "m") " ORDER BY m.published, m.rel DESC LIMIT ?3 OFFSET ?4",
+    [S_R_LIST_UP] =
+        "SELECT " ENTRY_COLS " FROM (SELECT article, published, rel FROM section_articles m"
+        " WHERE m.section = ?1 AND " VISIBLE(
+            "m") " AND m.published >= ?5 AND (m.published > ?5 OR m.rel < ?6)"
+                 " ORDER BY m.published, m.rel DESC LIMIT ?3 OFFSET ?4) m JOIN articles a"
+                 " ON a.id = m.article JOIN sections s ON s.id = a.section"
+                 " ORDER BY m.published, m.rel DESC",
+    /* the bounds of moves (docs/content.md): an age, then a count, oldest first */
+    [S_MOVE_EXPIRE] = "DELETE FROM moves WHERE at < ?1",
+    [S_MOVE_CAP] = "DELETE FROM moves WHERE path IN (SELECT path FROM moves ORDER BY at DESC,"
+                   " path DESC LIMIT -1 OFFSET ?1)",
 };
 
 /* A first build appends list memberships to temporary tables and sorts them into place at the
@@ -2725,4 +2747,79 @@ sqlite3 *np_index_db(np_index *idx)
 np_index_entry *np_index_entry_get(np_index *idx, apr_pool_t *p, apr_int64_t id)
 {
     return entry_by_id(idx, p, id);
+}
+
+/* ---- sitemaps: a list oldest first ---- */
+
+/* The id of the section at path whose list can be read (as np_index_list_section finds it),
+ * or 0. */
+static apr_int64_t list_id(np_index *idx, const char *path)
+{
+    sqlite3_stmt *s = stmt(idx, S_R_SECTION);
+    apr_int64_t id = 0;
+    if (!s)
+        return 0;
+    bind_text(s, 1, path);
+    if (sqlite3_step(s) == SQLITE_ROW &&
+        (sqlite3_column_int(s, 14) || sqlite3_column_int64(s, 13) > 0 || !*path))
+        id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return id;
+}
+
+int np_index_list_lastmods(np_index *idx, const char *path, apr_time_t now, apr_int64_t first,
+                           apr_int64_t width, int n, apr_time_t *out)
+{
+    sqlite3_stmt *s;
+    apr_int64_t id, pos, end;
+    int i;
+    for (i = 0; i < n; i++)
+        out[i] = 0;
+    /* n and width below 2^31, first within 2^62 either side: no overflow below */
+    if (n <= 0 || width <= 0 || width > 0x7fffffff || first > APR_INT64_MAX / 2 ||
+        first < -(APR_INT64_MAX / 2))
+        return 0;
+    end = first + width * n;
+    if (end <= 0 || !(id = list_id(idx, path)) || !(s = stmt(idx, S_R_LIST_LASTMOD)))
+        return 0;
+    pos = first > 0 ? first : 0;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, now);
+    sqlite3_bind_int64(s, 3, end - pos);
+    sqlite3_bind_int64(s, 4, pos);
+    /* one pass over the rows in order; each falls in the range its position says */
+    for (; pos < end && sqlite3_step(s) == SQLITE_ROW; pos++) {
+        apr_time_t t = sqlite3_column_int64(s, 0);
+        apr_time_t *r = &out[(pos - first) / width];
+        if (t > *r)
+            *r = t;
+    }
+    sqlite3_reset(s);
+    return 1;
+}
+
+int np_index_list_section_up(np_index *idx, apr_pool_t *p, const char *path, apr_time_t now,
+                             apr_int64_t skip, const np_index_entry *after, int max,
+                             np_index_page *out)
+{
+    sqlite3_stmt *s;
+    apr_int64_t id;
+    memset(out, 0, sizeof(*out));
+    if (max < 0)
+        max = 0;
+    if (skip < 0 || after)
+        skip = 0;
+    out->items = apr_pcalloc(p, sizeof(np_index_entry *) * (apr_size_t)(max + 1));
+    if (!(id = list_id(idx, path)) || !(s = stmt(idx, S_R_LIST_UP)))
+        return 0;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, now);
+    sqlite3_bind_int(s, 3, max);
+    sqlite3_bind_int64(s, 4, skip);
+    sqlite3_bind_int64(s, 5, after ? after->a.published.t : APR_INT64_MIN);
+    bind_text(s, 6, after ? after->rel : "");
+    while (out->n < max && sqlite3_step(s) == SQLITE_ROW)
+        out->items[out->n++] = row_entry(p, s);
+    sqlite3_reset(s);
+    return 1;
 }
