@@ -65,6 +65,7 @@ static const char schema_sql[] =
      * carried over when the file is rebuilt */
     "CREATE TABLE moves(path TEXT PRIMARY KEY, aid TEXT NOT NULL, at INTEGER NOT NULL)"
     " WITHOUT ROWID;"
+    "CREATE INDEX moves_at ON moves(at);"
     "CREATE INDEX articles_aid ON articles(aid);"
     "CREATE TABLE bodies(article INTEGER PRIMARY KEY, html BLOB NOT NULL);"
     /* one row per article and section it is listed in (its own and every ancestor): a section
@@ -592,14 +593,25 @@ static void remove_files(const char *file)
     unlink(buf);
 }
 
+/* The oldest address in moves that is still remembered. */
+static apr_time_t moves_since(apr_time_t now)
+{
+    return now - apr_time_from_sec((apr_time_t)NP_INDEX_MOVES_DAYS * 86400);
+}
+
 /* Where ids have lived outlives the file: read from one about to be rebuilt (when it can be
- * read at all), written into the new one. Rows of three strings. */
+ * read at all), within the bounds of moves, written into the new one. Rows of three strings. */
 static apr_array_header_t *moves_read(np_index *idx, apr_pool_t *p)
 {
     apr_array_header_t *out = apr_array_make(p, 0, sizeof(const char *));
     sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(idx->db, "SELECT path, aid, at FROM moves", -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(idx->db,
+                           "SELECT path, aid, at FROM moves WHERE at >= ?1 ORDER BY at DESC"
+                           " LIMIT ?2",
+                           -1, &s, NULL) != SQLITE_OK)
         return out;
+    sqlite3_bind_int64(s, 1, moves_since(apr_time_now()));
+    sqlite3_bind_int(s, 2, NP_INDEX_MOVES_MAX);
     while (sqlite3_step(s) == SQLITE_ROW) {
         int i;
         for (i = 0; i < 3; i++)
@@ -752,6 +764,25 @@ const char *np_index_meta_get(np_index *idx, apr_pool_t *p, const char *key)
 
 /* ---------------------------------------------------------------- the update ---- */
 
+/* The bounds of moves (docs/content.md), at the end of every pass: addresses older than
+ * NP_INDEX_MOVES_DAYS go (a range of moves_at); after a pass that remembered some, the newest
+ * NP_INDEX_MOVES_MAX are kept (moves_at read from the newest end). A file made before moves_at
+ * existed gets it here, once. */
+static int moves_bound(np_index *idx, apr_time_t now, int added)
+{
+    sqlite3_stmt *s;
+    int rc = exec(idx, "CREATE INDEX IF NOT EXISTS moves_at ON moves(at)");
+    if (rc == 0 && (s = stmt(idx, S_MOVE_EXPIRE))) {
+        sqlite3_bind_int64(s, 1, moves_since(now));
+        rc |= run(idx, s);
+    }
+    if (rc == 0 && added && (s = stmt(idx, S_MOVE_CAP))) {
+        sqlite3_bind_int(s, 1, NP_INDEX_MOVES_MAX);
+        rc |= run(idx, s);
+    }
+    return rc;
+}
+
 /* A list (a section's or a tag's) as the update keeps it in memory: its visibility window
  * and digest are adjusted for every article added or removed and written at each commit. */
 typedef struct {
@@ -816,6 +847,7 @@ struct upd {
     int changes;    /* sqlite3_total_changes at the start of the transaction */
     int bulk;       /* a first build: see bulk_begin_sql */
     int has_errors; /* the errors table may have rows: look there */
+    int moves;      /* addresses remembered in this pass: moves_bound counts at its end */
     batch *cur, *parsing, *spare[2];
     /* the parsing threads */
     pthread_t threads[MAX_THREADS];
@@ -1202,6 +1234,7 @@ static int delete_article(upd *u, apr_int64_t id)
         bind_text(s, 2, aid);
         sqlite3_bind_int64(s, 3, apr_time_now());
         rc |= run(u->idx, s);
+        u->moves++;
     }
 
     for (r = sec; r; r = r->parent) {
@@ -2201,6 +2234,7 @@ static apr_status_t update(np_index *idx, const char *const *dirs, int ndirs, np
             if (!list_window_holds(&r->l, now))
                 list_recompute(idx, &r->l, 1, now);
         }
+        rc |= moves_bound(idx, now, u.moves);
         if (!rc)
             rc |= end_txn(&u);
         /* outside the count of changes: a pass that found nothing keeps the generation */

@@ -17,6 +17,11 @@
 
 #define NP_INDEX_SCHEMA 4
 
+/* Where deleted articles' ids lived (for 301s, docs/content.md) is remembered this many days,
+ * for at most this many addresses (the newest). */
+#define NP_INDEX_MOVES_DAYS 365
+#define NP_INDEX_MOVES_MAX 100000
+
 typedef struct np_index np_index;
 
 typedef struct {
