@@ -595,14 +595,10 @@ static apr_time_t section_lastmod(const np_view *v, const np_section *s)
 {
     apr_time_t t = 0;
     int i;
-    if (v->snap->indexed) {
-        /* its newest articles: an older one updated since is not seen (docs/caching.md) */
-        np_list_page pg;
-        np_store_page(v, s, NULL, 0, NP_FEED_ITEMS, &pg);
-        for (i = 0; i < pg.n; i++)
-            t = max_t(t, entry_updated(pg.items[i]));
-        return t;
-    }
+    /* from the index, its newest articles (an older one updated since is not seen,
+     * docs/caching.md), in SQL: no entry made */
+    if (v->snap->indexed)
+        return np_store_newest_lastmod(v, s, NP_FEED_ITEMS);
     for (i = 0; i < s->nentries; i++)
         if (np_article_visible(s->entries[i]->a, v->now))
             t = max_t(t, entry_updated(s->entries[i]));

@@ -166,6 +166,7 @@ enum {
     S_FTS_ROW_DELETE,
     S_R_LIST_LASTMOD,
     S_R_LIST_UP,
+    S_R_LIST_NEWEST_LASTMOD,
     S_MOVE_EXPIRE,
     S_MOVE_CAP,
     S_COUNT
@@ -328,6 +329,11 @@ static const char *const stmt_sql[S_COUNT] = {
         "SELECT CASE WHEN a.updated != 0 THEN a.updated ELSE a.published END FROM"
         " section_articles m JOIN articles a ON a.id = m.article WHERE m.section = ?1 AND " VISIBLE(
             "m") " ORDER BY m.published, m.rel DESC LIMIT ?3 OFFSET ?4",
+    [S_R_LIST_NEWEST_LASTMOD] =
+        "SELECT max(CASE WHEN a.updated != 0 THEN a.updated ELSE a.published END) FROM"
+        " (SELECT article FROM section_articles m WHERE m.section = ?1 AND " VISIBLE(
+            "m") " ORDER BY m.published DESC, m.rel LIMIT ?3) m JOIN articles a ON"
+                 " a.id = m.article",
     [S_R_LIST_UP] =
         "SELECT " ENTRY_COLS " FROM (SELECT article, published, rel FROM section_articles m"
         " WHERE m.section = ?1 AND " VISIBLE(
@@ -2830,6 +2836,22 @@ int np_index_list_lastmods(np_index *idx, const char *path, apr_time_t now, apr_
     }
     sqlite3_reset(s);
     return 1;
+}
+
+apr_time_t np_index_list_newest_lastmod(np_index *idx, const char *path, apr_time_t now, int n)
+{
+    sqlite3_stmt *s;
+    apr_int64_t id;
+    apr_time_t t = 0;
+    if (n <= 0 || !(id = list_id(idx, path)) || !(s = stmt(idx, S_R_LIST_NEWEST_LASTMOD)))
+        return 0;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, now);
+    sqlite3_bind_int(s, 3, n);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        t = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return t;
 }
 
 int np_index_list_section_up(np_index *idx, apr_pool_t *p, const char *path, apr_time_t now,

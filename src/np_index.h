@@ -178,6 +178,8 @@ const char *np_index_body(np_index *idx, apr_pool_t *p, const np_index_entry *e,
  * section. */
 int np_index_list_lastmods(np_index *idx, const char *path, apr_time_t now, apr_int64_t first,
                            apr_int64_t width, int n, apr_time_t *out);
+/* The same over the n newest of the list (0: none, or no such section). */
+apr_time_t np_index_list_newest_lastmod(np_index *idx, const char *path, apr_time_t now, int n);
 int np_index_list_section_up(np_index *idx, apr_pool_t *p, const char *path, apr_time_t now,
                              apr_int64_t skip, const np_index_entry *after, int max,
                              np_index_page *out);

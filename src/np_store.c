@@ -183,6 +183,11 @@ void np_store_lastmods(const np_view *v, apr_int64_t first, apr_int64_t width, i
     }
 }
 
+apr_time_t np_store_newest_lastmod(const np_view *v, const np_section *sec, int n)
+{
+    return v->snap->indexed ? np_index_list_newest_lastmod(v->idx, sec->path, v->now, n) : 0;
+}
+
 void np_store_oldest(const np_view *v, apr_int64_t skip, const np_entry *after, int max,
                      np_list_page *out)
 {

@@ -30,6 +30,8 @@ void np_store_page(const np_view *v, const np_section *sec, const np_tag *tag, a
  * made. */
 void np_store_lastmods(const np_view *v, apr_int64_t first, apr_int64_t width, int n,
                        apr_time_t *out);
+/* The same over a section's n newest visible articles (the index only; 0 from a scan). */
+apr_time_t np_store_newest_lastmod(const np_view *v, const np_section *sec, int n);
 /* The same list a window at a time (an index only): from position skip, or right after the
  * entry after (one np_store_oldest gave); up to max. out->total is not filled. */
 void np_store_oldest(const np_view *v, apr_int64_t skip, const np_entry *after, int max,
