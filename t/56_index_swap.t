@@ -11,9 +11,9 @@ use lib "$FindBin::Bin/lib";
 use Apache::Test qw(-withtestmore);
 use Apache::TestConfig ();
 use File::Temp qw(tempdir);
-use IO::Socket::INET;
-use Time::HiRes qw(sleep time);
+use Time::HiRes qw(sleep);
 use NPConn;
+use NPServer;
 
 my $sqlite = (grep { -x } map { "$_/sqlite3" } split /:/, $ENV{PATH})[0];
 plan tests => 13, need_module('newsportal'), need({ 'the sqlite3 command is not installed' => defined $sqlite });
@@ -53,25 +53,10 @@ mkdir "$tmp/index";
 system("$tool index $content --db $index >/dev/null") == 0 or die 'newsportal index';
 system('chown', '-R', 'nobody', "$tmp/index") if $> == 0;
 
-my $port = do {
-    my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0, Listen => 1) or die $!;
-    my $p = $s->sockport; close $s; $p;
-};
+my $port = NPServer::free_port();
 my $root = $> == 0;
-my $group = getgrnam('nogroup') ? 'nogroup' : 'nobody';
 open my $fh, '>', "$tmp/httpd.conf" or die $!;
-print $fh <<CONF;
-ServerRoot "$tmp"
-ServerName localhost
-Listen 127.0.0.1:$port
-PidFile "$tmp/httpd.pid"
-ErrorLog "$tmp/error_log"
-DefaultRuntimeDir "$tmp"
-LogLevel warn newsportal:info
-LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
-LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
-LoadModule newsportal_module $module
-@{[ $root ? "User nobody\nGroup $group" : '' ]}
+print $fh NPServer::conf_head($tmp, $port, $module), <<CONF;
 ServerLimit 2
 StartServers 2
 ThreadsPerChild 4
@@ -96,16 +81,7 @@ NewsPortalIndexDir "$tmp/index"
 CONF
 close $fh;
 
-sub wait_for {
-    my ($what, $secs) = @_;
-    my $end = time + ($secs || 20);
-    while (time < $end) {
-        my $v = eval { $what->() };
-        return $v if $v;
-        sleep 0.05;
-    }
-    return;
-}
+sub wait_for { return NPServer::wait_for(@_) }
 sub log_text {
     open my $lf, '<', "$tmp/error_log" or return '';
     local $/;

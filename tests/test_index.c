@@ -646,17 +646,21 @@ static int moved(np_index *idx, const char *section, const char *slug)
     return np_index_moved(idx, pool, section, slug) != NULL;
 }
 
-static int moves_count(np_index *idx)
+/* The number a query of one row and column gives. */
+static int one(np_index *idx, const char *sql)
 {
     sqlite3_stmt *s;
     int n = -1;
-    assert_int_equal(
-        sqlite3_prepare_v2(np_index_db(idx), "SELECT count(*) FROM moves", -1, &s, NULL),
-        SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(np_index_db(idx), sql, -1, &s, NULL), SQLITE_OK);
     if (sqlite3_step(s) == SQLITE_ROW)
         n = sqlite3_column_int(s, 0);
     sqlite3_finalize(s);
     return n;
+}
+
+static int moves_count(np_index *idx)
+{
+    return one(idx, "SELECT count(*) FROM moves");
 }
 
 /* The addresses of deleted articles (their old URLs answer 301 to where the id lives now) are
@@ -703,29 +707,13 @@ static void test_moves_are_bounded(void **state)
     assert_true(moved(idx, "bulk", apr_itoa(pool, NP_INDEX_MOVES_MAX - 2)));
     assert_true(moved(idx, "bulk", "0"));
     /* the address just remembered: its id lives nowhere now, but the row is there */
-    {
-        sqlite3_stmt *s;
-        assert_int_equal(sqlite3_prepare_v2(np_index_db(idx),
-                                            "SELECT 1 FROM moves WHERE path = 'features/moving'",
-                                            -1, &s, NULL),
-                         SQLITE_OK);
-        assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-        sqlite3_finalize(s);
-    }
+    assert_int_equal(one(idx, "SELECT count(*) FROM moves WHERE path = 'features/moving'"), 1);
 
     /* a file that predates the index on the age gets it at the next pass */
     assert_int_equal(sqlite3_exec(np_index_db(idx), "DROP INDEX moves_at", NULL, NULL, NULL),
                      SQLITE_OK);
     assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
-    {
-        sqlite3_stmt *s;
-        assert_int_equal(sqlite3_prepare_v2(np_index_db(idx),
-                                            "SELECT 1 FROM sqlite_master WHERE name = 'moves_at'",
-                                            -1, &s, NULL),
-                         SQLITE_OK);
-        assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-        sqlite3_finalize(s);
-    }
+    assert_int_equal(one(idx, "SELECT count(*) FROM sqlite_master WHERE name = 'moves_at'"), 1);
 
     /* rebuilt (another language): over the count and an old one, left behind */
     remember(idx, "aged/again", NP_INDEX_MOVES_DAYS + 2);
