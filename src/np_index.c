@@ -165,7 +165,7 @@ enum {
     S_FTS_ROW_INSERT,
     S_FTS_ROW_DELETE,
     S_R_LIST_LASTMOD,
-    S_R_LIST_UP,
+    S_R_LIST_OLDEST,
     S_R_LIST_NEWEST_LASTMOD,
     S_MOVE_EXPIRE,
     S_MOVE_CAP,
@@ -334,7 +334,7 @@ static const char *const stmt_sql[S_COUNT] = {
         " (SELECT article FROM section_articles m WHERE m.section = ?1 AND " VISIBLE(
             "m") " ORDER BY m.published DESC, m.rel LIMIT ?3) m JOIN articles a ON"
                  " a.id = m.article",
-    [S_R_LIST_UP] =
+    [S_R_LIST_OLDEST] =
         "SELECT " ENTRY_COLS " FROM (SELECT article, published, rel FROM section_articles m"
         " WHERE m.section = ?1 AND " VISIBLE(
             "m") " AND m.published >= ?5 AND (m.published > ?5 OR m.rel < ?6)"
@@ -2854,9 +2854,9 @@ apr_time_t np_index_list_newest_lastmod(np_index *idx, const char *path, apr_tim
     return t;
 }
 
-int np_index_list_section_up(np_index *idx, apr_pool_t *p, const char *path, apr_time_t now,
-                             apr_int64_t skip, const np_index_entry *after, int max,
-                             np_index_page *out)
+int np_index_list_section_oldest(np_index *idx, apr_pool_t *p, const char *path, apr_time_t now,
+                                 apr_int64_t skip, const np_index_entry *after, int max,
+                                 np_index_page *out)
 {
     sqlite3_stmt *s;
     apr_int64_t id;
@@ -2866,7 +2866,7 @@ int np_index_list_section_up(np_index *idx, apr_pool_t *p, const char *path, apr
     if (skip < 0 || after)
         skip = 0;
     out->items = apr_pcalloc(p, sizeof(np_index_entry *) * (apr_size_t)(max + 1));
-    if (!(id = list_id(idx, path)) || !(s = stmt(idx, S_R_LIST_UP)))
+    if (!(id = list_id(idx, path)) || !(s = stmt(idx, S_R_LIST_OLDEST)))
         return 0;
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_int64(s, 2, now);

@@ -173,16 +173,17 @@ const char *np_index_body(np_index *idx, apr_pool_t *p, const np_index_entry *e,
  * lastmods: the newest updated-else-published of the visible articles at positions
  * [first + i * width, first + (i + 1) * width) in out[i], i < n (0: none there; positions
  * below 0 or past the end hold none), in one pass over the rows of those positions, without
- * reading whole rows. _up: the visible articles from position skip, or (after not NULL) the
+ * reading whole rows. _oldest: the visible articles from position skip, or (after not NULL) the
  * ones right after that one, up to max; out->total is not filled. 0 when there is no such
  * section. */
 int np_index_list_lastmods(np_index *idx, const char *path, apr_time_t now, apr_int64_t first,
                            apr_int64_t width, int n, apr_time_t *out);
-/* The same over the n newest of the list (0: none, or no such section). */
+int np_index_list_section_oldest(np_index *idx, apr_pool_t *p, const char *path, apr_time_t now,
+                                 apr_int64_t skip, const np_index_entry *after, int max,
+                                 np_index_page *out);
+/* The newest updated-else-published of the n newest visible articles of a section's list, in
+ * SQL (0: none, or no such section). */
 apr_time_t np_index_list_newest_lastmod(np_index *idx, const char *path, apr_time_t now, int n);
-int np_index_list_section_up(np_index *idx, apr_pool_t *p, const char *path, apr_time_t now,
-                             apr_int64_t skip, const np_index_entry *after, int max,
-                             np_index_page *out);
 
 /* The next instant after now at which an article of the section's (or tag's) list appears or
  * disappears; 0 when none. */

@@ -197,8 +197,9 @@ void np_store_oldest(const np_view *v, apr_int64_t skip, const np_entry *after, 
     if (max < 0)
         max = 0;
     out->items = apr_pcalloc(v->p, sizeof(np_entry *) * (apr_size_t)(max + 1));
-    if (!v->snap->indexed || !np_index_list_section_up(v->idx, v->p, v->snap->root->path, v->now,
-                                                       skip, after ? after->ix : NULL, max, &pg))
+    if (!v->snap->indexed ||
+        !np_index_list_section_oldest(v->idx, v->p, v->snap->root->path, v->now, skip,
+                                      after ? after->ix : NULL, max, &pg))
         return;
     for (i = 0; i < pg.n; i++)
         out->items[out->n++] = entry_of(v, pg.items[i]);
