@@ -86,8 +86,11 @@ int main(int argc, char **argv)
     ms = page_ms(site, &c, "/sitemap.xml", rounds, &first, pool, &body);
     for (at = body; (at = strstr(at, "<sitemap>")); at++)
         files++;
-    printf("sitemap index, uncached: %.1f ms (first request %.1f ms), %d files listed\n", ms, first,
-           files);
+    if (files)
+        printf("sitemap index, uncached: %.1f ms (first request %.1f ms), %d files listed\n", ms,
+               first, files);
+    else
+        printf("sitemap (one file), uncached: %.1f ms (first request %.1f ms)\n", ms, first);
     if (files > 1 && !(argc > 4 && !strcmp(argv[4], "index"))) {
         /* the last entry may be the news sitemap: files are pages 2..N+1 */
         int last = strstr(body, "news-sitemap") ? files : files + 1;
