@@ -302,177 +302,6 @@ static void test_newsroom_day(void **state)
     compare_dir(root, "day", extra, 20);
 }
 
-/* Before its first build has committed, an index answers 503 with a Retry-After, at once, and
- * the status page's figures are empty (not missing). */
-static void test_unbuilt_index_is_503(void **state)
-{
-    np_site_conf c;
-    np_site *s;
-    np_request req;
-    np_response resp;
-    np_site_stats st;
-    (void)state;
-    np_test_site(pool, &c, "conf/demo/content");
-    c.index_file = apr_psprintf(pool, "%s/never-built.sqlite", tmp);
-    s = np_site_create(pool, &c, NULL);
-    assert_non_null(s);
-    memset(&req, 0, sizeof(req));
-    req.path = "/";
-    req.mount = "";
-    req.now = apr_time_now();
-    assert_int_equal(np_page_serve(s, &c, &req, &resp, pool, NULL), 503);
-    assert_int_equal(resp.retry_after, 5);
-    assert_non_null(strstr(resp.body, "indexed"));
-    np_page_response_release(&resp);
-    /* the status page's figures meanwhile: none, and an empty list of errors (not NULL) */
-    memset(&st, 0xff, sizeof(st));
-    np_site_get_stats(s, pool, &st);
-    assert_int_equal(st.indexed, 1);
-    assert_int_equal(st.articles, 0);
-    assert_non_null(st.recent_errors);
-    assert_int_equal(st.recent_errors->nelts, 0);
-    /* built now: served, by the same site, without a restart */
-    build_index(&c, c.index_file);
-    assert_int_equal(np_page_serve(s, &c, &req, &resp, pool, NULL), 200);
-    np_page_response_release(&resp);
-    np_site_get_stats(s, pool, &st);
-    assert_true(st.articles > 0);
-    assert_non_null(st.recent_errors);
-}
-
-/* A cached page is answered without lookups while the index generation stays, and is checked
- * again (and changed) as soon as the index moves. */
-static void test_cache_follows_the_index(void **state)
-{
-    np_site_conf c;
-    np_site *site;
-    np_request req;
-    np_response resp;
-    char root[128];
-    apr_pool_t *p;
-    (void)state;
-    snprintf(root, sizeof(root), "%s/cached", tmp);
-    mkdir(root, 0755);
-    np_test_write(root, "desk/a.xml",
-                  "<article><title>First title</title>"
-                  "<published>2026-01-01</published><body><p>a</p></body>"
-                  "</article>");
-    np_test_write(root, "other/b.xml",
-                  "<article><title>B</title><published>2026-01-02</published>"
-                  "<body><p>b</p></body></article>");
-    np_test_site(pool, &c, root);
-    c.index_file = apr_psprintf(pool, "%s/cached.sqlite", tmp);
-    build_index(&c, c.index_file);
-    site = np_site_create(pool, &c, NULL);
-    apr_pool_create(&p, pool);
-    memset(&req, 0, sizeof(req));
-    req.path = "/desk/a.html";
-    req.mount = "";
-    req.origin = "http://a.example";
-    req.now = apr_time_now();
-    assert_int_equal(np_page_serve(site, &c, &req, &resp, p, NULL), 200);
-    assert_string_equal(resp.cache_state, "miss");
-    np_page_response_release(&resp);
-    assert_int_equal(np_page_serve(site, &c, &req, &resp, p, NULL), 200);
-    assert_string_equal(resp.cache_state, "hit");
-    np_page_response_release(&resp);
-    /* an unrelated change moves the generation: checked once, still current, a hit */
-    np_test_write(root, "other/b.xml",
-                  "<article><title>B</title><published>2026-01-02</published>"
-                  "<body><p>b</p></body></article>");
-    build_index(&c, c.index_file);
-    assert_int_equal(np_page_serve(site, &c, &req, &resp, p, NULL), 200);
-    assert_string_equal(resp.cache_state, "hit");
-    np_page_response_release(&resp);
-    /* the article itself changes: rendered again at once */
-    apr_sleep(apr_time_from_msec(20));
-    np_test_write(root, "desk/a.xml",
-                  "<article><title>Second title, longer</title>"
-                  "<published>2026-01-01</published><body><p>a</p></body>"
-                  "</article>");
-    build_index(&c, c.index_file);
-    assert_int_equal(np_page_serve(site, &c, &req, &resp, p, NULL), 200);
-    assert_string_equal(resp.cache_state, "miss");
-    assert_non_null(strstr(resp.body, "Second title, longer"));
-    np_page_response_release(&resp);
-    apr_pool_destroy(p);
-}
-
-static int status_at(np_site *site, np_site_conf *c, const char *path, const char **location)
-{
-    np_request req;
-    np_response resp;
-    int st;
-    memset(&req, 0, sizeof(req));
-    req.path = path;
-    req.mount = "";
-    req.origin = "http://a.example";
-    req.now = apr_time_now();
-    st = np_page_serve(site, c, &req, &resp, pool, NULL);
-    *location = resp.location ? apr_pstrdup(pool, resp.location) : NULL;
-    np_page_response_release(&resp);
-    return st;
-}
-
-/* A file moved to another section keeps its id: its old address answers 301 where it is now,
- * without a <previous-url>, while it is visible, also after the index file is rebuilt. */
-static void test_moved_article(void **state)
-{
-    np_site_conf c, c2;
-    np_site *site;
-    char root[128], from[256], to[256];
-    const char *loc;
-    (void)state;
-    snprintf(root, sizeof(root), "%s/moves", tmp);
-    mkdir(root, 0755);
-    np_test_write(root, "desk/story.xml",
-                  "<article id=\"story-42\"><title>Story</title>"
-                  "<published>2026-01-01</published><body><p>s</p></body>"
-                  "</article>");
-    np_test_write(root, "desk/plain.xml",
-                  "<article><title>Plain</title>"
-                  "<published>2026-01-01</published><body><p>p</p></body>"
-                  "</article>");
-    np_test_write(root, "world/keep.xml",
-                  "<article><title>Keep</title>"
-                  "<published>2026-01-01</published><body><p>k</p></body>"
-                  "</article>");
-    np_test_site(pool, &c, root);
-    c.index_file = apr_psprintf(pool, "%s/moves.sqlite", tmp);
-    build_index(&c, c.index_file);
-    site = np_site_create(pool, &c, NULL);
-    assert_int_equal(status_at(site, &c, "/desk/story.html", &loc), 200);
-    /* moved and renamed; the file without an id of its own moved too */
-    snprintf(from, sizeof(from), "%s/desk/story.xml", root);
-    snprintf(to, sizeof(to), "%s/world/the-story.xml", root);
-    assert_int_equal(rename(from, to), 0);
-    snprintf(from, sizeof(from), "%s/desk/plain.xml", root);
-    snprintf(to, sizeof(to), "%s/world/plain.xml", root);
-    assert_int_equal(rename(from, to), 0);
-    build_index(&c, c.index_file);
-    assert_int_equal(status_at(site, &c, "/desk/story.html", &loc), 301);
-    assert_string_equal(loc, "/world/the-story.html");
-    /* a defaulted id (the file name) is every such file's: no redirect on it */
-    assert_int_equal(status_at(site, &c, "/desk/plain.html", &loc), 404);
-    /* the old section is gone altogether: still found */
-    assert_int_equal(status_at(site, &c, "/desk/", &loc), 404);
-    /* the memory outlives a rebuild of the file (here: another language) */
-    c2 = c;
-    c2.language = "fr";
-    build_index(&c2, c.index_file);
-    site = np_site_create(pool, &c2, NULL);
-    assert_int_equal(status_at(site, &c2, "/desk/story.html", &loc), 301);
-    assert_string_equal(loc, "/world/the-story.html");
-    /* not visible any more: the old address confirms nothing */
-    np_test_write(root, "world/the-story.xml",
-                  "<article id=\"story-42\"><title>Story</title>"
-                  "<published>2026-01-01</published>"
-                  "<status>draft</status><body><p>s</p></body>"
-                  "</article>");
-    build_index(&c2, c.index_file);
-    assert_int_equal(status_at(site, &c2, "/desk/story.html", &loc), 404);
-}
-
 /* A sitemap page rendered at now with max URLs per file, as np_page_serve would with that
  * limit: its status (NP_FEED_*), and the body in pool. */
 static int sitemap_at(side *s, apr_time_t now, int page, int max, const char **body)
@@ -644,16 +473,187 @@ static void test_sitemap_files(void **state)
     }
 }
 
+/* Before its first build has committed, an index answers 503 with a Retry-After, at once, and
+ * the status page's figures are empty (not missing). */
+static void test_unbuilt_index_is_503(void **state)
+{
+    np_site_conf c;
+    np_site *s;
+    np_request req;
+    np_response resp;
+    np_site_stats st;
+    (void)state;
+    np_test_site(pool, &c, "conf/demo/content");
+    c.index_file = apr_psprintf(pool, "%s/never-built.sqlite", tmp);
+    s = np_site_create(pool, &c, NULL);
+    assert_non_null(s);
+    memset(&req, 0, sizeof(req));
+    req.path = "/";
+    req.mount = "";
+    req.now = apr_time_now();
+    assert_int_equal(np_page_serve(s, &c, &req, &resp, pool, NULL), 503);
+    assert_int_equal(resp.retry_after, 5);
+    assert_non_null(strstr(resp.body, "indexed"));
+    np_page_response_release(&resp);
+    /* the status page's figures meanwhile: none, and an empty list of errors (not NULL) */
+    memset(&st, 0xff, sizeof(st));
+    np_site_get_stats(s, pool, &st);
+    assert_int_equal(st.indexed, 1);
+    assert_int_equal(st.articles, 0);
+    assert_non_null(st.recent_errors);
+    assert_int_equal(st.recent_errors->nelts, 0);
+    /* built now: served, by the same site, without a restart */
+    build_index(&c, c.index_file);
+    assert_int_equal(np_page_serve(s, &c, &req, &resp, pool, NULL), 200);
+    np_page_response_release(&resp);
+    np_site_get_stats(s, pool, &st);
+    assert_true(st.articles > 0);
+    assert_non_null(st.recent_errors);
+}
+
+/* A cached page is answered without lookups while the index generation stays, and is checked
+ * again (and changed) as soon as the index moves. */
+static void test_cache_follows_the_index(void **state)
+{
+    np_site_conf c;
+    np_site *site;
+    np_request req;
+    np_response resp;
+    char root[128];
+    apr_pool_t *p;
+    (void)state;
+    snprintf(root, sizeof(root), "%s/cached", tmp);
+    mkdir(root, 0755);
+    np_test_write(root, "desk/a.xml",
+                  "<article><title>First title</title>"
+                  "<published>2026-01-01</published><body><p>a</p></body>"
+                  "</article>");
+    np_test_write(root, "other/b.xml",
+                  "<article><title>B</title><published>2026-01-02</published>"
+                  "<body><p>b</p></body></article>");
+    np_test_site(pool, &c, root);
+    c.index_file = apr_psprintf(pool, "%s/cached.sqlite", tmp);
+    build_index(&c, c.index_file);
+    site = np_site_create(pool, &c, NULL);
+    apr_pool_create(&p, pool);
+    memset(&req, 0, sizeof(req));
+    req.path = "/desk/a.html";
+    req.mount = "";
+    req.origin = "http://a.example";
+    req.now = apr_time_now();
+    assert_int_equal(np_page_serve(site, &c, &req, &resp, p, NULL), 200);
+    assert_string_equal(resp.cache_state, "miss");
+    np_page_response_release(&resp);
+    assert_int_equal(np_page_serve(site, &c, &req, &resp, p, NULL), 200);
+    assert_string_equal(resp.cache_state, "hit");
+    np_page_response_release(&resp);
+    /* an unrelated change moves the generation: checked once, still current, a hit */
+    np_test_write(root, "other/b.xml",
+                  "<article><title>B</title><published>2026-01-02</published>"
+                  "<body><p>b</p></body></article>");
+    build_index(&c, c.index_file);
+    assert_int_equal(np_page_serve(site, &c, &req, &resp, p, NULL), 200);
+    assert_string_equal(resp.cache_state, "hit");
+    np_page_response_release(&resp);
+    /* the article itself changes: rendered again at once */
+    apr_sleep(apr_time_from_msec(20));
+    np_test_write(root, "desk/a.xml",
+                  "<article><title>Second title, longer</title>"
+                  "<published>2026-01-01</published><body><p>a</p></body>"
+                  "</article>");
+    build_index(&c, c.index_file);
+    assert_int_equal(np_page_serve(site, &c, &req, &resp, p, NULL), 200);
+    assert_string_equal(resp.cache_state, "miss");
+    assert_non_null(strstr(resp.body, "Second title, longer"));
+    np_page_response_release(&resp);
+    apr_pool_destroy(p);
+}
+
+static int status_at(np_site *site, np_site_conf *c, const char *path, const char **location)
+{
+    np_request req;
+    np_response resp;
+    int st;
+    memset(&req, 0, sizeof(req));
+    req.path = path;
+    req.mount = "";
+    req.origin = "http://a.example";
+    req.now = apr_time_now();
+    st = np_page_serve(site, c, &req, &resp, pool, NULL);
+    *location = resp.location ? apr_pstrdup(pool, resp.location) : NULL;
+    np_page_response_release(&resp);
+    return st;
+}
+
+/* A file moved to another section keeps its id: its old address answers 301 where it is now,
+ * without a <previous-url>, while it is visible, also after the index file is rebuilt. */
+static void test_moved_article(void **state)
+{
+    np_site_conf c, c2;
+    np_site *site;
+    char root[128], from[256], to[256];
+    const char *loc;
+    (void)state;
+    snprintf(root, sizeof(root), "%s/moves", tmp);
+    mkdir(root, 0755);
+    np_test_write(root, "desk/story.xml",
+                  "<article id=\"story-42\"><title>Story</title>"
+                  "<published>2026-01-01</published><body><p>s</p></body>"
+                  "</article>");
+    np_test_write(root, "desk/plain.xml",
+                  "<article><title>Plain</title>"
+                  "<published>2026-01-01</published><body><p>p</p></body>"
+                  "</article>");
+    np_test_write(root, "world/keep.xml",
+                  "<article><title>Keep</title>"
+                  "<published>2026-01-01</published><body><p>k</p></body>"
+                  "</article>");
+    np_test_site(pool, &c, root);
+    c.index_file = apr_psprintf(pool, "%s/moves.sqlite", tmp);
+    build_index(&c, c.index_file);
+    site = np_site_create(pool, &c, NULL);
+    assert_int_equal(status_at(site, &c, "/desk/story.html", &loc), 200);
+    /* moved and renamed; the file without an id of its own moved too */
+    snprintf(from, sizeof(from), "%s/desk/story.xml", root);
+    snprintf(to, sizeof(to), "%s/world/the-story.xml", root);
+    assert_int_equal(rename(from, to), 0);
+    snprintf(from, sizeof(from), "%s/desk/plain.xml", root);
+    snprintf(to, sizeof(to), "%s/world/plain.xml", root);
+    assert_int_equal(rename(from, to), 0);
+    build_index(&c, c.index_file);
+    assert_int_equal(status_at(site, &c, "/desk/story.html", &loc), 301);
+    assert_string_equal(loc, "/world/the-story.html");
+    /* a defaulted id (the file name) is every such file's: no redirect on it */
+    assert_int_equal(status_at(site, &c, "/desk/plain.html", &loc), 404);
+    /* the old section is gone altogether: still found */
+    assert_int_equal(status_at(site, &c, "/desk/", &loc), 404);
+    /* the memory outlives a rebuild of the file (here: another language) */
+    c2 = c;
+    c2.language = "fr";
+    build_index(&c2, c.index_file);
+    site = np_site_create(pool, &c2, NULL);
+    assert_int_equal(status_at(site, &c2, "/desk/story.html", &loc), 301);
+    assert_string_equal(loc, "/world/the-story.html");
+    /* not visible any more: the old address confirms nothing */
+    np_test_write(root, "world/the-story.xml",
+                  "<article id=\"story-42\"><title>Story</title>"
+                  "<published>2026-01-01</published>"
+                  "<status>draft</status><body><p>s</p></body>"
+                  "</article>");
+    build_index(&c2, c.index_file);
+    assert_int_equal(status_at(site, &c2, "/desk/story.html", &loc), 404);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_demo_site),
         cmocka_unit_test(test_apache_fixtures),
         cmocka_unit_test(test_newsroom_day),
+        cmocka_unit_test(test_sitemap_files),
         cmocka_unit_test(test_unbuilt_index_is_503),
         cmocka_unit_test(test_cache_follows_the_index),
         cmocka_unit_test(test_moved_article),
-        cmocka_unit_test(test_sitemap_files),
     };
     int rc;
     apr_initialize();
