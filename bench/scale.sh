@@ -1,7 +1,8 @@
 #!/bin/sh
 # Scale figures of the content index: bench/scale.sh N [N ...] (default 100000).
 # For each N: a generated tree of N articles (newsportal gen), the index built from nothing
-# (newsportal index), its size, an edit brought in by a folder update and by a full pass, and
+# (newsportal index), its size, the uncached sitemap index and files (build/tests/bench_sitemap),
+# an edit brought in by a folder update and by a full pass, and
 # the lookups' latency against a 100-article tree (build/tests/bench_scale), search latency
 # and the full text's size (build/tests/bench_search), and an edit in place and by rename
 # through the indexer watching with inotify (build/tests/bench_indexer). Trees go to
@@ -27,6 +28,7 @@ for n in "$@"; do
     echo "index file: $size bytes ($((size / n)) bytes per article; WAL $wal bytes)"
     /usr/bin/time -f "second pass, nothing changed: %e s (a stat of every file)" \
         $B/newsportal index "$dir" --db "$dir.db" >/dev/null
+    $B/tests/bench_sitemap "$dir" "$dir.db"
     $B/tests/bench_scale "$dir" "$dir.db" "$small" "$small.db"
     $B/tests/bench_search "$(cd "$dir" && pwd)" "$dir.db" 200
     $B/tests/bench_indexer "$dir" "$dir.db"

@@ -18,14 +18,14 @@ SCALE_ARTICLES ?= 100000 1000000
 .PHONY: bench-scale
 
 bench-scale: $(TOOL) $(MODULE) $(BUILD)/tests/bench_scale $(BUILD)/tests/bench_indexer \
-             $(BUILD)/tests/bench_search
+             $(BUILD)/tests/bench_search $(BUILD)/tests/bench_sitemap
 	@BUILD=$(BUILD) sh bench/scale.sh $(SCALE_ARTICLES)
 	@BUILD=$(BUILD) sh bench/scale-httpd.sh $(SCALE_ARTICLES)
 
 bench: deps $(BENCH_TPL) $(BENCH_PEERS) $(MODULE) $(TOOL) $(BUILD)/tests/bench_page $(BUILD)/tests/bench_index \
        $(BUILD)/tests/bench_linear $(BUILD)/tests/bench_scale $(BUILD)/tests/bench_indexer \
        $(BUILD)/tests/bench_preview \
-       $(BUILD)/tests/bench_search
+       $(BUILD)/tests/bench_search $(BUILD)/tests/bench_sitemap
 	@sh bench/run.sh
 	@echo
 	@echo "== core request path (no httpd): $(BUILD)/tests/bench_page"

@@ -573,10 +573,11 @@ typedef struct {
     apr_array_header_t *sections; /* const np_section * */
     np_entry **articles;
     int narticles;
-    /* from the index: the root's list read in windows (article k, oldest first, is position
-     * total - 1 - k of the list) into a pool of their own */
+    /* from the index: the root's list oldest first, read in windows into two pools in turn
+     * (the next window is read after the last entry of the one before) */
     const np_view *v;
-    apr_pool_t *wp;
+    apr_pool_t *wp[2];
+    int cur;
     apr_int64_t win_first;
     np_list_page win;
 } url_list;
@@ -594,14 +595,10 @@ static apr_time_t section_lastmod(const np_view *v, const np_section *s)
 {
     apr_time_t t = 0;
     int i;
-    if (v->snap->indexed) {
-        /* its newest articles: an older one updated since is not seen (docs/caching.md) */
-        np_list_page pg;
-        np_store_page(v, s, NULL, 0, NP_FEED_ITEMS, &pg);
-        for (i = 0; i < pg.n; i++)
-            t = max_t(t, entry_updated(pg.items[i]));
-        return t;
-    }
+    /* from the index, its newest articles (an older one updated since is not seen,
+     * docs/caching.md), in SQL: no entry made */
+    if (v->snap->indexed)
+        return np_store_newest_lastmod(v, s, NP_FEED_ITEMS);
     for (i = 0; i < s->nentries; i++)
         if (np_article_visible(s->entries[i]->a, v->now))
             t = max_t(t, entry_updated(s->entries[i]));
@@ -610,23 +607,43 @@ static apr_time_t section_lastmod(const np_view *v, const np_section *s)
 
 #define SITEMAP_WINDOW 1000
 
+/* Article k of the list oldest first. Reading goes forwards: a window follows on from the last
+ * without skipping rows; the first is found from the nearer end of the list. */
 static np_entry *article_at(url_list *l, int k)
 {
-    apr_int64_t q;
+    apr_int64_t end = l->win_first + l->win.n;
+    const np_entry *after = NULL;
+    np_list_page pg;
     np_view wv;
+    int i;
     if (!l->v)
         return l->articles[k];
-    q = (apr_int64_t)l->narticles - 1 - k;
-    if (q < l->win_first || q >= l->win_first + l->win.n) {
-        apr_pool_clear(l->wp);
-        wv = *l->v;
-        wv.p = l->wp;
-        l->win_first = q >= SITEMAP_WINDOW - 1 ? q - (SITEMAP_WINDOW - 1) : 0;
-        np_store_page(&wv, wv.snap->root, NULL, l->win_first, SITEMAP_WINDOW, &l->win);
-        if (q >= l->win_first + l->win.n) /* the list changed under the count: cannot */
-            return NULL;
+    if (k >= l->win_first && k < end)
+        return l->win.items[k - l->win_first];
+    if (k == end && l->win.n == SITEMAP_WINDOW)
+        after = l->win.items[l->win.n - 1];
+    l->cur = !l->cur;
+    apr_pool_clear(l->wp[l->cur]);
+    wv = *l->v;
+    wv.p = l->wp[l->cur];
+    if (after || k <= l->narticles - k) {
+        np_store_oldest(&wv, k, after, SITEMAP_WINDOW, &pg);
+    } else {
+        /* newest first, the window's rows and the newer ones skipped, then reversed */
+        apr_int64_t newer = (apr_int64_t)l->narticles - k - SITEMAP_WINDOW;
+        np_store_page(&wv, wv.snap->root, NULL, newer > 0 ? newer : 0,
+                      newer > 0 ? SITEMAP_WINDOW : SITEMAP_WINDOW + (int)newer, &pg);
+        for (i = 0; i < pg.n / 2; i++) {
+            np_entry *t = pg.items[i];
+            pg.items[i] = pg.items[pg.n - 1 - i];
+            pg.items[pg.n - 1 - i] = t;
+        }
     }
-    return l->win.items[q - l->win_first];
+    l->win = pg;
+    l->win_first = k;
+    if (!pg.n) /* the list changed under the count: cannot */
+        return NULL;
+    return pg.items[0];
 }
 
 static apr_time_t item_lastmod(const np_view *v, url_list *l, int i)
@@ -757,8 +774,8 @@ static int render_sitemap(const np_view *v, const np_feed_req *rq, np_buf *out, 
         /* a sitemap holds at most max * max URLs, the most an int count needs */
         l.narticles = pg.total > 0x3fffffff ? 0x3fffffff : (int)pg.total;
         l.v = v;
-        apr_pool_create(&l.wp, v->p);
-        l.win_first = -1;
+        apr_pool_create(&l.wp[0], v->p);
+        apr_pool_create(&l.wp[1], v->p);
     } else {
         l.articles = apr_palloc(v->p, sizeof(np_entry *) * (snap->nall + 1));
         for (i = snap->nall - 1; i >= 0; i--)
@@ -786,17 +803,20 @@ static int render_sitemap(const np_view *v, const np_feed_req *rq, np_buf *out, 
     sv.p = scratch;
     np_buf_puts(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     if (files > 1 && page == 1) {
+        /* each file's newest article, in one pass over the list (no entry made) */
+        apr_time_t *mods = apr_palloc(v->p, sizeof(apr_time_t) * (apr_size_t)files);
+        np_store_lastmods(v, -(apr_int64_t)l.sections->nelts, max, files, mods);
         np_buf_puts(out, "<sitemapindex xmlns=\"" SITEMAP_NS "\">\n");
         for (j = 0; j < files; j++) {
             /* Files are pages 2..N+1: the router writes page 1 as the index's own URL. */
             const char *url = sitemap_url(&sv, j + 2);
-            apr_time_t mod = 0;
+            apr_time_t mod = mods[j];
             if (!url) {
                 np_log(log, NP_LOG_WARNING, "%d URLs need a sitemap route with {page}", total);
                 apr_pool_destroy(scratch);
                 return NP_FEED_NO_ROUTE;
             }
-            for (i = j * max; i < total && i < (j + 1) * max; i++)
+            for (i = j * max; i < l.sections->nelts && i < (j + 1) * max; i++)
                 mod = max_t(mod, item_lastmod(v, &l, i));
             np_buf_puts(out, "<sitemap><loc>");
             xml_text(out, url);

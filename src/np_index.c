@@ -65,6 +65,7 @@ static const char schema_sql[] =
      * carried over when the file is rebuilt */
     "CREATE TABLE moves(path TEXT PRIMARY KEY, aid TEXT NOT NULL, at INTEGER NOT NULL)"
     " WITHOUT ROWID;"
+    "CREATE INDEX moves_at ON moves(at);"
     "CREATE INDEX articles_aid ON articles(aid);"
     "CREATE TABLE bodies(article INTEGER PRIMARY KEY, html BLOB NOT NULL);"
     /* one row per article and section it is listed in (its own and every ancestor): a section
@@ -163,6 +164,11 @@ enum {
     S_FTS_DELETE,
     S_FTS_ROW_INSERT,
     S_FTS_ROW_DELETE,
+    S_R_LIST_LASTMOD,
+    S_R_LIST_OLDEST,
+    S_R_LIST_NEWEST_LASTMOD,
+    S_MOVE_EXPIRE,
+    S_MOVE_CAP,
     S_COUNT
 };
 
@@ -316,6 +322,29 @@ static const char *const stmt_sql[S_COUNT] = {
                          " VALUES(?1, ?2, ?3)",
     [S_FTS_ROW_DELETE] = "DELETE FROM fulltext_rows WHERE key = ?1",
     [S_STAGE_AT] = "INSERT INTO temp.stage_at VALUES(?1, ?2, ?3, ?4, ?5)",
+    /* a list oldest first (its primary key read backwards): updated-else-published of each
+     * row, for a sitemap index; then whole rows from a position or after a row (published ?5,
+     * path ?6), for its files */
+    [S_R_LIST_LASTMOD] =
+        "SELECT CASE WHEN a.updated != 0 THEN a.updated ELSE a.published END FROM"
+        " section_articles m JOIN articles a ON a.id = m.article WHERE m.section = ?1 AND " VISIBLE(
+            "m") " ORDER BY m.published, m.rel DESC LIMIT ?3 OFFSET ?4",
+    [S_R_LIST_NEWEST_LASTMOD] =
+        "SELECT max(CASE WHEN a.updated != 0 THEN a.updated ELSE a.published END) FROM"
+        " (SELECT article FROM section_articles m WHERE m.section = ?1 AND " VISIBLE(
+            "m") " ORDER BY m.published DESC, m.rel LIMIT ?3) m JOIN articles a ON"
+                 " a.id = m.article",
+    [S_R_LIST_OLDEST] =
+        "SELECT " ENTRY_COLS " FROM (SELECT article, published, rel FROM section_articles m"
+        " WHERE m.section = ?1 AND " VISIBLE(
+            "m") " AND m.published >= ?5 AND (m.published > ?5 OR m.rel < ?6)"
+                 " ORDER BY m.published, m.rel DESC LIMIT ?3 OFFSET ?4) m JOIN articles a"
+                 " ON a.id = m.article JOIN sections s ON s.id = a.section"
+                 " ORDER BY m.published, m.rel DESC",
+    /* the bounds of moves (docs/content.md): an age, then a count, oldest first */
+    [S_MOVE_EXPIRE] = "DELETE FROM moves WHERE at < ?1",
+    [S_MOVE_CAP] = "DELETE FROM moves WHERE path IN (SELECT path FROM moves ORDER BY at DESC,"
+                   " path DESC LIMIT -1 OFFSET ?1)",
 };
 
 /* A first build appends list memberships to temporary tables and sorts them into place at the
@@ -570,14 +599,25 @@ static void remove_files(const char *file)
     unlink(buf);
 }
 
+/* The oldest address in moves that is still remembered. */
+static apr_time_t moves_since(apr_time_t now)
+{
+    return now - apr_time_from_sec((apr_time_t)NP_INDEX_MOVES_DAYS * 86400);
+}
+
 /* Where ids have lived outlives the file: read from one about to be rebuilt (when it can be
- * read at all), written into the new one. Rows of three strings. */
+ * read at all), within the bounds of moves, written into the new one. Rows of three strings. */
 static apr_array_header_t *moves_read(np_index *idx, apr_pool_t *p)
 {
     apr_array_header_t *out = apr_array_make(p, 0, sizeof(const char *));
     sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(idx->db, "SELECT path, aid, at FROM moves", -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(idx->db,
+                           "SELECT path, aid, at FROM moves WHERE at >= ?1 ORDER BY at DESC"
+                           " LIMIT ?2",
+                           -1, &s, NULL) != SQLITE_OK)
         return out;
+    sqlite3_bind_int64(s, 1, moves_since(apr_time_now()));
+    sqlite3_bind_int(s, 2, NP_INDEX_MOVES_MAX);
     while (sqlite3_step(s) == SQLITE_ROW) {
         int i;
         for (i = 0; i < 3; i++)
@@ -730,6 +770,25 @@ const char *np_index_meta_get(np_index *idx, apr_pool_t *p, const char *key)
 
 /* ---------------------------------------------------------------- the update ---- */
 
+/* The bounds of moves (docs/content.md), at the end of every pass: addresses older than
+ * NP_INDEX_MOVES_DAYS go (a range of moves_at); after a pass that remembered some, the newest
+ * NP_INDEX_MOVES_MAX are kept (moves_at read from the newest end). A file made before moves_at
+ * existed gets it here, once. */
+static int moves_bound(np_index *idx, apr_time_t now, int added)
+{
+    sqlite3_stmt *s;
+    int rc = exec(idx, "CREATE INDEX IF NOT EXISTS moves_at ON moves(at)");
+    if (rc == 0 && (s = stmt(idx, S_MOVE_EXPIRE))) {
+        sqlite3_bind_int64(s, 1, moves_since(now));
+        rc |= run(idx, s);
+    }
+    if (rc == 0 && added && (s = stmt(idx, S_MOVE_CAP))) {
+        sqlite3_bind_int(s, 1, NP_INDEX_MOVES_MAX);
+        rc |= run(idx, s);
+    }
+    return rc;
+}
+
 /* A list (a section's or a tag's) as the update keeps it in memory: its visibility window
  * and digest are adjusted for every article added or removed and written at each commit. */
 typedef struct {
@@ -794,6 +853,7 @@ struct upd {
     int changes;    /* sqlite3_total_changes at the start of the transaction */
     int bulk;       /* a first build: see bulk_begin_sql */
     int has_errors; /* the errors table may have rows: look there */
+    int moves;      /* addresses remembered in this pass: moves_bound counts at its end */
     batch *cur, *parsing, *spare[2];
     /* the parsing threads */
     pthread_t threads[MAX_THREADS];
@@ -1180,6 +1240,7 @@ static int delete_article(upd *u, apr_int64_t id)
         bind_text(s, 2, aid);
         sqlite3_bind_int64(s, 3, apr_time_now());
         rc |= run(u->idx, s);
+        u->moves++;
     }
 
     for (r = sec; r; r = r->parent) {
@@ -2179,6 +2240,7 @@ static apr_status_t update(np_index *idx, const char *const *dirs, int ndirs, np
             if (!list_window_holds(&r->l, now))
                 list_recompute(idx, &r->l, 1, now);
         }
+        rc |= moves_bound(idx, now, u.moves);
         if (!rc)
             rc |= end_txn(&u);
         /* outside the count of changes: a pass that found nothing keeps the generation */
@@ -2725,4 +2787,95 @@ sqlite3 *np_index_db(np_index *idx)
 np_index_entry *np_index_entry_get(np_index *idx, apr_pool_t *p, apr_int64_t id)
 {
     return entry_by_id(idx, p, id);
+}
+
+/* ---- sitemaps: a list oldest first ---- */
+
+/* The id of the section at path whose list can be read (as np_index_list_section finds it),
+ * or 0. */
+static apr_int64_t list_id(np_index *idx, const char *path)
+{
+    sqlite3_stmt *s = stmt(idx, S_R_SECTION);
+    apr_int64_t id = 0;
+    if (!s)
+        return 0;
+    bind_text(s, 1, path);
+    if (sqlite3_step(s) == SQLITE_ROW &&
+        (sqlite3_column_int(s, 14) || sqlite3_column_int64(s, 13) > 0 || !*path))
+        id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return id;
+}
+
+int np_index_list_lastmods(np_index *idx, const char *path, apr_time_t now, apr_int64_t first,
+                           apr_int64_t width, int n, apr_time_t *out)
+{
+    sqlite3_stmt *s;
+    apr_int64_t id, pos, end;
+    int i;
+    for (i = 0; i < n; i++)
+        out[i] = 0;
+    /* n and width below 2^31, first within 2^62 either side: no overflow below */
+    if (n <= 0 || width <= 0 || width > 0x7fffffff || first > APR_INT64_MAX / 2 ||
+        first < -(APR_INT64_MAX / 2))
+        return 0;
+    end = first + width * n;
+    if (end <= 0 || !(id = list_id(idx, path)) || !(s = stmt(idx, S_R_LIST_LASTMOD)))
+        return 0;
+    pos = first > 0 ? first : 0;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, now);
+    sqlite3_bind_int64(s, 3, end - pos);
+    sqlite3_bind_int64(s, 4, pos);
+    /* one pass over the rows in order; each falls in the range its position says */
+    for (; pos < end && sqlite3_step(s) == SQLITE_ROW; pos++) {
+        apr_time_t t = sqlite3_column_int64(s, 0);
+        apr_time_t *r = &out[(pos - first) / width];
+        if (t > *r)
+            *r = t;
+    }
+    sqlite3_reset(s);
+    return 1;
+}
+
+apr_time_t np_index_list_newest_lastmod(np_index *idx, const char *path, apr_time_t now, int n)
+{
+    sqlite3_stmt *s;
+    apr_int64_t id;
+    apr_time_t t = 0;
+    if (n <= 0 || !(id = list_id(idx, path)) || !(s = stmt(idx, S_R_LIST_NEWEST_LASTMOD)))
+        return 0;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, now);
+    sqlite3_bind_int(s, 3, n);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        t = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return t;
+}
+
+int np_index_list_section_oldest(np_index *idx, apr_pool_t *p, const char *path, apr_time_t now,
+                                 apr_int64_t skip, const np_index_entry *after, int max,
+                                 np_index_page *out)
+{
+    sqlite3_stmt *s;
+    apr_int64_t id;
+    memset(out, 0, sizeof(*out));
+    if (max < 0)
+        max = 0;
+    if (skip < 0 || after)
+        skip = 0;
+    out->items = apr_pcalloc(p, sizeof(np_index_entry *) * (apr_size_t)(max + 1));
+    if (!(id = list_id(idx, path)) || !(s = stmt(idx, S_R_LIST_OLDEST)))
+        return 0;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, now);
+    sqlite3_bind_int(s, 3, max);
+    sqlite3_bind_int64(s, 4, skip);
+    sqlite3_bind_int64(s, 5, after ? after->a.published.t : APR_INT64_MIN);
+    bind_text(s, 6, after ? after->rel : "");
+    while (out->n < max && sqlite3_step(s) == SQLITE_ROW)
+        out->items[out->n++] = row_entry(p, s);
+    sqlite3_reset(s);
+    return 1;
 }

@@ -17,6 +17,11 @@
 
 #define NP_INDEX_SCHEMA 4
 
+/* Where deleted articles' ids lived (for 301s, docs/content.md) is remembered this many days,
+ * for at most this many addresses (the newest). */
+#define NP_INDEX_MOVES_DAYS 365
+#define NP_INDEX_MOVES_MAX 100000
+
 typedef struct np_index np_index;
 
 typedef struct {
@@ -164,6 +169,22 @@ void np_index_neighbours(np_index *idx, apr_pool_t *p, const np_index_entry *e, 
                          np_index_entry **older, np_index_entry **newer);
 /* The sanitized body of the version of e the index holds, or NULL. */
 const char *np_index_body(np_index *idx, apr_pool_t *p, const np_index_entry *e, apr_size_t *len);
+/* A section's list oldest first (the reverse of np_index_list_section), for sitemaps.
+ * lastmods: the newest updated-else-published of the visible articles at positions
+ * [first + i * width, first + (i + 1) * width) in out[i], i < n (0: none there; positions
+ * below 0 or past the end hold none), in one pass over the rows of those positions, without
+ * reading whole rows. _oldest: the visible articles from position skip, or (after not NULL) the
+ * ones right after that one, up to max; out->total is not filled. 0 when there is no such
+ * section. */
+int np_index_list_lastmods(np_index *idx, const char *path, apr_time_t now, apr_int64_t first,
+                           apr_int64_t width, int n, apr_time_t *out);
+int np_index_list_section_oldest(np_index *idx, apr_pool_t *p, const char *path, apr_time_t now,
+                                 apr_int64_t skip, const np_index_entry *after, int max,
+                                 np_index_page *out);
+/* The newest updated-else-published of the n newest visible articles of a section's list, in
+ * SQL (0: none, or no such section). */
+apr_time_t np_index_list_newest_lastmod(np_index *idx, const char *path, apr_time_t now, int n);
+
 /* The next instant after now at which an article of the section's (or tag's) list appears or
  * disappears; 0 when none. */
 apr_time_t np_index_next_change(np_index *idx, const char *section, const char *tag_slug,

@@ -158,6 +158,53 @@ void np_store_page(const np_view *v, const np_section *sec, const np_tag *tag, a
     }
 }
 
+void np_store_lastmods(const np_view *v, apr_int64_t first, apr_int64_t width, int n,
+                       apr_time_t *out)
+{
+    const np_snapshot *snap = v->snap;
+    apr_int64_t pos = 0, end = first + width * n;
+    int i;
+    if (snap->indexed) {
+        np_index_list_lastmods(v->idx, snap->root->path, v->now, first, width, n, out);
+        return;
+    }
+    for (i = 0; i < n; i++)
+        out[i] = 0;
+    if (width <= 0)
+        return;
+    for (i = snap->nall - 1; i >= 0 && pos < end; i--) {
+        const np_article *a = snap->all[i]->a;
+        apr_time_t t = a->updated.t ? a->updated.t : a->published.t;
+        if (!np_article_visible(a, v->now))
+            continue;
+        if (pos >= first && t > out[(pos - first) / width])
+            out[(pos - first) / width] = t;
+        pos++;
+    }
+}
+
+apr_time_t np_store_newest_lastmod(const np_view *v, const np_section *sec, int n)
+{
+    return v->snap->indexed ? np_index_list_newest_lastmod(v->idx, sec->path, v->now, n) : 0;
+}
+
+void np_store_oldest(const np_view *v, apr_int64_t skip, const np_entry *after, int max,
+                     np_list_page *out)
+{
+    np_index_page pg;
+    int i;
+    memset(out, 0, sizeof(*out));
+    if (max < 0)
+        max = 0;
+    out->items = apr_pcalloc(v->p, sizeof(np_entry *) * (apr_size_t)(max + 1));
+    if (!v->snap->indexed ||
+        !np_index_list_section_oldest(v->idx, v->p, v->snap->root->path, v->now, skip,
+                                      after ? after->ix : NULL, max, &pg))
+        return;
+    for (i = 0; i < pg.n; i++)
+        out->items[out->n++] = entry_of(v, pg.items[i]);
+}
+
 const np_tag *np_store_tag(const np_view *v, const char *slug)
 {
     if (v->snap->indexed) {

@@ -24,6 +24,19 @@ typedef struct {
 void np_store_page(const np_view *v, const np_section *sec, const np_tag *tag, apr_int64_t skip,
                    int max, np_list_page *out);
 
+/* For sitemaps, the root's visible articles oldest first: out[i] (i < n) is the newest
+ * updated-else-published of those at positions [first + i * width, first + (i + 1) * width)
+ * (0: none; first may be negative). From the index one pass over the list in SQL: no entry is
+ * made. */
+void np_store_lastmods(const np_view *v, apr_int64_t first, apr_int64_t width, int n,
+                       apr_time_t *out);
+/* The same over a section's n newest visible articles (the index only; 0 from a scan). */
+apr_time_t np_store_newest_lastmod(const np_view *v, const np_section *sec, int n);
+/* The same list a window at a time (an index only): from position skip, or right after the
+ * entry after (one np_store_oldest gave); up to max. out->total is not filled. */
+void np_store_oldest(const np_view *v, apr_int64_t skip, const np_entry *after, int max,
+                     np_list_page *out);
+
 /* The tag with this slug when it has an article visible now, else NULL (in the request's pool
  * for an index: name, slug and digest; no entries). */
 const np_tag *np_store_tag(const np_view *v, const char *slug);

@@ -120,7 +120,7 @@ int main(int argc, char **argv)
     memset(&c, 0, sizeof(c));
     c.file = argv[2];
     c.opts.dir = argv[1];
-    c.opts.max_article_size = 1024 * 1024; /* as bench_scale and bench/scale.sh */
+    c.opts.max_article_size = 4 * 1024 * 1024; /* as `newsportal index` and bench_scale */
     c.opts.stale_on_error = 1;
     c.opts.threads = 2;
     c.watch = NP_WATCH_AUTO;

@@ -19,7 +19,7 @@ static void opts(np_index_opts *o, const char *dir)
 {
     memset(o, 0, sizeof(*o));
     o->dir = dir;
-    o->max_article_size = 1024 * 1024;
+    o->max_article_size = 4 * 1024 * 1024; /* as `newsportal index` and the module */
     o->stale_on_error = 1;
 }
 
@@ -129,7 +129,6 @@ static void page_times(apr_pool_t *pool, const char *dir, const char *db, const 
     apr_time_t t0 = apr_time_now();
     np_site_conf_init(&c);
     c.content_dir = dir;
-    c.max_article_size = 1024 * 1024;
     np_site_conf_defaults(pool, &c);
     c.index_file = db;
     c.cache = 0;

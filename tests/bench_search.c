@@ -84,7 +84,7 @@ int main(int argc, char **argv)
     apr_pool_create(&pool, NULL);
     memset(&o, 0, sizeof(o));
     o.dir = argv[1];
-    o.max_article_size = 1024 * 1024;
+    o.max_article_size = 4 * 1024 * 1024; /* as `newsportal index` and the module */
     if (!(idx = np_index_open(pool, argv[2], &o, 1, &err))) {
         fprintf(stderr, "bench_search: %s\n", err);
         return 1;

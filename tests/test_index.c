@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 #include <utime.h>
 
+#include <sqlite3.h>
+
 #include "np_content.h"
 #include "np_index.h"
 
@@ -630,6 +632,107 @@ static void test_killed_update(void **state)
     np_index_close(idx);
 }
 
+/* Remembers that the article with id "kept-7" lived at path, days ago. */
+static void remember(np_index *idx, const char *path, double days)
+{
+    char *sql = sqlite3_mprintf("INSERT INTO moves(path, aid, at) VALUES(%Q, 'kept-7', %lld)", path,
+                                (long long)(apr_time_now() - (apr_time_t)(days * 86400e6)));
+    assert_int_equal(sqlite3_exec(np_index_db(idx), sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_free(sql);
+}
+
+static int moved(np_index *idx, const char *section, const char *slug)
+{
+    return np_index_moved(idx, pool, section, slug) != NULL;
+}
+
+/* The number a query of one row and column gives. */
+static int one(np_index *idx, const char *sql)
+{
+    sqlite3_stmt *s;
+    int n = -1;
+    assert_int_equal(sqlite3_prepare_v2(np_index_db(idx), sql, -1, &s, NULL), SQLITE_OK);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return n;
+}
+
+static int moves_count(np_index *idx)
+{
+    return one(idx, "SELECT count(*) FROM moves");
+}
+
+/* The addresses of deleted articles (their old URLs answer 301 to where the id lives now) are
+ * kept NP_INDEX_MOVES_DAYS and NP_INDEX_MOVES_MAX at most, the oldest going first; the same
+ * bounds hold for the ones a rebuilt file takes over. */
+static void test_moves_are_bounded(void **state)
+{
+    np_index_stats st;
+    np_index *idx;
+    np_index_opts o;
+    const char *err;
+    char *sql;
+    (void)state;
+    put("features/kept.xml",
+        "<article id=\"kept-7\"><title>Kept</title><published>2026-01-01</published>"
+        "<body><p>k</p></body></article>");
+    put("features/moving.xml",
+        "<article id=\"moving-1\"><title>Moving</title><published>2026-01-01</published>"
+        "<body><p>m</p></body></article>");
+    idx = build(1, &st);
+
+    /* a pass drops what is older than the age, nothing younger */
+    remember(idx, "aged/old", NP_INDEX_MOVES_DAYS + 1);
+    remember(idx, "aged/young", NP_INDEX_MOVES_DAYS - 1);
+    assert_true(moved(idx, "aged", "old"));
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    assert_false(moved(idx, "aged", "old"));
+    assert_true(moved(idx, "aged", "young"));
+
+    /* a full table, one address more, and a pass that remembers one: the two oldest go */
+    sql = sqlite3_mprintf("WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n"
+                          " WHERE i < %d) INSERT INTO moves(path, aid, at) SELECT 'bulk/' || i,"
+                          " 'kept-7', %lld - (i + 1) * 1000000 FROM n",
+                          NP_INDEX_MOVES_MAX - 1, (long long)apr_time_now());
+    assert_int_equal(sqlite3_exec(np_index_db(idx), sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_free(sql);
+    assert_int_equal(moves_count(idx), NP_INDEX_MOVES_MAX + 1);
+    rm("features/moving.xml");
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    assert_int_equal(st.deleted, 1);
+    assert_int_equal(moves_count(idx), NP_INDEX_MOVES_MAX);
+    assert_false(moved(idx, "aged", "young"));
+    assert_false(moved(idx, "bulk", apr_itoa(pool, NP_INDEX_MOVES_MAX - 1)));
+    assert_true(moved(idx, "bulk", apr_itoa(pool, NP_INDEX_MOVES_MAX - 2)));
+    assert_true(moved(idx, "bulk", "0"));
+    /* the address just remembered: its id lives nowhere now, but the row is there */
+    assert_int_equal(one(idx, "SELECT count(*) FROM moves WHERE path = 'features/moving'"), 1);
+
+    /* a file that predates the index on the age gets it at the next pass */
+    assert_int_equal(sqlite3_exec(np_index_db(idx), "DROP INDEX moves_at", NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    assert_int_equal(one(idx, "SELECT count(*) FROM sqlite_master WHERE name = 'moves_at'"), 1);
+
+    /* rebuilt (another language): over the count and an old one, left behind */
+    remember(idx, "aged/again", NP_INDEX_MOVES_DAYS + 2);
+    remember(idx, "aged/extra", 200);
+    assert_int_equal(moves_count(idx), NP_INDEX_MOVES_MAX + 2);
+    np_index_close(idx);
+    opts(&o, 1);
+    o.lang = "fr";
+    idx = np_index_open(pool, dbfile, &o, 0, &err);
+    assert_non_null(idx);
+    assert_non_null(strstr(logged, "rebuilding"));
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    assert_int_equal(moves_count(idx), NP_INDEX_MOVES_MAX);
+    assert_false(moved(idx, "aged", "again"));
+    assert_false(moved(idx, "aged", "extra"));
+    assert_true(moved(idx, "bulk", "0"));
+    np_index_close(idx);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_tree, teardown_tree)
 
 int main(void)
@@ -646,6 +749,7 @@ int main(void)
         T(test_symlink_outside),
         T(test_interrupted_first_build),
         T(test_killed_update),
+        T(test_moves_are_bounded),
     };
     int rc;
     pool = np_test_begin();

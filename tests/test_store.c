@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "np_cache.h"
+#include "np_feed.h"
 #include "np_index.h"
 #include "np_page.h"
 
@@ -296,6 +297,177 @@ static void test_newsroom_day(void **state)
     compare_dir(root, "day", extra, 20);
 }
 
+/* A sitemap page rendered at now with max URLs per file, as np_page_serve would with that
+ * limit: its status (NP_FEED_*), and the body in pool. */
+static int sitemap_at(side *s, apr_time_t now, int page, int max, const char **body)
+{
+    np_site_view sv;
+    np_view v;
+    np_request req;
+    np_feed_req rq;
+    np_buf b;
+    int rc;
+    np_site_acquire(s->site, now, NULL, &sv);
+    assert_non_null(sv.snap);
+    assert_int_equal(np_site_view_begin(&sv, NULL), 0);
+    memset(&req, 0, sizeof(req));
+    req.path = "/sitemap.xml";
+    req.mount = "/news";
+    req.origin = "http://a.example";
+    req.now = now;
+    memset(&v, 0, sizeof(v));
+    v.p = pool;
+    v.conf = &s->conf;
+    v.snap = sv.snap;
+    v.req = &req;
+    v.base = req.origin;
+    v.now = now;
+    v.idx = sv.idx;
+    memset(&rq, 0, sizeof(rq));
+    rq.kind = NP_ROUTE_SITEMAP;
+    rq.page = page;
+    rq.max_urls = max;
+    np_buf_init_pool(&b, pool, 256);
+    rc = np_feed_render(&v, &rq, &b, NULL, NULL);
+    *body = apr_pstrmemdup(pool, b.data, b.len);
+    np_site_release(&sv);
+    return rc;
+}
+
+/* The greatest <lastmod> in text (ISO dates of one zone compare as strings), "" when none. */
+static const char *newest_lastmod(const char *text)
+{
+    const char *best = "", *at = text;
+    while ((at = strstr(at, "<lastmod>"))) {
+        const char *end = strstr(at += 9, "</lastmod>");
+        const char *d = apr_pstrndup(pool, at, (apr_size_t)(end - at));
+        if (strcmp(d, best) > 0)
+            best = d;
+    }
+    return best;
+}
+
+/* A sitemap index over several files: from the index, each file's <lastmod> is one pass over
+ * the list in SQL; the files read the list a window at a time. Both the same as from a scan,
+ * byte for byte, at instants on either side of embargoes and expiries; and each file's
+ * <lastmod> in the index is the newest in that file. */
+static void test_sitemap_files(void **state)
+{
+    static const char *const files[][2] = {
+        {"desk/a1.xml", "<published>2026-01-01</published><updated>2026-03-01</updated>"},
+        {"desk/a2.xml", "<published>2026-01-02</published>"},
+        {"desk/a3.xml", "<published>2026-01-03</published><status>draft</status>"},
+        {"desk/a4.xml", "<published>2026-01-04</published><expires>2026-02-01</expires>"},
+        {"desk/a5.xml", "<published>2026-01-05</published><status>killed</status>"},
+        {"other/b1.xml", "<published>2026-01-06</published><updated>2025-12-01</updated>"},
+        {"other/b2.xml", "<published>2026-01-07</published>"},
+        {"other/b3.xml", "<published>2999-01-01</published><updated>2999-01-05</updated>"},
+        {"other/b4.xml", "<published>2026-01-08</published><expires>2999-06-01</expires>"},
+        {"other/deep/r1.xml", "<published>2026-01-09</published><updated>2026-05-05</updated>"},
+        {"other/deep/d1.xml", "<published>2026-01-10</published>"},
+        {"desk/a6.xml", "<published>2026-01-11</published>"},
+        {"desk/a7.xml", "<published>2026-01-12</published><updated>2026-01-20</updated>"},
+        {"other/b5.xml", "<published>2999-02-01</published><expires>2999-03-01</expires>"},
+    };
+    /* now; inside b5's window (b3 out of embargo); after b4 and b5 expired */
+    const apr_time_t at[] = {apr_time_now(), apr_time_from_sec(32472144000LL + 45 * 86400),
+                             apr_time_from_sec(32472144000LL + 200 * 86400)};
+    char root[128];
+    side scan, idx;
+    int i, k, page, max;
+    (void)state;
+    snprintf(root, sizeof(root), "%s/maps", tmp);
+    mkdir(root, 0755);
+    for (i = 0; i < (int)(sizeof(files) / sizeof(files[0])); i++)
+        put(root, files[i][0],
+            apr_psprintf(pool, "<article><title>T%d</title>%s<body><p>x</p></body></article>", i,
+                         files[i][1]));
+    both(root, "maps", &scan, &idx, 0);
+    for (k = 0; k < 3; k++)
+        for (max = 2; max <= 5; max++) {
+            const char *index = NULL;
+            int nfiles = 0;
+            for (page = 1; page < 12; page++) {
+                const char *a, *b, *loc;
+                int ra = sitemap_at(&scan, at[k], page, max, &a);
+                int rb = sitemap_at(&idx, at[k], page, max, &b);
+                if (ra != rb || strcmp(a, b) != 0)
+                    fail_msg("sitemap page %d of %d URLs at %d: %d from the scan, %d from the "
+                             "index:\n%s\n%s",
+                             page, max, k, ra, rb, a, b);
+                if (page == 1) {
+                    index = b;
+                    for (loc = index; (loc = strstr(loc, "<sitemap><loc>")); loc++)
+                        nfiles++;
+                    assert_true(nfiles >= 3);
+                } else if (rb == NP_FEED_OK) {
+                    /* this file's entry in the index, and the newest date in the file */
+                    const char *e =
+                        strstr(index, apr_psprintf(pool, "/news/sitemap-%d.xml</loc>", page));
+                    assert_non_null(e);
+                    e = apr_pstrndup(pool, e, (apr_size_t)(strstr(e, "</sitemap>") - e));
+                    if (strcmp(newest_lastmod(e), newest_lastmod(b)) != 0)
+                        fail_msg("sitemap page %d of %d URLs at %d: %s in the index, %s in the "
+                                 "file:\n%s\n%s",
+                                 page, max, k, newest_lastmod(e), newest_lastmod(b), index, b);
+                } else {
+                    assert_int_equal(rb, NP_FEED_NO_PAGE);
+                    assert_int_equal(page, nfiles + 2);
+                    break;
+                }
+            }
+        }
+    /* a list longer than the files' window of 1,000 rows, many articles to a date (ties are
+     * broken by path across windows), some hidden: files of 700 and 1,100. (No <updated>
+     * here: from the index a section's own <lastmod> is that of its newest 20, docs/caching.md,
+     * which an old article updated would tell apart.) */
+    snprintf(root, sizeof(root), "%s/maps-many", tmp);
+    mkdir(root, 0755);
+    for (i = 0; i < 2300; i++)
+        put(root, apr_psprintf(pool, "s%d/a%04d.xml", i % 3, i),
+            apr_psprintf(pool,
+                         "<article><title>M%d</title><published>%s-%02d</published>%s"
+                         "<body><p>x</p></body></article>",
+                         i, i % 83 == 0 ? "2999-01" : "2026-01", 1 + i % 7,
+                         i % 97 == 0   ? "<status>draft</status>"
+                         : i % 89 == 0 ? "<expires>2026-02-01</expires>"
+                                       : ""));
+    both(root, "maps-many", &scan, &idx, 0);
+    for (max = 700; max <= 1100; max += 400)
+        for (page = 1; page < 8; page++) {
+            const char *a, *b;
+            int ra = sitemap_at(&scan, at[0], page, max, &a);
+            int rb = sitemap_at(&idx, at[0], page, max, &b);
+            if (ra != rb || strcmp(a, b) != 0) {
+                apr_size_t j = 0;
+                while (a[j] && a[j] == b[j])
+                    j++;
+                fail_msg("many: sitemap page %d of %d URLs: %d from the scan, %d from the index, "
+                         "bodies differ at byte %lu:\nscan:  %.300s\nindex: %.300s",
+                         page, max, ra, rb, (unsigned long)j, a + (j > 100 ? j - 100 : 0),
+                         b + (j > 100 ? j - 100 : 0));
+            }
+            if (rb == NP_FEED_NO_PAGE)
+                break;
+            assert_int_equal(rb, NP_FEED_OK);
+        }
+    assert_true(page > 4);
+
+    snprintf(root, sizeof(root), "%s/maps", tmp);
+    both(root, "maps", &scan, &idx, 0);
+    /* what the ranges hold now: 4 sections and 9 articles in 5 files of 3 (pages 2 to 6); the
+     * second file is the last section, a1 (its update date) and a2 */
+    {
+        const char *a;
+        assert_int_equal(sitemap_at(&idx, at[0], 1, 3, &a), NP_FEED_OK);
+        assert_non_null(strstr(a, "sitemap-6.xml</loc>"));
+        assert_null(strstr(a, "sitemap-7.xml</loc>"));
+        assert_int_equal(sitemap_at(&idx, at[0], 3, 3, &a), NP_FEED_OK);
+        assert_non_null(strstr(a, "/news/desk/a1.html</loc><lastmod>2026-03-01"));
+        assert_non_null(strstr(a, "/news/desk/a2.html"));
+    }
+}
+
 /* Before its first build has committed, an index answers 503 with a Retry-After, at once, and
  * the status page's figures are empty (not missing). */
 static void test_unbuilt_index_is_503(void **state)
@@ -536,6 +708,7 @@ int main(void)
         cmocka_unit_test(test_demo_site),
         cmocka_unit_test(test_apache_fixtures),
         cmocka_unit_test(test_newsroom_day),
+        cmocka_unit_test(test_sitemap_files),
         cmocka_unit_test(test_unbuilt_index_is_503),
         cmocka_unit_test(test_cache_follows_the_index),
         cmocka_unit_test(test_moved_article),
