@@ -146,8 +146,8 @@ void np_cache_entry_buf_reset(np_buf *b)
 
 np_cache_entry *np_cache_entry_from_buf(np_buf *b, const char *key, apr_size_t klen)
 {
-    apr_size_t len = b->len - sizeof(np_cache_entry);
-    np_cache_entry *e;
+    apr_size_t len = b->len - sizeof(np_cache_entry), total;
+    np_cache_entry *e, *shrunk;
     char *k;
     np_buf_putc(b, '\0');
     np_buf_append(b, key, klen);
@@ -156,7 +156,11 @@ np_cache_entry *np_cache_entry_from_buf(np_buf *b, const char *key, apr_size_t k
         np_buf_free(b);
         return NULL;
     }
+    total = b->len + 1; /* with the NUL np_buf_detach ends it with */
     e = (np_cache_entry *)(void *)np_buf_detach(b, NULL);
+    /* the buffer grew by doubling: the slack would be memory the cache's bound does not see */
+    if ((shrunk = realloc(e, total)))
+        e = shrunk;
     e->refs = 1;
     e->body = (char *)(e + 1);
     e->len = len;

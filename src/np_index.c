@@ -91,7 +91,7 @@ static const char schema_sql[] =
     " source, tokenize='" NP_TOKENIZER "');"
     "CREATE TABLE fulltext_rows(key INTEGER PRIMARY KEY, section INTEGER NOT NULL,"
     " expires INTEGER NOT NULL);"
-    "INSERT INTO fulltext(fulltext, rank) VALUES('pgsz', 16000);";
+    "INSERT INTO fulltext(fulltext, rank) VALUES('pgsz', 4000);";
 
 /* Prepared statements, made on first use and kept for the handle's life. */
 enum {
@@ -499,10 +499,11 @@ static int open_db(np_index *idx)
         np_tokenize_register(idx->db) != SQLITE_OK)
         return -1;
     sqlite3_busy_timeout(idx->db, 5000);
-    /* for a new file only (ignored otherwise): large pages mean fewer writes, and on a
-     * virtual machine every system call counts */
+    /* for a new file only (ignored otherwise; SQLite's default, said for clarity): readers
+     * fetch rows from all over the file, and a 4 KB page costs a quarter of the copy and the
+     * cache of a 16 KB one (docs/caching.md, "Memory of a child") */
     if (!idx->readonly)
-        sqlite3_exec(idx->db, "PRAGMA page_size=16384", NULL, NULL, NULL);
+        sqlite3_exec(idx->db, "PRAGMA page_size=4096", NULL, NULL, NULL);
     sqlite3_extended_result_codes(idx->db, 0);
     return 0;
 }
@@ -709,10 +710,12 @@ np_index *np_index_open(apr_pool_t *errp, const char *file, const np_index_opts 
     }
     if (readonly) {
         exec(idx, "PRAGMA query_only=1");
-        /* the whole file mapped (SQLite caps this at its compile-time limit, 2 GB on Debian):
-         * a row beyond the mapping costs a read() per page. The pages are the system's page
-         * cache, shared by every child. */
-        exec(idx, "PRAGMA mmap_size=17179869184");
+        /* Read with read() into a cache of 256 KB per handle. Mapped, every page a child
+         * touched stayed in its memory: a listing's rows lie on pages all over the file, and a
+         * child that had served 1,000 pages of a 1,000,000-article index held 85 MB of it
+         * (docs/caching.md, "Memory of a child"). */
+        exec(idx, "PRAGMA mmap_size=0");
+        exec(idx, "PRAGMA cache_size=-256");
     } else {
         /* the indexer's page cache, and helper threads for its sorts (a first build's lists
          * and indexes) */
@@ -1571,6 +1574,96 @@ static void parse_start(upd *u, batch *b)
     u->ndone = 0;
     pthread_cond_broadcast(&u->work);
     pthread_mutex_unlock(&u->mu);
+}
+
+/* ---- visibility windows that closed between passes ---- */
+
+apr_time_t np_index_next_window(np_index *idx)
+{
+    sqlite3_stmt *s = NULL;
+    apr_time_t t = 0;
+    if (sqlite3_prepare_v2(idx->db,
+                           "SELECT min(u) FROM (SELECT min(vis_until) AS u FROM sections WHERE"
+                           " vis_until != 0 UNION ALL SELECT min(vis_until) FROM tags WHERE"
+                           " vis_until != 0)",
+                           -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        t = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return t;
+}
+
+/* The ids of the lists (sections, else tags) whose stored window does not hold at now. */
+static apr_array_header_t *closed_lists(np_index *idx, apr_pool_t *p, int tag, apr_time_t now)
+{
+    sqlite3_stmt *s = NULL;
+    apr_array_header_t *out = apr_array_make(p, 8, sizeof(list_stat));
+    const char *sql = tag ? "SELECT id, digest, total FROM tags WHERE vis_at = 0 OR vis_at > ?1"
+                            " OR (vis_until != 0 AND vis_until <= ?1)"
+                          : "SELECT id, digest, total FROM sections WHERE vis_at = 0 OR"
+                            " vis_at > ?1 OR (vis_until != 0 AND vis_until <= ?1)";
+    if (sqlite3_prepare_v2(idx->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        sqlite3_finalize(s);
+        return NULL;
+    }
+    sqlite3_bind_int64(s, 1, now);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        list_stat *l = apr_array_push(out);
+        memset(l, 0, sizeof(*l));
+        l->id = sqlite3_column_int64(s, 0);
+        l->digest = (apr_uint64_t)sqlite3_column_int64(s, 1);
+        l->total = sqlite3_column_int64(s, 2);
+    }
+    sqlite3_finalize(s);
+    return out;
+}
+
+apr_status_t np_index_refresh_windows(np_index *idx, apr_time_t now, int *refreshed,
+                                      const char **err)
+{
+    apr_pool_t *p;
+    int tag, i, n = 0, rc = 0;
+    if (apr_pool_create(&p, idx->pool) != APR_SUCCESS)
+        return APR_ENOMEM;
+    if (exec(idx, "BEGIN IMMEDIATE") != 0) {
+        *err = apr_pstrdup(idx->pool, sqlite3_errmsg(idx->db));
+        apr_pool_destroy(p);
+        return APR_EGENERAL;
+    }
+    for (tag = 0; tag < 2 && !rc; tag++) {
+        apr_array_header_t *ls = closed_lists(idx, p, tag, now);
+        rc = ls ? 0 : -1;
+        for (i = 0; ls && i < ls->nelts && !rc; i++) {
+            list_stat *l = &APR_ARRAY_IDX(ls, i, list_stat);
+            sqlite3_stmt *s = stmt(idx, tag ? S_TAG_STATS : S_SEC_STATS);
+            list_recompute(idx, l, tag, now);
+            if (!s) {
+                rc = -1;
+                break;
+            }
+            sqlite3_bind_int64(s, 1, l->id);
+            sqlite3_bind_int64(s, 2, (sqlite3_int64)l->digest);
+            sqlite3_bind_int64(s, 3, l->total);
+            sqlite3_bind_int64(s, 4, l->count);
+            sqlite3_bind_int64(s, 5, l->at);
+            sqlite3_bind_int64(s, 6, l->until);
+            rc = run(idx, s);
+            n++;
+        }
+    }
+    /* what is visible changed: readers take the new figures with a new generation */
+    if (!rc && n)
+        rc = run(idx, stmt(idx, S_GEN_BUMP));
+    if (rc || exec(idx, "COMMIT") != 0) {
+        *err = apr_pstrdup(idx->pool, sqlite3_errmsg(idx->db));
+        exec(idx, "ROLLBACK");
+        apr_pool_destroy(p);
+        return APR_EGENERAL;
+    }
+    if (refreshed)
+        *refreshed = n;
+    apr_pool_destroy(p);
+    return APR_SUCCESS;
 }
 
 /* Ends the write transaction; the generation moves only when something changed, so readers'

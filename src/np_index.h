@@ -87,6 +87,14 @@ const char *np_index_default_file(apr_pool_t *p, const char *dir, const char *co
                                   int stale_on_error);
 #define NP_INDEX_DIR_DEFAULT "/var/cache/apache2/newsportal"
 
+/* The earliest instant at which a list's stored count of visible articles stops being true
+ * (an embargo lifts, an article expires), 0 when none will. */
+apr_time_t np_index_next_window(np_index *idx);
+/* Counts again, in one write transaction, every list whose stored count is not true at now,
+ * so that readers never count a list at request time; *refreshed: how many. */
+apr_status_t np_index_refresh_windows(np_index *idx, apr_time_t now, int *refreshed,
+                                      const char **err);
+
 /* The indexer's own records beside the index's (its pid, state and watch mode, for the status
  * page of any process): keys must start with "indexer.". A write is a transaction of its own
  * and never moves the generation; read-only handles cannot write. 0 on success. */

@@ -302,6 +302,7 @@ np_site *np_site_create(apr_pool_t *p, const np_site_conf *conf, const np_logger
 {
     np_site *s = apr_pcalloc(p, sizeof(*s));
     np_content_opts o;
+    apr_size_t body_max;
     s->pool = p;
     s->conf = conf;
     if (apr_thread_mutex_create(&s->lock, APR_THREAD_MUTEX_DEFAULT, p) != APR_SUCCESS)
@@ -320,7 +321,10 @@ np_site *np_site_create(apr_pool_t *p, const np_site_conf *conf, const np_logger
     s->next_check = apr_time_now() + apr_time_from_sec(conf->check_interval);
     if (conf->cache)
         s->cache = np_cache_create(conf->cache_size);
-    s->bodies = np_cache_create(conf->cache_size / 4 > 65536 ? conf->cache_size / 4 : 65536);
+    /* From the index, bodies are read with the page; this cache then holds only drawn QR
+     * codes, which a cached page carries anyway */
+    body_max = conf->index_file ? conf->cache_size / 32 : conf->cache_size / 4;
+    s->bodies = np_cache_create(body_max > 65536 ? body_max : 65536);
     apr_pool_cleanup_register(p, s, site_cleanup, apr_pool_cleanup_null);
     return s;
 }

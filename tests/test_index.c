@@ -733,6 +733,77 @@ static void test_moves_are_bounded(void **state)
     np_index_close(idx);
 }
 
+/* The stored window of the list of section path ("" the root): count visible, from, until. */
+static void window_of(np_index *idx, const char *path, apr_int64_t *count, apr_time_t *from,
+                      apr_time_t *until)
+{
+    sqlite3_stmt *s = NULL;
+    assert_int_equal(sqlite3_prepare_v2(np_index_db(idx),
+                                        "SELECT vis_count, vis_at, vis_until FROM sections"
+                                        " WHERE path = ?1",
+                                        -1, &s, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    *count = sqlite3_column_int64(s, 0);
+    *from = sqlite3_column_int64(s, 1);
+    *until = sqlite3_column_int64(s, 2);
+    sqlite3_finalize(s);
+}
+
+/* An embargo lifting or an article expiring with no file changed: the indexer counts the lists
+ * it is in again, at that instant, so that no reader has to; other lists stay as they were. */
+static void test_windows_counted_again(void **state)
+{
+    np_index_stats st;
+    np_index *idx;
+    np_index_page pg;
+    apr_int64_t before, after, other, g;
+    apr_time_t from, until, ofrom, ountil, lift = at("2031-03-01"), gone = at("2031-06-01");
+    const char *err = NULL;
+    int n = -1;
+    (void)state;
+    put("features/later.xml", article("Later", "2031-03-01", NULL));
+    put("features/ending.xml",
+        article("Ending", "2026-02-02", "<expires>2031-06-01T00:00:00Z</expires>"));
+    idx = build(1, &st);
+    assert_int_equal(np_index_next_window(idx), lift);
+    window_of(idx, "features", &before, &from, &until);
+    window_of(idx, "zh", &other, &ofrom, &ountil);
+    assert_int_equal(until, lift);
+    g = np_index_generation(idx);
+
+    /* before the lift every window holds: nothing is written, the generation stays */
+    assert_int_equal(np_index_refresh_windows(idx, lift - 1, &n, &err), APR_SUCCESS);
+    assert_int_equal(n, 0);
+    assert_int_equal(np_index_generation(idx), g);
+
+    /* at it: features and the root (the lists the article is in) are counted again */
+    assert_int_equal(np_index_refresh_windows(idx, lift, &n, &err), APR_SUCCESS);
+    assert_int_equal(n, 2);
+    assert_true(np_index_generation(idx) > g);
+    window_of(idx, "features", &after, &from, &until);
+    assert_int_equal(after, before + 1);
+    assert_int_equal(from, lift);
+    assert_int_equal(until, gone);
+    assert_int_equal(np_index_next_window(idx), gone);
+    window_of(idx, "zh", &after, &from, &until);
+    assert_int_equal(after, other);
+    assert_int_equal(from, ofrom);
+    /* the stored figure is the list's */
+    assert_true(np_index_list_section(idx, pool, "features", lift, 0, 100, &pg));
+    assert_int_equal(pg.total, before + 1);
+
+    /* the expiry: one fewer, and no window left to close */
+    assert_int_equal(np_index_refresh_windows(idx, gone, &n, &err), APR_SUCCESS);
+    assert_int_equal(n, 2);
+    window_of(idx, "features", &after, &from, &until);
+    assert_int_equal(after, before);
+    assert_int_equal(until, 0);
+    assert_int_equal(np_index_next_window(idx), 0);
+    np_index_close(idx);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_tree, teardown_tree)
 
 int main(void)
@@ -750,6 +821,7 @@ int main(void)
         T(test_interrupted_first_build),
         T(test_killed_update),
         T(test_moves_are_bounded),
+        T(test_windows_counted_again),
     };
     int rc;
     pool = np_test_begin();

@@ -10,6 +10,8 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <sqlite3.h>
 
 #include "np_index.h"
 #include "np_indexer.h"
@@ -418,6 +420,65 @@ static void test_indexer(void **state)
     np_indexer_destroy(ix);
 }
 
+/* The root list's stored count of visible articles and the generation, through a reader. */
+static apr_int64_t root_count(apr_int64_t *generation)
+{
+    np_index_opts o;
+    const char *err;
+    np_index *idx;
+    sqlite3_stmt *s = NULL;
+    apr_int64_t n = -1;
+    memset(&o, 0, sizeof(o));
+    o.dir = root;
+    o.max_article_size = 1024 * 1024;
+    idx = np_index_open(pool, dbfile, &o, 1, &err);
+    assert_non_null(idx);
+    *generation = np_index_generation(idx);
+    if (sqlite3_prepare_v2(np_index_db(idx), "SELECT vis_count FROM sections WHERE path = ''", -1,
+                           &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    np_index_close(idx);
+    return n;
+}
+
+/* An embargo lifts with no file changed: the indexer counts the lists again at that instant
+ * (readers would otherwise count them on every request until the next change). */
+static void test_indexer_embargo_lifts(void **state)
+{
+    np_indexer_conf c;
+    np_indexer *ix;
+    apr_int64_t before, after = 0, g0, g = 0;
+    char when[32];
+    time_t t = time(NULL) + 2;
+    struct tm tm;
+    int i;
+    (void)state;
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    np_test_write(root, "world/soon.xml",
+                  apr_psprintf(pool,
+                               "<article><title>Soon</title><published>%s</published><body><p>s"
+                               "</p></body></article>",
+                               when));
+    conf(&c, 100, NULL);
+    ix = np_indexer_create(&c);
+    np_indexer_step(ix);
+    before = root_count(&g0);
+    assert_true(before >= 0);
+    for (i = 0; i < 100; i++) { /* at most 10 s */
+        np_indexer_step(ix);
+        if ((after = root_count(&g)) != before)
+            break;
+        usleep(100000);
+    }
+    assert_int_equal(after, before + 1);
+    assert_true(g > g0);
+    assert_true(time(NULL) >= t);
+    np_indexer_destroy(ix);
+}
+
 /* A deploy that swaps the content folder (the old one moved away, a new one moved in): the
  * indexer watches the new one from the top, and what it holds is in the index. */
 static void test_indexer_folder_swapped(void **state)
@@ -609,6 +670,7 @@ int main(void)
         T(test_limits),
         T(test_overflow),
         T(test_indexer),
+        T(test_indexer_embargo_lifts),
         T(test_indexer_folder_swapped),
         T(test_indexer_failing),
         T(test_indexer_polls_at_the_limit),
