@@ -52,6 +52,8 @@ static const char schema_sql[] =
     " stale INTEGER NOT NULL, corrections TEXT, translation_of TEXT, grp TEXT, previous TEXT);"
     "CREATE UNIQUE INDEX articles_rel ON articles(rel);"
     "CREATE UNIQUE INDEX articles_section_slug ON articles(section, slug);"
+    /* what a pass compares each folder's files with, without reading the rows */
+    "CREATE INDEX articles_known ON articles(section, slug, mtime, size, stale);"
     "CREATE INDEX articles_slug ON articles(slug, rel);"
     /* translation groups: <translation-of>, else the id; newest first as in the snapshot */
     "CREATE INDEX articles_grp ON articles(grp, published DESC, rel);"
@@ -355,6 +357,7 @@ static const char bulk_begin_sql[] =
     "CREATE TEMP TABLE stage_at(tag, published, rel, article, expires);"
     "DROP INDEX IF EXISTS articles_rel;"
     "DROP INDEX IF EXISTS articles_section_slug;"
+    "DROP INDEX IF EXISTS articles_known;"
     "DROP INDEX IF EXISTS articles_slug;"
     "DROP INDEX IF EXISTS articles_grp;"
     "DROP INDEX IF EXISTS articles_aid;"
@@ -367,6 +370,7 @@ static const char bulk_end_sql[] =
     "DROP TABLE temp.stage_at;"
     "CREATE UNIQUE INDEX articles_rel ON articles(rel);"
     "CREATE UNIQUE INDEX articles_section_slug ON articles(section, slug);"
+    "CREATE INDEX articles_known ON articles(section, slug, mtime, size, stale);"
     "CREATE INDEX articles_slug ON articles(slug, rel);"
     "CREATE INDEX articles_grp ON articles(grp, published DESC, rel);"
     "CREATE INDEX articles_aid ON articles(aid);"
@@ -681,7 +685,10 @@ np_index *np_index_open(apr_pool_t *errp, const char *file, const np_index_opts 
         why = sqlite3_errmsg(idx->db);
     ok = why ? -1 : check_meta(idx, &why);
     if (ok == 1) {
-        /* fine */
+        /* a file made before the pass had its own index gets it, once */
+        if (!readonly)
+            exec(idx, "CREATE INDEX IF NOT EXISTS articles_known ON articles(section, slug, mtime,"
+                      " size, stale)");
     } else if (readonly) {
         *err = apr_psprintf(errp, "%s: not a usable content index%s%s", file, why ? ": " : "",
                             why ? why : "");
