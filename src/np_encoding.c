@@ -160,6 +160,13 @@ const char *np_encoding_tag(int enc)
     return enc == NP_ENC_GZIP ? "gz" : enc == NP_ENC_BR ? "br" : "";
 }
 
+int np_encoding_cached_level(int enc, apr_size_t len)
+{
+    if (enc == NP_ENC_GZIP)
+        return NP_GZIP_LEVEL_CACHED;
+    return len > NP_BR_CACHED_MAX_BYTES ? NP_BR_LEVEL_CACHED_LARGE : NP_BR_LEVEL_CACHED;
+}
+
 apr_size_t np_encoding_bound(int enc, apr_size_t len)
 {
     if (len > (apr_size_t)UINT_MAX / 2)

@@ -167,8 +167,7 @@ static void set_body(page_ctx *c, int status, const char *type, np_buf *b)
                 int enc, mask = c->v.conf->compress > 0 ? c->v.conf->compress : 0;
                 for (enc = 1; enc < NP_ENC_COUNT; enc++)
                     if (mask & NP_ENC_BIT(enc))
-                        make_form(c->cache, e, enc,
-                                  enc == NP_ENC_GZIP ? NP_GZIP_LEVEL_CACHED : NP_BR_LEVEL_CACHED);
+                        make_form(c->cache, e, enc, np_encoding_cached_level(enc, e->len));
                 shared_put(c, e);
             }
         }
@@ -848,9 +847,7 @@ static void encode(page_ctx *c, int enc)
     live = enc == NP_ENC_GZIP ? NP_GZIP_LEVEL_LIVE : NP_BR_LEVEL_LIVE;
     st = np_cache_rep_state(e, enc, &rep);
     if (st == NP_REP_ABSENT && np_cache_rep_claim(e, enc)) {
-        int level = !c->entry_cache      ? live
-                    : enc == NP_ENC_GZIP ? NP_GZIP_LEVEL_CACHED
-                                         : NP_BR_LEVEL_CACHED;
+        int level = c->entry_cache ? np_encoding_cached_level(enc, e->len) : live;
         rep = np_cache_rep_attach(c->entry_cache, e, enc,
                                   np_page_compress(e->body, e->len, enc, level));
     } else if (st == NP_REP_ABSENT || st == NP_REP_BUSY) {

@@ -159,6 +159,26 @@ static void test_same_bytes_every_time(void **state)
     free(body);
 }
 
+/* A cached Brotli form is quality 10 up to NP_BR_CACHED_MAX_BYTES, quality 6 above: the bytes
+ * of the cached form of a page just over the bound are those of quality 6. */
+static void test_cached_levels(void **state)
+{
+    apr_size_t big = NP_BR_CACHED_MAX_BYTES + 1;
+    char *body = page(big);
+    np_cache_rep *six = np_page_compress(body, big, BR, 6),
+                 *cached = np_page_compress(body, big, BR, np_encoding_cached_level(BR, big));
+    (void)state;
+    assert_int_equal(np_encoding_cached_level(BR, NP_BR_CACHED_MAX_BYTES), 10);
+    assert_int_equal(np_encoding_cached_level(BR, big), 6);
+    assert_int_equal(np_encoding_cached_level(GZ, big), 9);
+    assert_int_equal(np_encoding_cached_level(GZ, 100), 9);
+    assert_int_equal(cached->len, six->len);
+    assert_memory_equal(cached->data, six->data, six->len);
+    np_cache_rep_free(six);
+    np_cache_rep_free(cached);
+    free(body);
+}
+
 /* Streams are reused across levels: each level's output is that of its own, whatever came
  * before (the ETag of a form must not depend on which request made it). */
 static void test_reuse_same_bytes(void **state)
@@ -315,6 +335,7 @@ int main(void)
         cmocka_unit_test(test_same_bytes_every_time), cmocka_unit_test(test_too_small_to_gain),
         cmocka_unit_test(test_reuse_same_bytes),      cmocka_unit_test(test_entry_forms),
         cmocka_unit_test(test_forms_evict),           cmocka_unit_test(test_forms_threads),
+        cmocka_unit_test(test_cached_levels),
     };
     apr_pool_t *p = np_test_begin();
     return np_test_end(p, cmocka_run_group_tests(tests, NULL, NULL));
