@@ -272,6 +272,9 @@ static void start(np_indexer *ix)
                 fall_back(ix, why);
         }
     }
+    /* Windows that ended while no indexer ran (the server was down) are counted first: the
+     * pass takes seconds at a million articles, and until then every request would count. */
+    refresh_windows(ix, apr_time_now());
     rv = np_index_update(ix->idx, &st, &err);
     if (rv == APR_EINTR) {
         apr_pool_destroy(p);
