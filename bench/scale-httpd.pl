@@ -498,7 +498,7 @@ $row->("PSS of each child after " . scalar(@urls) . " URLs each, $per_child at a
        join(', ', map { sprintf('%.1f MB%s', $mem{$_}{pss_kb} / 1024, $mem{$_}{indexer} ? '*' : '') } @kids), 'under 20 MB');
 $row->('  of which anonymous (heap, thread stacks) / file-backed', join(', ', map { sprintf('%.1f / %.1f MB', ($mem{$_}{pss_anon_kb} // 0) / 1024, ($mem{$_}{pss_file_kb} // 0) / 1024) } @kids), '');
 $row->('  PSS of each child before the warm-up', join(', ', map { sprintf('%.1f MB%s', $mem_before{$_}{pss_kb} / 1024, $mem_before{$_}{indexer} ? '*' : '') } sort { $a <=> $b } keys %mem_before), '');
-$row->('  the index file (mapped by every child: its pages they touch are file-backed)', sprintf('%.1f MB', $res{index_bytes} / 1048576), '');
+$row->('  the index file (read with read(), shared through the system page cache)', sprintf('%.1f MB', $res{index_bytes} / 1048576), '');
 for my $kind ('in place', 'by rename') {
     my $e = $edit{$kind};
     $row->("edit $kind, write to every child serving it ($edits edits, " . scalar(@pids) . ' children)',

@@ -627,6 +627,8 @@ static int cmd_index(const np_cli_command *cmd, apr_pool_t *p, int argc, const c
     if (o.progress)
         fputc('\n', stdout);
     np_index_info_get(idx, &info);
+    /* the whole index in FILE itself, which can then be copied or renamed alone */
+    np_index_checkpoint(idx);
     np_index_close(idx);
     close(lock);
     printf("%s: %" APR_INT64_T_FMT " articles in %" APR_INT64_T_FMT " sections, %" APR_INT64_T_FMT

@@ -1585,6 +1585,15 @@ static void parse_start(upd *u, batch *b)
 
 /* ---- visibility windows that closed between passes ---- */
 
+int np_index_checkpoint(np_index *idx)
+{
+    int log = 0, done = 0;
+    if (sqlite3_wal_checkpoint_v2(idx->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done) !=
+        SQLITE_OK)
+        return -1;
+    return log == done ? 0 : -1;
+}
+
 apr_time_t np_index_next_window(np_index *idx)
 {
     sqlite3_stmt *s = NULL;

@@ -87,6 +87,11 @@ const char *np_index_default_file(apr_pool_t *p, const char *dir, const char *co
                                   int stale_on_error);
 #define NP_INDEX_DIR_DEFAULT "/var/cache/apache2/newsportal"
 
+/* Copies the write-ahead log into the file and empties it, waiting for readers (up to the busy
+ * timeout): for `newsportal index`, whose file may then be copied or renamed alone, even while
+ * a server reads it (the last connection to close does it otherwise). 0, or -1 when readers
+ * kept it from finishing. */
+int np_index_checkpoint(np_index *idx);
 /* The earliest instant at which a list's stored count of visible articles stops being true
  * (an embargo lifts, an article expires), 0 when none will. */
 apr_time_t np_index_next_window(np_index *idx);
