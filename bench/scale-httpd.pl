@@ -119,9 +119,11 @@ LoadModule authz_core_module $modules/mod_authz_core.so
 LoadModule newsportal_module $work/mod_newsportal.so
 @{[ $root ? "User nobody\nGroup $group" : '' ]}
 # Three children, none started or stopped for load during the run (and three again after a
-# graceful restart: as many spare threads as they have); connections kept open.
+# graceful restart: as many spare threads as they have); connections kept open. Slots to spare,
+# as Debian's default configuration has (ServerLimit 16): with none, a new child waited about
+# 2 s after a graceful restart for an old one to free its slot.
 StartServers $children
-ServerLimit $children
+ServerLimit @{[ 2 * $children ]}
 ThreadsPerChild 16
 MaxRequestWorkers @{[ 16 * $children ]}
 MinSpareThreads @{[ 16 * $children ]}
