@@ -628,7 +628,11 @@ static int cmd_index(const np_cli_command *cmd, apr_pool_t *p, int argc, const c
         fputc('\n', stdout);
     np_index_info_get(idx, &info);
     /* the whole index in FILE itself, which can then be copied or renamed alone */
-    np_index_checkpoint(idx);
+    if (np_index_checkpoint(idx) != 0)
+        fprintf(stderr,
+                "newsportal index: readers kept the log from being copied into %s; copy or "
+                "rename it with %s-wal\n",
+                db, db);
     np_index_close(idx);
     close(lock);
     printf("%s: %" APR_INT64_T_FMT " articles in %" APR_INT64_T_FMT " sections, %" APR_INT64_T_FMT

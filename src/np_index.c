@@ -1614,10 +1614,11 @@ static apr_array_header_t *closed_lists(np_index *idx, apr_pool_t *p, int tag, a
 {
     sqlite3_stmt *s = NULL;
     apr_array_header_t *out = apr_array_make(p, 8, sizeof(list_stat));
-    const char *sql = tag ? "SELECT id, digest, total FROM tags WHERE vis_at = 0 OR vis_at > ?1"
-                            " OR (vis_until != 0 AND vis_until <= ?1)"
-                          : "SELECT id, digest, total FROM sections WHERE vis_at = 0 OR"
-                            " vis_at > ?1 OR (vis_until != 0 AND vis_until <= ?1)";
+    /* the negation of list_window_holds */
+    const char *sql = apr_pstrcat(p, "SELECT id, digest, total FROM ", tag ? "tags" : "sections",
+                                  " WHERE vis_at = 0 OR vis_at > ?1 OR"
+                                  " (vis_until != 0 AND vis_until <= ?1)",
+                                  NULL);
     if (sqlite3_prepare_v2(idx->db, sql, -1, &s, NULL) != SQLITE_OK) {
         sqlite3_finalize(s);
         return NULL;
