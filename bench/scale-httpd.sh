@@ -33,11 +33,13 @@ for n in "$@"; do
     "$B/newsportal" index "$dir" --db "$db" >"$work/index.log"
     end=$(date +%s.%N)
     cat "$work/index.log"
+    ft=$(sed -n 's/.*(full text: \([0-9.]*\) s).*/\1/p' "$work/index.log")
     # Children run as nobody when started by root: they read the trees, the indexer writes the files.
     chmod -R a+rX "$work"
     [ "$(id -u)" = 0 ] && chown -R nobody "$work/index"
     perl "$top/bench/scale-httpd.pl" --top "$top" --tool "$B/newsportal" --work "$work" \
         --tree "$dir" --db "$db" --articles "$n" --sections $sections --index-seconds "$(awk "BEGIN { print $end - $start }")" \
+        --fulltext-seconds "${ft:-0}" \
         --json "$out/scale-httpd-$n.json"
     rm -rf "$dir" "$db" "$db-wal" "$db-shm" "$work/small" "$work/index/small.sqlite"*
 done

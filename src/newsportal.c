@@ -637,10 +637,11 @@ static int cmd_index(const np_cli_command *cmd, apr_pool_t *p, int argc, const c
     close(lock);
     printf("%s: %" APR_INT64_T_FMT " articles in %" APR_INT64_T_FMT " sections, %" APR_INT64_T_FMT
            " tags, %" APR_INT64_T_FMT " errors; this pass: %d folders, %d files seen, %d read "
-           "(%d new, %d changed, %d deleted, %d broken of which %d kept stale) in %.2f s; "
+           "(%d new, %d changed, %d deleted, %d broken of which %d kept stale) in %.2f s%s; "
            "generation %" APR_INT64_T_FMT "\n",
            db, info.articles, info.sections, info.tags, info.errors, st.folders, st.files,
            st.parsed, st.added, st.changed, st.deleted, st.errors, st.stale, (double)st.took / 1e6,
+           st.fulltext ? apr_psprintf(p, " (full text: %.2f s)", (double)st.fulltext / 1e6) : "",
            info.generation);
     return 0;
 }

@@ -31,6 +31,26 @@
 #define FS "\x1f"
 #define RS "\x1e"
 
+/* The columns of articles, for the schema and for a first build's copy in date order. */
+#define ARTICLES_DEF                                                                               \
+    "(id INTEGER PRIMARY KEY, rel TEXT NOT NULL,"                                                  \
+    " section INTEGER NOT NULL, slug TEXT NOT NULL, aid TEXT, title TEXT NOT NULL, subtitle TEXT," \
+    " summary TEXT, authors TEXT, source TEXT, source_href TEXT, lang TEXT,"                       \
+    " published INTEGER NOT NULL, published_fmt INTEGER NOT NULL, updated INTEGER NOT NULL,"       \
+    " updated_fmt INTEGER NOT NULL, expires INTEGER NOT NULL, expires_fmt INTEGER NOT NULL,"       \
+    " draft INTEGER NOT NULL, tags TEXT, related TEXT, image TEXT, format TEXT,"                   \
+    " mtime INTEGER NOT NULL, size INTEGER NOT NULL, digest INTEGER NOT NULL,"                     \
+    " stale INTEGER NOT NULL, corrections TEXT, translation_of TEXT, grp TEXT, previous TEXT)"
+#define ARTICLES_COLS                                                                              \
+    "rel, section, slug, aid, title, subtitle, summary, authors, source, source_href, lang,"       \
+    " published, published_fmt, updated, updated_fmt, expires, expires_fmt, draft, tags,"          \
+    " related, image, format, mtime, size, digest, stale, corrections, translation_of, grp,"       \
+    " previous"
+
+#define ART_INSERT                                                                                 \
+    "(" ARTICLES_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15," \
+    " ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, 0, ?26, ?27, ?28, ?29)"
+
 static const char schema_sql[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
     "CREATE TABLE folders(dir TEXT PRIMARY KEY, mtime INTEGER NOT NULL) WITHOUT ROWID;"
@@ -42,14 +62,7 @@ static const char schema_sql[] =
     " total INTEGER NOT NULL, vis_count INTEGER NOT NULL, vis_at INTEGER NOT NULL,"
     " vis_until INTEGER NOT NULL);"
     "CREATE INDEX sections_parent ON sections(parent);"
-    "CREATE TABLE articles(id INTEGER PRIMARY KEY, rel TEXT NOT NULL,"
-    " section INTEGER NOT NULL, slug TEXT NOT NULL, aid TEXT, title TEXT NOT NULL, subtitle TEXT,"
-    " summary TEXT, authors TEXT, source TEXT, source_href TEXT, lang TEXT,"
-    " published INTEGER NOT NULL, published_fmt INTEGER NOT NULL, updated INTEGER NOT NULL,"
-    " updated_fmt INTEGER NOT NULL, expires INTEGER NOT NULL, expires_fmt INTEGER NOT NULL,"
-    " draft INTEGER NOT NULL, tags TEXT, related TEXT, image TEXT, format TEXT,"
-    " mtime INTEGER NOT NULL, size INTEGER NOT NULL, digest INTEGER NOT NULL,"
-    " stale INTEGER NOT NULL, corrections TEXT, translation_of TEXT, grp TEXT, previous TEXT);"
+    "CREATE TABLE articles" ARTICLES_DEF ";"
     "CREATE UNIQUE INDEX articles_rel ON articles(rel);"
     "CREATE UNIQUE INDEX articles_section_slug ON articles(section, slug);"
     /* what a pass compares each folder's files with, without reading the rows */
@@ -147,6 +160,8 @@ enum {
     S_R_ERRORS,
     S_STAGE_SA,
     S_STAGE_AT,
+    S_STAGE_ART,
+    S_STAGE_BODY,
     S_R_BY_ID,
     S_R_ANY,
     S_PREV_INSERT,
@@ -206,12 +221,10 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_ERR_GET] = "SELECT mtime, size FROM errors WHERE path = ?1",
     [S_ERR_SET] = "INSERT OR REPLACE INTO errors(path, message, mtime, size) VALUES(?1,?2,?3,?4)",
     [S_ERR_DELETE] = "DELETE FROM errors WHERE path = ?1",
-    [S_ART_INSERT] = "INSERT INTO articles(rel, section, slug, aid, title, subtitle, summary,"
-                     " authors, source, source_href, lang, published, published_fmt, updated,"
-                     " updated_fmt, expires, expires_fmt, draft, tags, related, image, format,"
-                     " mtime, size, digest, stale, corrections, translation_of, grp, previous)"
-                     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-                     " ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, 0, ?26, ?27, ?28, ?29)",
+    [S_ART_INSERT] = "INSERT INTO articles" ART_INSERT,
+    /* a first build's rows, before they are numbered in date order (bulk_begin_sql) */
+    [S_STAGE_ART] = "INSERT INTO build.articles" ART_INSERT,
+    [S_STAGE_BODY] = "INSERT INTO build.bodies(article, html) VALUES(?1, ?2)",
     [S_ART_GET_OLD] = "SELECT section, rel, published, expires, draft, tags, digest, aid, slug"
                       " FROM articles WHERE id = ?1",
     [S_ART_DELETE] = "DELETE FROM articles WHERE id = ?1",
@@ -316,14 +329,14 @@ static const char *const stmt_sql[S_COUNT] = {
                   " ORDER BY a.published DESC, a.rel LIMIT 1",
     [S_BEGIN] = "BEGIN",
     [S_COMMIT] = "COMMIT",
-    [S_STAGE_SA] = "INSERT INTO temp.stage_sa VALUES(?1, ?2, ?3, ?4, ?5)",
+    [S_STAGE_SA] = "INSERT INTO build.stage_sa VALUES(?1, ?2, ?3, ?4, ?5)",
     [S_FTS_INSERT] = "INSERT INTO fulltext(rowid, title, subtitle, summary, body, tags, authors,"
                      " source) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [S_FTS_DELETE] = "DELETE FROM fulltext WHERE rowid = ?1",
     [S_FTS_ROW_INSERT] = "INSERT OR REPLACE INTO fulltext_rows(key, section, expires)"
                          " VALUES(?1, ?2, ?3)",
     [S_FTS_ROW_DELETE] = "DELETE FROM fulltext_rows WHERE key = ?1",
-    [S_STAGE_AT] = "INSERT INTO temp.stage_at VALUES(?1, ?2, ?3, ?4, ?5)",
+    [S_STAGE_AT] = "INSERT INTO build.stage_at VALUES(?1, ?2, ?3, ?4, ?5)",
     /* a list oldest first (its primary key read backwards): updated-else-published of each
      * row, for a sitemap index; then whole rows from a position or after a row (published ?5,
      * path ?6), for its files */
@@ -349,12 +362,17 @@ static const char *const stmt_sql[S_COUNT] = {
                    " path DESC LIMIT -1 OFFSET ?1)",
 };
 
-/* A first build appends list memberships to temporary tables and sorts them into place at the
- * end, and makes the secondary indexes of articles only then: inserting a million rows at
- * random places in b-trees far larger than the page cache is what would take the time. */
+/* A first build writes its rows into a scratch database beside the index (FILE-build, no
+ * journal: an interrupted first build is started again from nothing) and puts them into place
+ * at the end: list memberships sorted, articles and bodies numbered in date order, the secondary
+ * indexes of articles made last. Inserting a million rows at random places in b-trees far larger
+ * than the page cache is what would take the time, and dropping a copied table would walk every
+ * page of it again; the scratch file is deleted instead. */
 static const char bulk_begin_sql[] =
-    "CREATE TEMP TABLE stage_sa(section, published, rel, article, expires);"
-    "CREATE TEMP TABLE stage_at(tag, published, rel, article, expires);"
+    "CREATE TABLE build.stage_sa(section, published, rel, article, expires);"
+    "CREATE TABLE build.stage_at(tag, published, rel, article, expires);"
+    "CREATE TABLE build.articles" ARTICLES_DEF ";"
+    "CREATE TABLE build.bodies(article INTEGER PRIMARY KEY, html BLOB NOT NULL);"
     "DROP INDEX IF EXISTS articles_rel;"
     "DROP INDEX IF EXISTS articles_section_slug;"
     "DROP INDEX IF EXISTS articles_known;"
@@ -363,11 +381,25 @@ static const char bulk_begin_sql[] =
     "DROP INDEX IF EXISTS articles_aid;"
     "DROP INDEX IF EXISTS articles_translated;"
     "INSERT OR REPLACE INTO meta(key, value) VALUES('bulk', 1);";
+/* Articles are numbered in date order (oldest first; the same instant by path), so that the
+ * newest of any list lie on few pages: a home page's 148 rows on 41 pages of a
+ * 1,000,000-article index instead of 128 in the order files were walked. */
+static const char bulk_renumber_sql[] =
+    "CREATE TABLE build.by_date(new INTEGER PRIMARY KEY, old INTEGER NOT NULL);"
+    "INSERT INTO build.by_date(old) SELECT id FROM build.articles ORDER BY published, rel;"
+    "CREATE TABLE build.renumber(old INTEGER PRIMARY KEY, new INTEGER NOT NULL);"
+    "INSERT INTO build.renumber SELECT old, new FROM build.by_date ORDER BY old;"
+    "INSERT INTO main.articles(id, " ARTICLES_COLS ") SELECT b.new, " ARTICLES_COLS
+    " FROM build.by_date b CROSS JOIN build.articles a ON a.id = b.old;"
+    "UPDATE previous_urls SET article = (SELECT new FROM build.renumber WHERE old = article);";
+static const char bulk_renumber_bodies_sql[] =
+    "INSERT INTO main.bodies SELECT b.new, x.html FROM build.by_date b CROSS JOIN build.bodies x"
+    " ON x.article = b.old;";
 static const char bulk_end_sql[] =
-    "INSERT INTO section_articles SELECT * FROM temp.stage_sa ORDER BY 1, 2 DESC, 3;"
-    "INSERT INTO article_tags SELECT * FROM temp.stage_at ORDER BY 1, 2 DESC, 3;"
-    "DROP TABLE temp.stage_sa;"
-    "DROP TABLE temp.stage_at;"
+    "INSERT INTO section_articles SELECT s.section, s.published, s.rel, r.new, s.expires"
+    " FROM build.stage_sa s JOIN build.renumber r ON r.old = s.article ORDER BY 1, 2 DESC, 3;"
+    "INSERT INTO article_tags SELECT s.tag, s.published, s.rel, r.new, s.expires"
+    " FROM build.stage_at s JOIN build.renumber r ON r.old = s.article ORDER BY 1, 2 DESC, 3;"
     "CREATE UNIQUE INDEX articles_rel ON articles(rel);"
     "CREATE UNIQUE INDEX articles_section_slug ON articles(section, slug);"
     "CREATE INDEX articles_known ON articles(section, slug, mtime, size, stale);"
@@ -601,6 +633,8 @@ static void remove_files(const char *file)
     snprintf(buf, sizeof(buf), "%s-shm", file);
     unlink(buf);
     snprintf(buf, sizeof(buf), "%s-journal", file);
+    unlink(buf);
+    snprintf(buf, sizeof(buf), "%s-build", file);
     unlink(buf);
 }
 
@@ -1294,10 +1328,43 @@ static int delete_article(upd *u, apr_int64_t id)
     return rc ? -1 : 0;
 }
 
+/* The columns of fulltext; the body is given as HTML. */
+enum {
+    FTS_TITLE,
+    FTS_SUBTITLE,
+    FTS_SUMMARY,
+    FTS_BODY,
+    FTS_TAGS,
+    FTS_AUTHORS,
+    FTS_SOURCE,
+    FTS_NCOLS
+};
+
+static int fts_insert(np_index *idx, apr_pool_t *p, apr_int64_t key, apr_int64_t section,
+                      apr_time_t exp, const char *const *text, const char *html, apr_size_t len)
+{
+    sqlite3_stmt *s = stmt(idx, S_FTS_INSERT);
+    int i, rc;
+    if (!s)
+        return -1;
+    sqlite3_bind_int64(s, 1, key);
+    for (i = 0; i < FTS_NCOLS; i++)
+        bind_text(s, 2 + i,
+                  i == FTS_BODY ? (html ? np_search_text_of_html(p, html, len) : NULL)
+                                : np_search_clean(p, text[i]));
+    rc = run(idx, s);
+    if (!(s = stmt(idx, S_FTS_ROW_INSERT)))
+        return -1;
+    sqlite3_bind_int64(s, 1, key);
+    sqlite3_bind_int64(s, 2, section);
+    sqlite3_bind_int64(s, 3, exp);
+    return rc | run(idx, s);
+}
+
 static int insert_article(upd *u, const job *j, apr_pool_t *p)
 {
     const np_article *a = j->a;
-    sqlite3_stmt *s = stmt(u->idx, S_ART_INSERT);
+    sqlite3_stmt *s = stmt(u->idx, u->bulk ? S_STAGE_ART : S_ART_INSERT);
     apr_uint64_t digest = entry_digest(j->path, j->mtime, j->size);
     apr_time_t pub = a->published.t, exp = a->expires.t;
     apr_array_header_t *slugs;
@@ -1351,27 +1418,17 @@ static int insert_article(upd *u, const job *j, apr_pool_t *p)
             sqlite3_bind_int64(s, 4, id);
             rc |= run(u->idx, s);
         }
-    if (a->body_html && (s = stmt(u->idx, S_BODY_INSERT))) {
+    if (a->body_html && (s = stmt(u->idx, u->bulk ? S_STAGE_BODY : S_BODY_INSERT))) {
         sqlite3_bind_int64(s, 1, id);
         sqlite3_bind_blob(s, 2, a->body_html, (int)a->body_len, SQLITE_STATIC);
         rc |= run(u->idx, s);
     }
-    if (listed && (s = stmt(u->idx, S_FTS_INSERT))) {
-        sqlite3_bind_int64(s, 1, np_search_key(pub, id));
-        bind_text(s, 2, np_search_clean(p, a->title ? a->title : ""));
-        bind_text(s, 3, np_search_clean(p, a->subtitle));
-        bind_text(s, 4, np_search_clean(p, a->summary));
-        bind_text(s, 5, a->body_html ? np_search_text_of_html(p, a->body_html, a->body_len) : NULL);
-        bind_text(s, 6, np_search_clean(p, join_text(p, a->tags)));
-        bind_text(s, 7, np_search_clean(p, join_text(p, a->authors)));
-        bind_text(s, 8, np_search_clean(p, a->source));
-        rc |= run(u->idx, s);
-        if ((s = stmt(u->idx, S_FTS_ROW_INSERT))) {
-            sqlite3_bind_int64(s, 1, np_search_key(pub, id));
-            sqlite3_bind_int64(s, 2, j->sec->l.id);
-            sqlite3_bind_int64(s, 3, exp);
-            rc |= run(u->idx, s);
-        }
+    if (listed && !u->bulk) { /* a first build writes the full text at its end */
+        const char *text[FTS_NCOLS] = {
+            a->title ? a->title : "", a->subtitle, a->summary, NULL, join_text(p, a->tags),
+            join_text(p, a->authors), a->source};
+        rc |= fts_insert(u->idx, p, np_search_key(pub, id), j->sec->l.id, exp, text, a->body_html,
+                         a->body_len);
     }
     for (r = j->sec; r; r = r->parent) {
         if (listed) {
@@ -1706,6 +1763,117 @@ static int commit(upd *u)
     if (u->idx->o.progress)
         u->idx->o.progress(u->idx->o.baton, u->st);
     return exec(u->idx, "BEGIN IMMEDIATE");
+}
+
+/* A list as stored (join_strings) to a list as text for the full-text index (join_text). */
+static const char *stored_to_text(apr_pool_t *p, const char *s)
+{
+    return s ? join_text(p, split(p, s, RS)) : NULL;
+}
+
+static int cancelled(upd *u);
+
+static const char *build_file(np_index *idx, apr_pool_t *p)
+{
+    return apr_pstrcat(p, idx->file, "-build", NULL);
+}
+
+/* The scratch database of a first build (bulk_begin_sql): made anew, outside a transaction. */
+static int build_attach(np_index *idx, apr_pool_t *p)
+{
+    const char *file = build_file(idx, p);
+    char *sql;
+    int rc, fd;
+    unlink(file);
+    unlink(apr_pstrcat(p, file, "-journal", NULL));
+    /* made here to be the writer's alone: it holds drafts and embargoed articles too */
+    if ((fd = open(file, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600)) < 0) {
+        np_log(idx->o.log, NP_LOG_ERR, "%s: %s", file, strerror(errno));
+        return -1;
+    }
+    close(fd);
+    sql = sqlite3_mprintf("ATTACH %Q AS build", file);
+    rc = sql ? exec(idx, sql) : -1;
+    sqlite3_free(sql);
+    /* nothing in it outlives the build: no journal, no sync, pages as big as they come */
+    return rc || exec(idx, "PRAGMA build.journal_mode=OFF; PRAGMA build.synchronous=OFF;"
+                           " PRAGMA build.page_size=65536; PRAGMA build.cache_size=-65536")
+               ? -1
+               : 0;
+}
+
+static void build_detach(np_index *idx, apr_pool_t *p)
+{
+    static const int staged[] = {S_STAGE_SA, S_STAGE_AT, S_STAGE_ART, S_STAGE_BODY};
+    size_t i;
+    for (i = 0; i < sizeof(staged) / sizeof(staged[0]); i++) {
+        sqlite3_finalize(idx->st[staged[i]]);
+        idx->st[staged[i]] = NULL;
+    }
+    exec(idx, "DETACH build");
+    unlink(build_file(idx, p));
+}
+
+/* The end of a first build, before bulk_end_sql: see bulk_renumber_sql. */
+static int bulk_renumber(upd *u)
+{
+    np_index *idx = u->idx;
+    sqlite3_stmt *s = NULL;
+    apr_pool_t *p;
+    apr_int64_t last = 0;
+    apr_time_t t0;
+    int rc = 0, n = 1;
+
+    /* each its own transaction, so that the log stays smaller */
+    if (exec(idx, bulk_renumber_sql) != 0 || commit(u) != 0 ||
+        exec(idx, bulk_renumber_bodies_sql) != 0 || commit(u) != 0)
+        return -1;
+    if (sqlite3_prepare_v2(idx->db,
+                           "SELECT a.id, a.section, a.published, a.expires, a.title, a.subtitle,"
+                           " a.summary, a.tags, a.authors, a.source, b.html FROM articles a"
+                           " LEFT JOIN bodies b ON b.article = a.id WHERE a.id > ?1"
+                           " AND a.draft = 0 AND a.published != 0 ORDER BY a.id LIMIT 25000",
+                           -1, &s, NULL) != SQLITE_OK) {
+        np_log(idx->o.log, NP_LOG_ERR, "%s: %s", idx->file, sqlite3_errmsg(idx->db));
+        return -1;
+    }
+    apr_pool_create(&p, u->pool);
+    t0 = apr_time_now();
+    /* in steps, each its own transaction, so that the log stays small */
+    while (!rc && n && !cancelled(u)) {
+        int step;
+        n = 0;
+        sqlite3_bind_int64(s, 1, last);
+        while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+            const char *text[FTS_NCOLS];
+            apr_time_t pub = sqlite3_column_int64(s, 2);
+            last = sqlite3_column_int64(s, 0);
+            text[FTS_TITLE] = (const char *)sqlite3_column_text(s, 4);
+            text[FTS_SUBTITLE] = (const char *)sqlite3_column_text(s, 5);
+            text[FTS_SUMMARY] = (const char *)sqlite3_column_text(s, 6);
+            text[FTS_BODY] = NULL;
+            text[FTS_TAGS] = stored_to_text(p, (const char *)sqlite3_column_text(s, 7));
+            text[FTS_AUTHORS] = stored_to_text(p, (const char *)sqlite3_column_text(s, 8));
+            text[FTS_SOURCE] = (const char *)sqlite3_column_text(s, 9);
+            rc = fts_insert(idx, p, np_search_key(pub, last), sqlite3_column_int64(s, 1),
+                            sqlite3_column_int64(s, 3), text,
+                            (const char *)sqlite3_column_blob(s, 10),
+                            (apr_size_t)sqlite3_column_bytes(s, 10));
+            apr_pool_clear(p);
+            n++;
+        }
+        if (!rc && step != SQLITE_DONE) {
+            np_log(idx->o.log, NP_LOG_ERR, "%s: %s", idx->file, sqlite3_errmsg(idx->db));
+            rc = -1;
+        }
+        sqlite3_reset(s);
+        if (!rc && n)
+            rc = commit(u);
+    }
+    sqlite3_finalize(s);
+    apr_pool_destroy(p);
+    u->st->fulltext = apr_time_now() - t0;
+    return rc || u->cancelled ? -1 : 0;
 }
 
 /* The caller asked the pass to stop (a server stopping): checked between transactions and
@@ -2276,8 +2444,8 @@ static apr_status_t update(np_index *idx, const char *const *dirs, int ndirs, np
             u.batch_size = 25000;
         u.bulk = empty && !dirs;
     }
-    if (exec(idx, "BEGIN IMMEDIATE") != 0 || load_lists(&u) != 0 ||
-        (u.bulk && exec(idx, bulk_begin_sql) != 0)) {
+    if ((u.bulk && build_attach(idx, p) != 0) || exec(idx, "BEGIN IMMEDIATE") != 0 ||
+        load_lists(&u) != 0 || (u.bulk && exec(idx, bulk_begin_sql) != 0)) {
         rc = -1;
     } else if (!dirs) {
         apr_hash_index_t *hi;
@@ -2333,7 +2501,7 @@ static apr_status_t update(np_index *idx, const char *const *dirs, int ndirs, np
             rc |= flush(&u);
     }
     if (!rc && !u.failed && u.bulk)
-        rc |= exec(idx, bulk_end_sql);
+        rc |= bulk_renumber(&u) || exec(idx, bulk_end_sql);
     if (!rc && !u.failed && u.sections_changed)
         rc |= finish_sections(&u);
     if (!rc && !u.failed) {
@@ -2371,9 +2539,11 @@ static apr_status_t update(np_index *idx, const char *const *dirs, int ndirs, np
     batch_destroy(&u, u.cur);
     batch_destroy(&u, u.spare[0]);
     batch_destroy(&u, u.spare[1]);
+    if ((rc || u.failed) && !sqlite3_get_autocommit(idx->db))
+        exec(idx, "ROLLBACK");
+    if (u.bulk)
+        build_detach(idx, p);
     if (rc || u.failed) {
-        if (!sqlite3_get_autocommit(idx->db))
-            exec(idx, "ROLLBACK");
         if (u.cancelled) {
             *err = "interrupted";
             apr_pool_destroy(p);

@@ -37,6 +37,7 @@ typedef struct {
     apr_int64_t total; /* articles in the index after the pass */
     int commits;       /* write transactions */
     apr_interval_time_t took;
+    apr_interval_time_t fulltext; /* of took: a first build's full text, written at its end */
 } np_index_stats;
 
 typedef struct {

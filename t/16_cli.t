@@ -10,7 +10,7 @@ use Apache::TestRequest qw(GET);
 use File::Temp qw(tempdir);
 use NPTest;
 
-plan tests => 29, need_module('newsportal');
+plan tests => 31, need_module('newsportal');
 
 my $vars = Apache::Test::vars();
 (my $tool = $ENV{NP_MODULE} // "$vars->{top_dir}/build/mod_newsportal.so") =~ s{mod_newsportal\.so$}{newsportal};
@@ -78,8 +78,10 @@ my $db = "$g/a.db";
 like $out, qr{300 articles in 13 sections, \d+ tags, 0 errors; this pass: 13 folders, 300 files seen, 300 read \(300 new,},
     'index: a first build reads every file and says so';
 unlike $out, qr{\r}, 'no progress line when stdout is not a terminal';
+like $out, qr{ in \d+\.\d\d s \(full text: \d+\.\d\d s\); generation}, 'a first build says what its full text took';
 ($rc, $out) = run($tool, 'index', "$g/a", '--db', $db);
 like $out, qr{300 files seen, 0 read}, 'a second pass reads nothing';
+unlike $out, qr{full text}, 'a pass writes the full text with each article';
 my $edited = $files[7];
 open $fh, '>', "$edited.new" or die;
 print $fh "<article><title>Edited</title><published>2026-01-01</published><body><p>x</p></body></article>\n";

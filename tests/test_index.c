@@ -844,6 +844,87 @@ static void test_pass_reads_no_rows(void **state)
     np_index_close(idx);
 }
 
+/* The rows of a query as text, one per line. */
+static const char *rows_of(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *s;
+    const char *out = "";
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        int i;
+        for (i = 0; i < sqlite3_column_count(s); i++) {
+            const char *v = (const char *)sqlite3_column_text(s, i);
+            out = apr_pstrcat(pool, out, i ? "|" : "", v ? v : "NULL", NULL);
+        }
+        out = apr_pstrcat(pool, out, "\n", NULL);
+    }
+    sqlite3_finalize(s);
+    return out;
+}
+
+/* A first build numbers the articles in date order and writes the full text after them. It holds
+ * what the same tree written folder by folder holds, and every reference follows the new
+ * numbers: bodies, lists, tags, previous addresses, full text. */
+static void test_first_build_in_date_order(void **state)
+{
+    static const char *same[] = {
+        "SELECT a.rel, a.title, s.path, a.published, a.tags, a.previous, hex(b.html)"
+        " FROM articles a JOIN sections s ON s.id = a.section"
+        " LEFT JOIN bodies b ON b.article = a.id ORDER BY a.rel",
+        "SELECT s.path, m.published, m.rel, a.rel, m.expires FROM section_articles m"
+        " JOIN sections s ON s.id = m.section JOIN articles a ON a.id = m.article ORDER BY 1, 2, 3",
+        "SELECT t.slug, m.published, m.rel, a.rel, m.expires FROM article_tags m"
+        " JOIN tags t ON t.id = m.tag JOIN articles a ON a.id = m.article ORDER BY 1, 2, 3",
+        "SELECT p.path, p.rel, a.rel FROM previous_urls p JOIN articles a ON a.id = p.article"
+        " ORDER BY 1, 2",
+        "SELECT a.rel, s.path, r.expires, (f.rowid >> 31) = a.published / 1000000, f.title,"
+        " f.subtitle, f.summary, f.body, f.tags, f.authors, f.source FROM fulltext f"
+        " JOIN fulltext_rows r ON r.key = f.rowid JOIN articles a ON a.id = (f.rowid & 2147483647)"
+        " JOIN sections s ON s.id = r.section ORDER BY a.rel",
+    };
+    np_index_stats st;
+    np_index_opts o;
+    char incr[320];
+    const char *err = NULL, *dirs[1] = {root};
+    np_index *idx, *idx2;
+    sqlite3 *db;
+    size_t i;
+    np_index_entry *e;
+    (void)state;
+    put("features/moved.xml",
+        article("Moved here", "2026-02-02", "<previous-url>/desk/old-name.html</previous-url>"));
+    idx = build(1, &st);
+    db = np_index_db(idx);
+    assert_string_equal(rows_of(db, "SELECT count(*) FROM (SELECT id, row_number() OVER"
+                                    " (ORDER BY published, rel) n FROM articles) WHERE id != n"),
+                        "0\n");
+    /* the files were walked in another order */
+    assert_string_not_equal(rows_of(db, "SELECT rel FROM articles ORDER BY id"),
+                            rows_of(db, "SELECT rel FROM articles ORDER BY rel"));
+    assert_string_equal(rows_of(db, "SELECT count(*) FROM fulltext_rows"),
+                        rows_of(db, "SELECT count(*) FROM articles WHERE draft = 0"));
+    e = np_index_previous(idx, pool, "/desk/old-name.html");
+    assert_non_null(e);
+    assert_string_equal(e->a.title, "Moved here");
+
+    snprintf(incr, sizeof(incr), "%s-incr.db", root);
+    opts(&o, 1);
+    idx2 = np_index_open(pool, incr, &o, 0, &err);
+    assert_non_null(idx2);
+    assert_int_equal(np_index_update_dirs(idx2, dirs, 1, &st, &err), APR_SUCCESS);
+    assert_int_equal(st.added, 122);
+    for (i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+        const char *want = rows_of(np_index_db(idx2), same[i]);
+        assert_true(strlen(want) > 20);
+        assert_string_equal(rows_of(db, same[i]), want);
+    }
+    np_index_close(idx2);
+    np_index_close(idx);
+    remove(incr);
+    remove(apr_pstrcat(pool, incr, "-wal", NULL));
+    remove(apr_pstrcat(pool, incr, "-shm", NULL));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_tree, teardown_tree)
 
 int main(void)
@@ -863,6 +944,7 @@ int main(void)
         T(test_moves_are_bounded),
         T(test_windows_counted_again),
         T(test_pass_reads_no_rows),
+        T(test_first_build_in_date_order),
     };
     int rc;
     pool = np_test_begin();
