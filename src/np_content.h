@@ -64,6 +64,7 @@ struct np_section {
     apr_time_t meta_mtime; /* of _section.xml, 0 when none */
     apr_uint64_t digest;   /* of its metadata and every entry in entries */
     np_visibility vis;     /* of entries */
+    apr_int64_t index_id;  /* its row in the content index; 0 in a scanned snapshot */
 };
 
 typedef struct {
@@ -106,6 +107,7 @@ typedef struct np_snapshot {
     apr_hash_t *by_slug;        /* slug -> np_entry (the first in path order when not unique) */
     int translated;             /* some article has a translation */
     apr_hash_t *by_previous;    /* <previous-url> path -> np_entry (the newest claims it) */
+    apr_hash_t *by_index_id;    /* from the index: section row id (apr_int64_t) -> np_section */
     apr_array_header_t *errors; /* np_error_rec: files that could not be loaded */
     apr_hash_t *folders;        /* dir -> np_folder, every folder scanned */
     apr_array_header_t *files;  /* np_file_state: articles and section files */

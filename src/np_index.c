@@ -148,6 +148,8 @@ enum {
     S_R_SECTION,
     S_R_CHILDREN,
     S_R_LIST_SECTION,
+    S_R_LIST_SECTION_BARE,
+    S_R_SECTION_PLACE,
     S_R_TAG,
     S_R_LIST_TAG,
     S_R_ARTICLE,
@@ -193,11 +195,15 @@ enum {
     "s.id, s.path, (SELECT path FROM sections p WHERE p.id = s.parent), s.dir, s.title,"           \
     " s.description, s.lang, s.ord, s.page_size, s.depth, s.mtime, s.meta_digest, s.digest,"       \
     " s.total, s.has_meta"
-#define ENTRY_COLS                                                                                 \
+#define ENTRY_COLS_A                                                                               \
     "a.id, a.rel, a.slug, a.aid, a.title, a.subtitle, a.summary, a.authors, a.source,"             \
     " a.source_href, a.lang, a.published, a.published_fmt, a.updated, a.updated_fmt, a.expires,"   \
     " a.expires_fmt, a.draft, a.tags, a.related, a.image, a.format, a.mtime, a.size, a.digest,"    \
-    " a.stale, s.path, s.lang, s.dir, a.section, a.corrections, a.translation_of, a.previous"
+    " a.stale, "
+#define ENTRY_COLS_B ", a.section, a.corrections, a.translation_of, a.previous"
+#define ENTRY_COLS ENTRY_COLS_A "s.path, s.lang, s.dir" ENTRY_COLS_B
+/* without the section's columns, which the caller knows (np_index_list_section_at) */
+#define ENTRY_COLS_BARE ENTRY_COLS_A "NULL, NULL, NULL" ENTRY_COLS_B
 #define VISIBLE(m) m ".published <= ?2 AND (" m ".expires = 0 OR " m ".expires > ?2)"
 
 static const char *const stmt_sql[S_COUNT] = {
@@ -266,6 +272,14 @@ static const char *const stmt_sql[S_COUNT] = {
             "m") " ORDER BY m.published DESC, m.rel LIMIT ?3 OFFSET ?4) m JOIN articles a"
                  " ON a.id = m.article JOIN sections s ON s.id = a.section"
                  " ORDER BY m.published DESC, m.rel",
+    /* the same without reading sections: a home page's lists at 1,000,000 articles read about
+     * 175 pages with it, more than a reader's cache holds (docs/caching.md) */
+    [S_R_LIST_SECTION_BARE] =
+        "SELECT " ENTRY_COLS_BARE " FROM (SELECT article, published, rel FROM"
+        " section_articles m WHERE m.section = ?1 AND " VISIBLE(
+            "m") " ORDER BY m.published DESC, m.rel LIMIT ?3 OFFSET ?4) m JOIN articles a"
+                 " ON a.id = m.article ORDER BY m.published DESC, m.rel",
+    [S_R_SECTION_PLACE] = "SELECT path, lang, dir FROM sections WHERE id = ?1",
     [S_R_TAG] = "SELECT id, name, digest, total, vis_count, vis_at, vis_until FROM tags"
                 " WHERE slug = ?1",
     [S_R_LIST_TAG] =
@@ -751,12 +765,13 @@ np_index *np_index_open(apr_pool_t *errp, const char *file, const np_index_opts 
     }
     if (readonly) {
         exec(idx, "PRAGMA query_only=1");
-        /* Read with read() into a cache of 256 KB per handle. Mapped, every page a child
+        /* Read with read() into a cache of 512 KB per handle. Mapped, every page a child
          * touched stayed in its memory: a listing's rows lie on pages all over the file, and a
-         * child that had served 1,000 pages of a 1,000,000-article index held 85 MB of it
+         * child that had served 1,000 pages of a 1,000,000-article index held 85 MB of it.
+         * 128 pages of 4 KB hold what a home page of 33 lists reads at that size, about 120
          * (docs/caching.md, "Memory of a child"). */
         exec(idx, "PRAGMA mmap_size=0");
-        exec(idx, "PRAGMA cache_size=-256");
+        exec(idx, "PRAGMA cache_size=-512");
     } else {
         /* the indexer's page cache, and helper threads for its sorts (a first build's lists
          * and indexes) */
@@ -2670,8 +2685,8 @@ static np_index_entry *row_entry(apr_pool_t *p, sqlite3_stmt *s)
     e->stale = sqlite3_column_int(s, 25);
     e->section = col_str(p, s, 26);
     e->lang = a->lang ? a->lang : col_str(p, s, 27);
-    dir = (const char *)sqlite3_column_text(s, 28);
-    a->path = apr_pstrcat(p, dir, "/", a->slug, ".xml", NULL);
+    if ((dir = (const char *)sqlite3_column_text(s, 28))) /* else ENTRY_COLS_BARE: entry_place */
+        a->path = apr_pstrcat(p, dir, "/", a->slug, ".xml", NULL);
     e->section_id = sqlite3_column_int64(s, 29);
     if ((v = col_str(p, s, 30))) {
         apr_array_header_t *recs = split(p, v, RS);
@@ -2747,9 +2762,33 @@ apr_array_header_t *np_index_section_children(np_index *idx, apr_pool_t *p, cons
 }
 
 /* Reads one page of a list; total from the stored window when now lies in it. */
+/* The section columns of an entry read without them (ENTRY_COLS_BARE). */
+static void entry_place(np_index *idx, apr_pool_t *p, np_index_entry *e,
+                        np_index_section_resolver resolve, void *baton)
+{
+    const char *path = NULL, *lang = NULL, *dir = NULL;
+    sqlite3_stmt *s;
+    if (!resolve || !resolve(baton, e->section_id, &path, &lang, &dir)) {
+        if (!(s = stmt(idx, S_R_SECTION_PLACE)))
+            return;
+        sqlite3_bind_int64(s, 1, e->section_id);
+        if (sqlite3_step(s) == SQLITE_ROW) {
+            path = col_str(p, s, 0);
+            lang = col_str(p, s, 1);
+            dir = col_str(p, s, 2);
+        }
+        sqlite3_reset(s);
+    }
+    e->section = path;
+    if (!e->a.lang)
+        e->lang = lang;
+    if (dir)
+        e->a.path = apr_pstrcat(p, dir, "/", e->a.slug, ".xml", NULL);
+}
+
 static void list_page(np_index *idx, apr_pool_t *p, int which, int count_which, apr_int64_t id,
                       const list_stat *l, apr_time_t now, apr_int64_t skip, int max,
-                      np_index_page *out)
+                      np_index_section_resolver resolve, void *baton, np_index_page *out)
 {
     sqlite3_stmt *s;
     int tag = count_which == S_AT_COUNT;
@@ -2778,6 +2817,26 @@ static void list_page(np_index *idx, apr_pool_t *p, int which, int count_which, 
     while (out->n < max && sqlite3_step(s) == SQLITE_ROW)
         out->items[out->n++] = row_entry(p, s);
     sqlite3_reset(s);
+    if (which == S_R_LIST_SECTION_BARE) {
+        int i;
+        for (i = 0; i < out->n; i++)
+            entry_place(idx, p, out->items[i], resolve, baton);
+    }
+}
+
+void np_index_list_section_at(np_index *idx, apr_pool_t *p, const np_index_list_head *head,
+                              apr_time_t now, apr_int64_t skip, int max,
+                              np_index_section_resolver resolve, void *baton, np_index_page *out)
+{
+    list_stat l;
+    memset(&l, 0, sizeof(l));
+    l.id = head->id;
+    l.count = head->vis_count;
+    l.at = head->vis_at;
+    l.until = head->vis_until;
+    list_page(idx, p, S_R_LIST_SECTION_BARE, S_SA_COUNT, l.id, &l, now, skip, max, resolve, baton,
+              out);
+    out->digest = head->digest;
 }
 
 int np_index_list_section(np_index *idx, apr_pool_t *p, const char *path, apr_time_t now,
@@ -2802,7 +2861,7 @@ int np_index_list_section(np_index *idx, apr_pool_t *p, const char *path, apr_ti
     l.at = sqlite3_column_int64(s, 16);
     l.until = sqlite3_column_int64(s, 17);
     sqlite3_reset(s);
-    list_page(idx, p, S_R_LIST_SECTION, S_SA_COUNT, l.id, &l, now, skip, max, out);
+    list_page(idx, p, S_R_LIST_SECTION, S_SA_COUNT, l.id, &l, now, skip, max, NULL, NULL, out);
     out->digest = np_hash_u64(meta, l.digest);
     return 1;
 }
@@ -2829,7 +2888,7 @@ int np_index_list_tag(np_index *idx, apr_pool_t *p, const char *slug, apr_time_t
     l.at = sqlite3_column_int64(s, 5);
     l.until = sqlite3_column_int64(s, 6);
     sqlite3_reset(s);
-    list_page(idx, p, S_R_LIST_TAG, S_AT_COUNT, l.id, &l, now, skip, max, out);
+    list_page(idx, p, S_R_LIST_TAG, S_AT_COUNT, l.id, &l, now, skip, max, NULL, NULL, out);
     return 1;
 }
 

@@ -168,6 +168,20 @@ apr_array_header_t *np_index_section_children(np_index *idx, apr_pool_t *p, cons
 /* A section's listing (its articles and its descendants'); 0 when there is no such section. */
 int np_index_list_section(np_index *idx, apr_pool_t *p, const char *path, apr_time_t now,
                           apr_int64_t skip, int max, np_index_page *out);
+/* The same from what the section tree of the handle's generation holds (np_index_sections):
+ * the section's row is not read again, and each entry's section (path, language, folder) is
+ * given by resolve, or read from the index when it returns 0. Entries as np_index_list_section. */
+typedef struct {
+    apr_int64_t id;
+    apr_uint64_t digest; /* np_index_section.digest */
+    apr_int64_t vis_count;
+    apr_time_t vis_at, vis_until;
+} np_index_list_head;
+typedef int (*np_index_section_resolver)(void *baton, apr_int64_t section_id, const char **path,
+                                         const char **lang, const char **dir);
+void np_index_list_section_at(np_index *idx, apr_pool_t *p, const np_index_list_head *head,
+                              apr_time_t now, apr_int64_t skip, int max,
+                              np_index_section_resolver resolve, void *baton, np_index_page *out);
 /* A tag's listing by its slug; *name (may be NULL) receives the tag as first written. 0 when no
  * article, visible or not, carries the tag. */
 int np_index_list_tag(np_index *idx, apr_pool_t *p, const char *slug, apr_time_t now,

@@ -36,6 +36,7 @@ np_snapshot *np_store_tree(np_index *idx, const np_content_opts *o)
     s->by_path = apr_hash_make(p);
     s->by_slug = apr_hash_make(p);
     s->by_previous = apr_hash_make(p);
+    s->by_index_id = apr_hash_make(p);
     s->folders = apr_hash_make(p);
     s->errors = apr_array_make(p, 1, sizeof(np_error_rec));
     s->files = apr_array_make(p, 1, sizeof(np_file_state));
@@ -67,8 +68,10 @@ np_snapshot *np_store_tree(np_index *idx, const np_content_opts *o)
         sec->vis.count = (int)(r->vis_count > 0x7fffffff ? 0x7fffffff : r->vis_count);
         sec->vis.at = r->vis_at;
         sec->vis.until = r->vis_until;
+        sec->index_id = r->id;
         s->nav_digest = r->nav_digest;
         apr_hash_set(s->sections, sec->path, APR_HASH_KEY_STRING, sec);
+        apr_hash_set(s->by_index_id, &sec->index_id, sizeof(sec->index_id), sec);
         APR_ARRAY_PUSH(kids, np_section *) = sec;
         if (!parent)
             s->root = sec;
@@ -123,6 +126,20 @@ static np_entry *entry_of(const np_view *v, np_index_entry *ie)
     return e;
 }
 
+/* An entry's section from the section tree the view reads with (np_index_section_resolver). */
+static int place_of(void *baton, apr_int64_t id, const char **path, const char **lang,
+                    const char **dir)
+{
+    const np_snapshot *snap = baton;
+    const np_section *sec = apr_hash_get(snap->by_index_id, &id, sizeof(id));
+    if (!sec)
+        return 0;
+    *path = sec->path;
+    *lang = sec->lang;
+    *dir = sec->dir;
+    return 1;
+}
+
 void np_store_page(const np_view *v, const np_section *sec, const np_tag *tag, apr_int64_t skip,
                    int max, np_list_page *out)
 {
@@ -134,8 +151,16 @@ void np_store_page(const np_view *v, const np_section *sec, const np_tag *tag, a
     out->items = apr_pcalloc(v->p, sizeof(np_entry *) * (apr_size_t)(max + 1));
     if (v->snap->indexed) {
         np_index_page pg;
-        int i, ok = tag ? np_index_list_tag(v->idx, v->p, tag->slug, v->now, skip, max, &pg, NULL)
-                        : np_index_list_section(v->idx, v->p, sec->path, v->now, skip, max, &pg);
+        int i, ok = 1;
+        if (tag) {
+            ok = np_index_list_tag(v->idx, v->p, tag->slug, v->now, skip, max, &pg, NULL);
+        } else {
+            /* the section's row as the view's section tree holds it: not read again */
+            np_index_list_head h = {sec->index_id, sec->digest, sec->vis.count, sec->vis.at,
+                                    sec->vis.until};
+            np_index_list_section_at(v->idx, v->p, &h, v->now, skip, max, place_of, (void *)v->snap,
+                                     &pg);
+        }
         if (!ok)
             return;
         for (i = 0; i < pg.n; i++)

@@ -2,7 +2,8 @@
  * (cache hits) and off (parse and render), printing ns per request, from the content index as
  * the module serves (built first into a temporary file) and from a scan as `newsportal render`
  * does. For `make bench` and for callgrind:
- * bench_page [CONTENT_DIR] [URL] [SECONDS] [on|off] (the last: only that half). */
+ * bench_page [CONTENT_DIR] [URL] [SECONDS] [on|off] [INDEX] (on|off: only that half; INDEX: an
+ * index of CONTENT_DIR built before, e.g. by `newsportal index`, read as it is, and no scan). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,7 +88,7 @@ int main(int argc, char **argv)
     np_index_opts o;
     np_index_stats st;
     np_index *idx;
-    const char *only = argc > 4 ? argv[4] : "", *err = NULL;
+    const char *only = argc > 4 ? argv[4] : "", *given = argc > 5 ? argv[5] : NULL, *err = NULL;
     char db[] = "/tmp/np-bench-page-XXXXXX";
     int fd;
 
@@ -102,6 +103,13 @@ int main(int argc, char **argv)
         c.content_dir = apr_pstrcat(pool, cwd, "/", dir, NULL);
     }
     np_site_conf_defaults(pool, &c);
+    if (given) {
+        c.index_file = given;
+        both("from the content index", pool, &c, url, seconds, only);
+        apr_pool_destroy(pool);
+        apr_terminate();
+        return 0;
+    }
     if ((fd = mkstemp(db)) < 0)
         return 1;
     close(fd);

@@ -925,6 +925,76 @@ static void test_first_build_in_date_order(void **state)
     remove(apr_pstrcat(pool, incr, "-shm", NULL));
 }
 
+static int place_news_ich(void *baton, apr_int64_t id, const char **path, const char **lang,
+                          const char **dir)
+{
+    if (id != *(apr_int64_t *)baton)
+        return 0;
+    *path = "given";
+    *lang = "xx";
+    *dir = "/given";
+    return 1;
+}
+
+/* A list read from what the section tree holds is the list read by path: the same rows, counts,
+ * digest and next change, each entry with its section; a resolver's answer is used as given. */
+static void test_list_at_matches(void **state)
+{
+    np_index_stats st;
+    np_index *idx = build(1, &st);
+    apr_array_header_t *secs = np_index_sections(idx, pool);
+    apr_time_t nows[] = {at("2026-03-01"), at("2026-05-15T12:00:00Z"), at("2027-01-01")};
+    apr_int64_t ich = 0;
+    size_t k;
+    int i, j, given = 0;
+    (void)state;
+    assert_true(secs->nelts >= 5);
+    for (i = 0; i < secs->nelts; i++) {
+        const np_index_section *r = &APR_ARRAY_IDX(secs, i, np_index_section);
+        np_index_list_head h = {r->id, r->digest, r->vis_count, r->vis_at, r->vis_until};
+        if (strcmp(r->path, "news/ich") == 0)
+            ich = r->id;
+        for (k = 0; k < sizeof(nows) / sizeof(nows[0]); k++) {
+            np_index_page a, b;
+            assert_true(np_index_list_section(idx, pool, r->path, nows[k], 1, 50, &a));
+            np_index_list_section_at(idx, pool, &h, nows[k], 1, 50, NULL, NULL, &b);
+            assert_int_equal(a.total, b.total);
+            assert_int_equal(a.n, b.n);
+            assert_int_equal(a.next_change, b.next_change);
+            assert_true(a.digest == b.digest);
+            for (j = 0; j < a.n; j++) {
+                assert_string_equal(a.items[j]->rel, b.items[j]->rel);
+                assert_string_equal(a.items[j]->section, b.items[j]->section);
+                assert_string_equal(a.items[j]->a.path, b.items[j]->a.path);
+                assert_true(a.items[j]->lang == b.items[j]->lang ||
+                            strcmp(a.items[j]->lang, b.items[j]->lang) == 0);
+            }
+        }
+    }
+    assert_true(ich > 0);
+    for (i = 0; i < secs->nelts; i++) {
+        const np_index_section *r = &APR_ARRAY_IDX(secs, i, np_index_section);
+        np_index_list_head h = {r->id, r->digest, r->vis_count, r->vis_at, r->vis_until};
+        np_index_page b;
+        if (*r->path)
+            continue;
+        np_index_list_section_at(idx, pool, &h, nows[2], 0, 200, place_news_ich, &ich, &b);
+        assert_true(b.n > 20);
+        for (j = 0; j < b.n; j++) {
+            if (b.items[j]->section_id == ich) {
+                given++;
+                assert_string_equal(b.items[j]->section, "given");
+                assert_string_equal(b.items[j]->a.path,
+                                    apr_pstrcat(pool, "/given/", b.items[j]->a.slug, ".xml", NULL));
+            } else {
+                assert_string_not_equal(b.items[j]->section, "given");
+            }
+        }
+    }
+    assert_true(given > 5);
+    np_index_close(idx);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_tree, teardown_tree)
 
 int main(void)
@@ -945,6 +1015,7 @@ int main(void)
         T(test_windows_counted_again),
         T(test_pass_reads_no_rows),
         T(test_first_build_in_date_order),
+        T(test_list_at_matches),
     };
     int rc;
     pool = np_test_begin();
