@@ -480,6 +480,47 @@ static void test_indexer_embargo_lifts(void **state)
     np_indexer_destroy(ix);
 }
 
+/* A server started after an embargo lifted while none ran: the indexer counts the lists whose
+ * window ended before its first pass, which at a million articles takes seconds, rather than
+ * leave every request to count them until the pass ends. */
+static void test_indexer_counts_ended_windows_first(void **state)
+{
+    np_indexer_conf c;
+    np_indexer *ix;
+    char when[32];
+    time_t t = time(NULL) + 2;
+    struct tm tm;
+    const char *counted, *pass;
+    int n = -1;
+    (void)state;
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    np_test_write(root, "world/soon.xml",
+                  apr_psprintf(pool,
+                               "<article><title>Soon</title><published>%s</published><body><p>s"
+                               "</p></body></article>",
+                               when));
+    conf(&c, 100, NULL);
+    ix = np_indexer_create(&c);
+    np_indexer_step(ix);
+    np_indexer_destroy(ix); /* the server stops before the embargo lifts */
+    while (apr_time_sec(apr_time_now()) <= t)
+        usleep(50000);
+    memset(logged, 0, sizeof(logged));
+    ix = np_indexer_create(&c);
+    np_indexer_step(ix);
+    counted = strstr(logged, " lists counted again");
+    pass = strstr(logged, "up to date in");
+    assert_non_null(counted);
+    assert_non_null(pass);
+    assert_true(counted < pass);
+    while (counted > logged && counted[-1] >= '0' && counted[-1] <= '9')
+        counted--;
+    n = atoi(counted);
+    assert_true(n >= 1); /* the root and world at least */
+    np_indexer_destroy(ix);
+}
+
 /* A deploy that swaps the content folder (the old one moved away, a new one moved in): the
  * indexer watches the new one from the top, and what it holds is in the index. */
 static void test_indexer_folder_swapped(void **state)
@@ -672,6 +713,7 @@ int main(void)
         T(test_overflow),
         T(test_indexer),
         T(test_indexer_embargo_lifts),
+        T(test_indexer_counts_ended_windows_first),
         T(test_indexer_folder_swapped),
         T(test_indexer_failing),
         T(test_indexer_polls_at_the_limit),
