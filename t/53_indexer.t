@@ -13,9 +13,8 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestConfig ();
 use File::Temp qw(tempdir);
 use HTTP::Tiny;
-use IO::Socket::INET;
 use JSON::PP;
-use Time::HiRes qw(sleep time);
+use NPServer;
 
 my $sqlite = (grep { -x } map { "$_/sqlite3" } split /:/, $ENV{PATH})[0];
 plan tests => 55, need_module('newsportal'), need({ 'the sqlite3 command is not installed' => defined $sqlite });
@@ -35,29 +34,14 @@ mkdir $big;
 system("$tool gen $content --articles 300 --sections 6 --seed 3 >/dev/null") == 0 or die 'newsportal gen';
 system('chmod', '-R', 'a+rX', $tmp);
 
-my $port = do {
-    my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0, Listen => 1) or die $!;
-    my $p = $s->sockport; close $s; $p;
-};
+my $port = NPServer::free_port();
 my $root = $> == 0;
-my $group = getgrnam('nogroup') ? 'nogroup' : 'nobody';
 
 sub write_conf {
     my ($extra) = @_;
     $extra //= '';
     open my $fh, '>', "$tmp/httpd.conf" or die $!;
-    print $fh <<CONF;
-ServerRoot "$tmp"
-ServerName localhost
-Listen 127.0.0.1:$port
-PidFile "$tmp/httpd.pid"
-ErrorLog "$tmp/error_log"
-DefaultRuntimeDir "$tmp"
-LogLevel warn newsportal:info
-LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
-LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
-LoadModule newsportal_module $module
-@{[ $root ? "User nobody\nGroup $group" : '' ]}
+    print $fh NPServer::conf_head($tmp, $port, $module), <<CONF;
 ServerLimit 2
 StartServers 2
 MinSpareThreads 1
@@ -87,25 +71,11 @@ CONF
     close $fh;
 }
 
-sub wait_for {
-    my ($what, $secs) = @_;
-    my $end = time + ($secs || 20);
-    while (time < $end) {
-        my $v = $what->();
-        return $v if $v;
-        sleep 0.1;
-    }
-    return;
-}
+# A die while waiting (a field missing from the status: warnings are fatal) ends the test.
+sub wait_for { my ($what, $secs) = @_; return NPServer::wait_for($what, $secs, every => 0.1, dies => 1) }
 
 sub log_size { return -s "$tmp/error_log" || 0 }
-sub log_since {
-    my ($off) = @_;
-    open my $fh, '<', "$tmp/error_log" or return '';
-    seek $fh, $off, 0;
-    local $/;
-    return <$fh> // '';
-}
+sub log_since { return NPServer::log_since($tmp, @_) }
 
 sub start {
     system($httpd, '-f', "$tmp/httpd.conf", '-k', 'start') == 0 or die "httpd did not start";

@@ -11,9 +11,9 @@ use lib "$FindBin::Bin/lib";
 use Apache::Test qw(-withtestmore);
 use Apache::TestConfig ();
 use File::Temp qw(tempdir);
-use IO::Socket::INET;
-use Time::HiRes qw(sleep time);
+use Time::HiRes qw(time);
 use NPConn;
+use NPServer;
 
 plan tests => 28, need_module('newsportal');
 
@@ -59,25 +59,9 @@ mkdir "$tmp/index";
 system("$tool index $content --db $index >/dev/null") == 0 or die 'newsportal index';
 system('chown', '-R', 'nobody', "$tmp/index") if $> == 0;
 
-my $port = do {
-    my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0, Listen => 1) or die $!;
-    my $p = $s->sockport; close $s; $p;
-};
-my $root = $> == 0;
-my $group = getgrnam('nogroup') ? 'nogroup' : 'nobody';
+my $port = NPServer::free_port();
 open my $fh, '>', "$tmp/httpd.conf" or die $!;
-print $fh <<CONF;
-ServerRoot "$tmp"
-ServerName localhost
-Listen 127.0.0.1:$port
-PidFile "$tmp/httpd.pid"
-ErrorLog "$tmp/error_log"
-DefaultRuntimeDir "$tmp"
-LogLevel warn newsportal:info
-LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
-LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
-LoadModule newsportal_module $module
-@{[ $root ? "User nobody\nGroup $group" : '' ]}
+print $fh NPServer::conf_head($tmp, $port, $module), <<CONF;
 # Three children that are never stopped for being idle, and connections that stay open.
 ServerLimit 3
 StartServers 3
@@ -101,21 +85,8 @@ NewsPortalIndexDir "$tmp/index"
 CONF
 close $fh;
 
-sub wait_for {
-    my ($what, $secs) = @_;
-    my $end = time + ($secs || 20);
-    while (time < $end) {
-        my $v = eval { $what->() };
-        return $v if $v;
-        sleep 0.05;
-    }
-    return;
-}
-sub log_text {
-    open my $lf, '<', "$tmp/error_log" or return '';
-    local $/;
-    return <$lf> // '';
-}
+sub wait_for { return NPServer::wait_for(@_) }
+sub log_text { return NPServer::log_since($tmp) }
 
 system($httpd, '-f', "$tmp/httpd.conf", '-k', 'start') == 0 or die 'httpd did not start';
 my $stop = sub { system($httpd, '-f', "$tmp/httpd.conf", '-k', 'stop') };

@@ -82,11 +82,7 @@ CONF
 close $fh;
 
 sub wait_for { return NPServer::wait_for(@_) }
-sub log_text {
-    open my $lf, '<', "$tmp/error_log" or return '';
-    local $/;
-    return <$lf> // '';
-}
+sub log_text { return NPServer::log_since($tmp) }
 sub sql {
     my ($q) = @_;
     my $out = `$sqlite -readonly '$index' "$q" 2>&1`;

@@ -1,7 +1,8 @@
 package NPServer;
 # What a test that runs a private httpd of its own needs: a free port, the head of its
 # configuration (the server's files in one folder, the modules, the children's user when run
-# as root), and waiting for a condition. Used by t/56_index_swap.t.
+# as root), its error log, and waiting for a condition. Used by t/53_indexer.t, t/55_children.t
+# and t/56_index_swap.t.
 use strict;
 use warnings;
 use IO::Socket::INET;
@@ -35,17 +36,28 @@ LoadModule newsportal_module $module
 CONF
 }
 
-# $what's first true value within $secs seconds (default 20), asked every 50 ms; a die counts
-# as false. undef when the time ran out.
+# $what's first true value within $secs seconds (default 20), asked every $opt{every} seconds
+# (default 0.05); a die counts as false, unless $opt{dies}: then it reaches the caller.
+# undef when the time ran out.
 sub wait_for {
-    my ($what, $secs) = @_;
+    my ($what, $secs, %opt) = @_;
+    my $every = $opt{every} || 0.05;
     my $end = Time::HiRes::time() + ($secs || 20);
     while (Time::HiRes::time() < $end) {
-        my $v = eval { $what->() };
+        my $v = $opt{dies} ? $what->() : eval { $what->() };
         return $v if $v;
-        Time::HiRes::sleep(0.05);
+        Time::HiRes::sleep($every);
     }
     return;
+}
+
+# The error log of the server in $dir from byte $off on (default: all of it); '' when none.
+sub log_since {
+    my ($dir, $off) = @_;
+    open my $fh, '<', "$dir/error_log" or return '';
+    seek $fh, $off, 0 if $off;
+    local $/;
+    return <$fh> // '';
 }
 
 1;
