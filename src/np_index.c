@@ -1856,7 +1856,7 @@ static int bulk_renumber(upd *u)
     t0 = apr_time_now();
     /* in steps, each its own transaction, so that the log stays small */
     while (!rc && n && !cancelled(u)) {
-        int step;
+        int step = SQLITE_DONE;
         n = 0;
         sqlite3_bind_int64(s, 1, last);
         while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
