@@ -51,6 +51,21 @@
     "(" ARTICLES_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15," \
     " ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, 0, ?26, ?27, ?28, ?29)"
 
+/* The secondary indexes of articles: made with the table, and at the end of a first build
+ * (bulk_begin_sql drops them). articles_known is what a pass compares each folder's files with,
+ * without reading the rows; articles_grp holds translation groups (<translation-of>, else the
+ * id), newest first as in the snapshot. */
+#define ARTICLES_KNOWN "articles_known ON articles(section, slug, mtime, size, stale)"
+#define ARTICLES_INDEXES                                                                           \
+    "CREATE UNIQUE INDEX articles_rel ON articles(rel);"                                           \
+    "CREATE UNIQUE INDEX articles_section_slug ON articles(section, slug);"                        \
+    "CREATE INDEX " ARTICLES_KNOWN ";"                                                             \
+    "CREATE INDEX articles_slug ON articles(slug, rel);"                                           \
+    "CREATE INDEX articles_grp ON articles(grp, published DESC, rel);"                             \
+    "CREATE INDEX articles_aid ON articles(aid);"                                                  \
+    "CREATE INDEX articles_translated ON articles(translation_of) WHERE translation_of IS NOT "    \
+    "NULL;"
+
 static const char schema_sql[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
     "CREATE TABLE folders(dir TEXT PRIMARY KEY, mtime INTEGER NOT NULL) WITHOUT ROWID;"
@@ -62,15 +77,7 @@ static const char schema_sql[] =
     " total INTEGER NOT NULL, vis_count INTEGER NOT NULL, vis_at INTEGER NOT NULL,"
     " vis_until INTEGER NOT NULL);"
     "CREATE INDEX sections_parent ON sections(parent);"
-    "CREATE TABLE articles" ARTICLES_DEF ";"
-    "CREATE UNIQUE INDEX articles_rel ON articles(rel);"
-    "CREATE UNIQUE INDEX articles_section_slug ON articles(section, slug);"
-    /* what a pass compares each folder's files with, without reading the rows */
-    "CREATE INDEX articles_known ON articles(section, slug, mtime, size, stale);"
-    "CREATE INDEX articles_slug ON articles(slug, rel);"
-    /* translation groups: <translation-of>, else the id; newest first as in the snapshot */
-    "CREATE INDEX articles_grp ON articles(grp, published DESC, rel);"
-    "CREATE INDEX articles_translated ON articles(translation_of) WHERE translation_of IS NOT NULL;"
+    "CREATE TABLE articles" ARTICLES_DEF ";" ARTICLES_INDEXES
     /* <previous-url> paths; the newest article claims one */
     "CREATE TABLE previous_urls(path TEXT NOT NULL, published INTEGER NOT NULL,"
     " rel TEXT NOT NULL, article INTEGER NOT NULL, PRIMARY KEY(path, published DESC, rel))"
@@ -81,7 +88,6 @@ static const char schema_sql[] =
     "CREATE TABLE moves(path TEXT PRIMARY KEY, aid TEXT NOT NULL, at INTEGER NOT NULL)"
     " WITHOUT ROWID;"
     "CREATE INDEX moves_at ON moves(at);"
-    "CREATE INDEX articles_aid ON articles(aid);"
     "CREATE TABLE bodies(article INTEGER PRIMARY KEY, html BLOB NOT NULL);"
     /* one row per article and section it is listed in (its own and every ancestor): a section
      * and its descendants newest first is one range of the primary key */
@@ -413,15 +419,8 @@ static const char bulk_end_sql[] =
     "INSERT INTO section_articles SELECT s.section, s.published, s.rel, r.new, s.expires"
     " FROM build.stage_sa s JOIN build.renumber r ON r.old = s.article ORDER BY 1, 2 DESC, 3;"
     "INSERT INTO article_tags SELECT s.tag, s.published, s.rel, r.new, s.expires"
-    " FROM build.stage_at s JOIN build.renumber r ON r.old = s.article ORDER BY 1, 2 DESC, 3;"
-    "CREATE UNIQUE INDEX articles_rel ON articles(rel);"
-    "CREATE UNIQUE INDEX articles_section_slug ON articles(section, slug);"
-    "CREATE INDEX articles_known ON articles(section, slug, mtime, size, stale);"
-    "CREATE INDEX articles_slug ON articles(slug, rel);"
-    "CREATE INDEX articles_grp ON articles(grp, published DESC, rel);"
-    "CREATE INDEX articles_aid ON articles(aid);"
-    "CREATE INDEX articles_translated ON articles(translation_of) WHERE translation_of IS NOT NULL;"
-    "DELETE FROM meta WHERE key = 'bulk';";
+    " FROM build.stage_at s JOIN build.renumber r ON r.old = s.article ORDER BY 1, 2 DESC, "
+    "3;" ARTICLES_INDEXES "DELETE FROM meta WHERE key = 'bulk';";
 
 struct np_index {
     sqlite3 *db;
@@ -735,8 +734,7 @@ np_index *np_index_open(apr_pool_t *errp, const char *file, const np_index_opts 
     if (ok == 1) {
         /* a file made before the pass had its own index gets it, once */
         if (!readonly)
-            exec(idx, "CREATE INDEX IF NOT EXISTS articles_known ON articles(section, slug, mtime,"
-                      " size, stale)");
+            exec(idx, "CREATE INDEX IF NOT EXISTS " ARTICLES_KNOWN);
     } else if (readonly) {
         *err = apr_psprintf(errp, "%s: not a usable content index%s%s", file, why ? ": " : "",
                             why ? why : "");
@@ -976,12 +974,11 @@ static int list_window_holds(const list_stat *l, apr_time_t t)
 }
 
 /* The stored figures of a section's or tag's list, when they changed. */
-static int write_list_stat(upd *u, int which, list_stat *l)
+/* Stores a list's figures (which: S_SEC_STATS or S_TAG_STATS). */
+static int store_list_stat(np_index *idx, int which, list_stat *l)
 {
-    sqlite3_stmt *s;
-    if (!l->dirty)
-        return 0;
-    if (!(s = stmt(u->idx, which)))
+    sqlite3_stmt *s = stmt(idx, which);
+    if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, l->id);
     sqlite3_bind_int64(s, 2, (sqlite3_int64)l->digest);
@@ -989,10 +986,15 @@ static int write_list_stat(upd *u, int which, list_stat *l)
     sqlite3_bind_int64(s, 4, l->count);
     sqlite3_bind_int64(s, 5, l->at);
     sqlite3_bind_int64(s, 6, l->until);
-    if (run(u->idx, s) != 0)
+    if (run(idx, s) != 0)
         return -1;
     l->dirty = 0;
     return 0;
+}
+
+static int write_list_stat(upd *u, int which, list_stat *l)
+{
+    return l->dirty ? store_list_stat(u->idx, which, l) : 0;
 }
 
 static int write_stats(upd *u)
@@ -1724,19 +1726,8 @@ apr_status_t np_index_refresh_windows(np_index *idx, apr_time_t now, int *refres
         rc = ls ? 0 : -1;
         for (i = 0; ls && i < ls->nelts && !rc; i++) {
             list_stat *l = &APR_ARRAY_IDX(ls, i, list_stat);
-            sqlite3_stmt *s = stmt(idx, tag ? S_TAG_STATS : S_SEC_STATS);
             list_recompute(idx, l, tag, now);
-            if (!s) {
-                rc = -1;
-                break;
-            }
-            sqlite3_bind_int64(s, 1, l->id);
-            sqlite3_bind_int64(s, 2, (sqlite3_int64)l->digest);
-            sqlite3_bind_int64(s, 3, l->total);
-            sqlite3_bind_int64(s, 4, l->count);
-            sqlite3_bind_int64(s, 5, l->at);
-            sqlite3_bind_int64(s, 6, l->until);
-            rc = run(idx, s);
+            rc = store_list_stat(idx, tag ? S_TAG_STATS : S_SEC_STATS, l);
             n++;
         }
     }
@@ -2761,7 +2752,6 @@ apr_array_header_t *np_index_section_children(np_index *idx, apr_pool_t *p, cons
     return out;
 }
 
-/* Reads one page of a list; total from the stored window when now lies in it. */
 /* The section columns of an entry read without them (ENTRY_COLS_BARE). */
 static void entry_place(np_index *idx, apr_pool_t *p, np_index_entry *e,
                         np_index_section_resolver resolve, void *baton)
@@ -2786,6 +2776,7 @@ static void entry_place(np_index *idx, apr_pool_t *p, np_index_entry *e,
         e->a.path = apr_pstrcat(p, dir, "/", e->a.slug, ".xml", NULL);
 }
 
+/* Reads one page of a list; total from the stored window when now lies in it. */
 static void list_page(np_index *idx, apr_pool_t *p, int which, int count_which, apr_int64_t id,
                       const list_stat *l, apr_time_t now, apr_int64_t skip, int max,
                       np_index_section_resolver resolve, void *baton, np_index_page *out)
