@@ -1274,7 +1274,7 @@ static void index_prepare_folders(apr_pool_t *ptemp, server_rec *s)
         const np_index_rec *rec = &APR_ARRAY_IDX(np_indexes, i, np_index_rec);
         const char *folder = index_folder(ptemp, rec->c.index_file);
         int made = 0, dedicated = strcmp(folder, NP_INDEX_DIR_DEFAULT) == 0;
-        static const char *const companions[] = {"", "-wal", "-shm", ".lock", "-build"};
+        static const char *const companions[] = {"", "-wal", "-shm", ".lock", "-build", "-new"};
         size_t k;
         if (access(folder, F_OK) != 0) {
             if (apr_dir_make_recursive(folder,

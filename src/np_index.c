@@ -541,10 +541,10 @@ static const char *shaping_value(np_index *idx, int i)
     }
 }
 
-static int open_db(np_index *idx)
+static int open_db_at(np_index *idx, const char *file)
 {
     int flags = idx->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    if (sqlite3_open_v2(idx->file, &idx->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+    if (sqlite3_open_v2(file, &idx->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
         np_tokenize_register(idx->db) != SQLITE_OK)
         return -1;
     sqlite3_busy_timeout(idx->db, 5000);
@@ -554,6 +554,30 @@ static int open_db(np_index *idx)
     if (!idx->readonly)
         sqlite3_exec(idx->db, "PRAGMA page_size=4096", NULL, NULL, NULL);
     sqlite3_extended_result_codes(idx->db, 0);
+    return 0;
+}
+
+static int open_db(np_index *idx)
+{
+    return open_db_at(idx, idx->file);
+}
+
+/* The writer's page cache, and helper threads for its sorts (a first build's lists and
+ * indexes). */
+static void writer_pragmas(np_index *idx)
+{
+    exec(idx, "PRAGMA cache_size=-262144");
+    exec(idx, "PRAGMA threads=2");
+    exec(idx, "PRAGMA mmap_size=17179869184");
+}
+
+/* The writer's connection to the index file: write-ahead log, synced at checkpoints. */
+static int open_writer(np_index *idx)
+{
+    if (open_db(idx) != 0 || exec(idx, "PRAGMA journal_mode=WAL") != 0 ||
+        exec(idx, "PRAGMA synchronous=NORMAL") != 0)
+        return -1;
+    writer_pragmas(idx);
     return 0;
 }
 
@@ -648,6 +672,8 @@ static void remove_files(const char *file)
     snprintf(buf, sizeof(buf), "%s-journal", file);
     unlink(buf);
     snprintf(buf, sizeof(buf), "%s-build", file);
+    unlink(buf);
+    snprintf(buf, sizeof(buf), "%s-new", file);
     unlink(buf);
 }
 
@@ -771,11 +797,7 @@ np_index *np_index_open(apr_pool_t *errp, const char *file, const np_index_opts 
         exec(idx, "PRAGMA mmap_size=0");
         exec(idx, "PRAGMA cache_size=-512");
     } else {
-        /* the indexer's page cache, and helper threads for its sorts (a first build's lists
-         * and indexes) */
-        exec(idx, "PRAGMA cache_size=-262144");
-        exec(idx, "PRAGMA threads=2");
-        exec(idx, "PRAGMA mmap_size=17179869184");
+        writer_pragmas(idx);
     }
     return idx;
 }
@@ -1808,6 +1830,115 @@ static int build_attach(np_index *idx, apr_pool_t *p)
                : 0;
 }
 
+static const char *new_file(np_index *idx, apr_pool_t *p)
+{
+    return apr_pstrcat(p, idx->file, "-new", NULL);
+}
+
+static void unlink_db(apr_pool_t *p, const char *file)
+{
+    static const char *const companions[] = {"", "-journal", "-wal", "-shm"};
+    size_t i;
+    for (i = 0; i < sizeof(companions) / sizeof(companions[0]); i++)
+        unlink(apr_pstrcat(p, file, companions[i], NULL));
+}
+
+/* A first build writes a new file beside the index (FILE-new) and renames it over the index
+ * once complete (bulk_close). Nobody reads it before, so it is written without the write-ahead
+ * log, whose checkpoints would copy each of its pages a second time; the index keeps being
+ * what readers see (nothing yet: they answer 503) and what outlives a build (moves) is carried
+ * over. Ownership and mode are the index file's. */
+static int bulk_open(np_index *idx, apr_pool_t *p)
+{
+    const char *nf = new_file(idx, p);
+    apr_array_header_t *moves = moves_read(idx, p), *meta = apr_array_make(p, 16, sizeof(char *));
+    sqlite3_stmt *q = NULL;
+    struct stat sb;
+    int fd, i, have = stat(idx->file, &sb) == 0;
+    /* what the indexer published (its pid, state, watch mode) */
+    if (sqlite3_prepare_v2(idx->db, "SELECT key, value FROM meta WHERE value IS NOT NULL", -1, &q,
+                           NULL) == SQLITE_OK)
+        while (sqlite3_step(q) == SQLITE_ROW) {
+            APR_ARRAY_PUSH(meta, char *) = apr_pstrdup(p, (const char *)sqlite3_column_text(q, 0));
+            APR_ARRAY_PUSH(meta, char *) = apr_pstrdup(p, (const char *)sqlite3_column_text(q, 1));
+        }
+    sqlite3_finalize(q);
+    unlink_db(p, nf);
+    if ((fd = open(nf, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, have ? sb.st_mode & 0666 : 0600)) <
+        0) {
+        np_log(idx->o.log, NP_LOG_ERR, "%s: %s", nf, strerror(errno));
+        return -1;
+    }
+    if (have && geteuid() == 0 && (sb.st_uid != 0 || sb.st_gid != 0) &&
+        fchown(fd, sb.st_uid, sb.st_gid) != 0)
+        np_log(idx->o.log, NP_LOG_WARNING, "%s: %s", nf, strerror(errno));
+    close(fd);
+    close_db(idx);
+    if (open_db_at(idx, nf) != 0 ||
+        exec(idx, "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF") != 0 ||
+        create_schema(idx) != 0) {
+        np_log(idx->o.log, NP_LOG_ERR, "%s: %s", nf,
+               idx->db ? sqlite3_errmsg(idx->db) : "cannot open");
+        close_db(idx);
+        unlink_db(p, nf);
+        return open_writer(idx) != 0 ? -2 : -1;
+    }
+    writer_pragmas(idx);
+    moves_write(idx, moves);
+    if (sqlite3_prepare_v2(idx->db, "INSERT OR IGNORE INTO meta(key, value) VALUES(?1, ?2)", -1, &q,
+                           NULL) == SQLITE_OK)
+        for (i = 0; i + 1 < meta->nelts; i += 2) {
+            bind_text(q, 1, APR_ARRAY_IDX(meta, i, const char *));
+            bind_text(q, 2, APR_ARRAY_IDX(meta, i + 1, const char *));
+            sqlite3_step(q);
+            sqlite3_reset(q);
+        }
+    sqlite3_finalize(q);
+    return 0;
+}
+
+/* The end of a first build: the new file, complete (ok) and synced, renamed over the index,
+ * else deleted; either way the writer holds the index file again. The index's log and its
+ * index are removed first: they belong to the file being replaced. */
+static int bulk_close(np_index *idx, apr_pool_t *p, int ok)
+{
+    const char *nf = new_file(idx, p);
+    int fd = -1, rc = 0;
+    if (ok && exec(idx, "PRAGMA journal_mode=WAL") != 0)
+        ok = 0;
+    close_db(idx);
+    if (ok && ((fd = open(nf, O_RDONLY | O_CLOEXEC)) < 0 || fsync(fd) != 0)) {
+        np_log(idx->o.log, NP_LOG_ERR, "%s: %s", nf, strerror(errno));
+        ok = 0;
+    }
+    if (fd >= 0)
+        close(fd);
+    if (ok) {
+        const char *slash = strrchr(idx->file, '/');
+        unlink(apr_pstrcat(p, idx->file, "-wal", NULL));
+        unlink(apr_pstrcat(p, idx->file, "-shm", NULL));
+        unlink(apr_pstrcat(p, idx->file, "-journal", NULL));
+        if (rename(nf, idx->file) != 0) {
+            np_log(idx->o.log, NP_LOG_ERR, "%s: %s", idx->file, strerror(errno));
+            ok = 0;
+        } else if ((fd = open(slash ? apr_pstrndup(p, idx->file, slash - idx->file + 1) : ".",
+                              O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+            fsync(fd); /* the rename */
+            close(fd);
+        }
+    }
+    if (!ok) {
+        unlink_db(p, nf);
+        rc = -1;
+    }
+    if (open_writer(idx) != 0) {
+        np_log(idx->o.log, NP_LOG_ERR, "%s: %s", idx->file,
+               idx->db ? sqlite3_errmsg(idx->db) : "cannot open");
+        rc = -1;
+    }
+    return rc;
+}
+
 static void build_detach(np_index *idx, apr_pool_t *p)
 {
     static const int staged[] = {S_STAGE_SA, S_STAGE_AT, S_STAGE_ART, S_STAGE_BODY};
@@ -2450,7 +2581,17 @@ static apr_status_t update(np_index *idx, const char *const *dirs, int ndirs, np
             u.batch_size = 25000;
         u.bulk = empty && !dirs;
     }
-    if ((u.bulk && build_attach(idx, p) != 0) || exec(idx, "BEGIN IMMEDIATE") != 0 ||
+    if (u.bulk) {
+        int r = bulk_open(idx, p);
+        if (r != 0) {
+            u.bulk = 0;
+            *err = r < -1 ? "cannot open the index again" : "cannot make the new index file";
+            rc = -1;
+        }
+        u.has_errors = 0;
+        u.changes = idx->db ? sqlite3_total_changes(idx->db) : 0;
+    }
+    if (rc || (u.bulk && build_attach(idx, p) != 0) || exec(idx, "BEGIN IMMEDIATE") != 0 ||
         load_lists(&u) != 0 || (u.bulk && exec(idx, bulk_begin_sql) != 0)) {
         rc = -1;
     } else if (!dirs) {
@@ -2545,10 +2686,19 @@ static apr_status_t update(np_index *idx, const char *const *dirs, int ndirs, np
     batch_destroy(&u, u.cur);
     batch_destroy(&u, u.spare[0]);
     batch_destroy(&u, u.spare[1]);
-    if ((rc || u.failed) && !sqlite3_get_autocommit(idx->db))
+    if ((rc || u.failed) && idx->db && !sqlite3_get_autocommit(idx->db))
         exec(idx, "ROLLBACK");
-    if (u.bulk)
+    if (u.bulk) {
+        const char *msg = rc || u.failed ? apr_pstrdup(p, sqlite3_errmsg(idx->db)) : NULL;
         build_detach(idx, p);
+        if (bulk_close(idx, p, !rc && !u.failed) != 0 && !rc && !u.failed) {
+            rc = -1;
+            msg = "cannot put the new index file in place";
+        }
+        if (msg && (!*err || !**err))
+            *err = apr_psprintf(p, "%s: %s", idx->file, msg);
+        st->replaced = !rc && !u.failed;
+    }
     if (rc || u.failed) {
         if (u.cancelled) {
             *err = "interrupted";

@@ -38,6 +38,7 @@ typedef struct {
     int commits;       /* write transactions */
     apr_interval_time_t took;
     apr_interval_time_t fulltext; /* of took: a first build's full text, written at its end */
+    int replaced; /* a first build: written into a new file, renamed over the index's */
 } np_index_stats;
 
 typedef struct {

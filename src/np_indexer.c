@@ -186,9 +186,12 @@ static int file_id(const char *file, dev_t *dev, ino_t *ino)
     return 0;
 }
 
-/* "Last change seen": the end of the last pass that changed the index. */
-static void after_pass(np_indexer *ix)
+/* "Last change seen": the end of the last pass that changed the index. A first build renamed a
+ * new file over the index: that file is the one watched from now on. */
+static void after_pass(np_indexer *ix, const np_index_stats *st)
 {
+    if (st->replaced && file_id(ix->c.file, &ix->dev, &ix->ino) != 0)
+        ix->dev = 0, ix->ino = 0;
     apr_int64_t g = np_index_generation(ix->idx);
     if (g != ix->generation)
         publish_time(ix, "indexer.changed", apr_time_now());
@@ -211,7 +214,11 @@ static void refresh_windows(np_indexer *ix, apr_time_t now)
     }
     np_log(ix->c.opts.log, NP_LOG_DEBUG,
            "content index %s: %d lists counted again (an embargo or an expiry)", ix->c.file, n);
-    after_pass(ix);
+    {
+        np_index_stats none;
+        memset(&none, 0, sizeof(none));
+        after_pass(ix, &none);
+    }
 }
 
 /* Opens the index, starts watching (before the pass, so that nothing written during it is
@@ -288,7 +295,7 @@ static void start(np_indexer *ix)
         return;
     }
     ix->failed = 0;
-    after_pass(ix);
+    after_pass(ix, &st);
     np_log(ix->c.opts.log, NP_LOG_NOTICE,
            "NP0015: content index %s: up to date in %" APR_TIME_T_FMT
            " ms (articles %" APR_INT64_T_FMT ", folders %d, read %d, new %d, changed %d, "
@@ -329,7 +336,7 @@ static void update_changed(np_indexer *ix)
                ix->c.file,
                full ? "a full pass" : apr_psprintf(p, "%d folders read again", dirs->nelts),
                apr_time_as_msec(st.took), st.parsed, st.added, st.changed, st.deleted);
-        after_pass(ix);
+        after_pass(ix, &st);
     } else if (rv != APR_EINTR) {
         failing(ix, err, RETRY_SECONDS);
         /* what was missed is found by the full pass of a fresh start */
@@ -349,7 +356,7 @@ static void poll_pass(np_indexer *ix)
         if (ix->failed)
             publish_mode(ix);
         ix->failed = 0;
-        after_pass(ix);
+        after_pass(ix, &st);
     } else if (rv != APR_EINTR)
         failing(ix, err, ix->c.poll_interval);
 }

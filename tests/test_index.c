@@ -553,8 +553,8 @@ static void die_at_commit(void *baton, const np_index_stats *st)
         raise(SIGKILL);
 }
 
-/* A first build killed half-way (SIGKILL between two commits) leaves a file marked as such: it
- * is rebuilt with a log line, not trusted. */
+/* A first build killed half-way (SIGKILL between two commits) leaves the index as it was
+ * (empty, readable) and its half-made new file beside it; the next pass builds anew. */
 static void test_interrupted_first_build(void **state)
 {
     np_index_stats st;
@@ -577,20 +577,30 @@ static void test_interrupted_first_build(void **state)
     assert_true(pid > 0);
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFSIGNALED(status));
-    /* the killed build left its scratch database, the writer's alone */
+    /* the killed build left its scratch database, the writer's alone, and the new file */
     {
         struct stat sb;
         assert_int_equal(stat(apr_pstrcat(pool, dbfile, "-build", NULL), &sb), 0);
         assert_int_equal(sb.st_mode & 0777, 0600);
+        assert_int_equal(access(apr_pstrcat(pool, dbfile, "-new", NULL), F_OK), 0);
     }
+    /* the index itself is untouched: empty, and readers can open it */
     o.progress = NULL;
+    idx = np_index_open(pool, dbfile, &o, 1, &err);
+    assert_non_null(idx);
+    assert_int_equal(np_index_read_begin(idx), 0);
+    assert_int_equal(np_index_sections(idx, pool)->nelts, 0);
+    np_index_read_end(idx);
+    np_index_close(idx);
     memset(logged, 0, sizeof(logged));
     idx = np_index_open(pool, dbfile, &o, 0, &err);
     assert_non_null(idx);
-    assert_non_null(strstr(logged, "its first build was interrupted; rebuilding it"));
+    assert_null(strstr(logged, "rebuilding it"));
     assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
     assert_int_equal(st.added, 121);
+    assert_true(st.replaced);
     assert_int_equal(access(apr_pstrcat(pool, dbfile, "-build", NULL), F_OK), -1);
+    assert_int_equal(access(apr_pstrcat(pool, dbfile, "-new", NULL), F_OK), -1);
     check_against_scan(idx);
     np_index_close(idx);
 }
@@ -872,6 +882,64 @@ static const char *rows_of(sqlite3 *db, const char *sql)
 /* A first build numbers the articles in date order and writes the full text after them. It holds
  * what the same tree written folder by folder holds, and every reference follows the new
  * numbers: bodies, lists, tags, previous addresses, full text. */
+/* A first build writes a new file and renames it over the index: a reader of the index sees
+ * nothing of it until then (its handle on the old file keeps reading that), a handle opened
+ * after sees all of it; the file keeps its mode, its write-ahead log, what the indexer published
+ * and where ids lived; later passes write the file in place. */
+static void test_first_build_beside(void **state)
+{
+    np_index_stats st;
+    np_index_opts o;
+    np_index_info info;
+    const char *err = NULL;
+    np_index *idx, *before, *after;
+    struct stat sb0, sb1, sb2;
+    (void)state;
+    opts(&o, 1);
+    idx = np_index_open(pool, dbfile, &o, 0, &err);
+    assert_non_null(idx);
+    assert_int_equal(chmod(dbfile, 0604), 0);
+    assert_int_equal(stat(dbfile, &sb0), 0);
+    assert_int_equal(np_index_meta_set(idx, "indexer.state", "building"), 0);
+    remember(idx, "features/gone", 1);
+    before = np_index_open(pool, dbfile, &o, 1, &err);
+    assert_non_null(before);
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    assert_true(st.replaced);
+    assert_int_equal(stat(dbfile, &sb1), 0);
+    assert_true(sb1.st_ino != sb0.st_ino);
+    assert_int_equal(sb1.st_mode & 0777, 0604);
+    assert_int_equal(access(apr_pstrcat(pool, dbfile, "-new", NULL), F_OK), -1);
+    assert_string_equal(rows_of(np_index_db(idx), "PRAGMA journal_mode"), "wal\n");
+    assert_string_equal(np_index_meta_get(idx, pool, "indexer.state"), "building");
+    assert_int_equal(one(idx, "SELECT count(*) FROM moves WHERE path = 'features/gone'"), 1);
+    assert_int_equal(np_index_read_begin(before), 0);
+    np_index_info_get(before, &info);
+    np_index_read_end(before);
+    assert_int_equal(info.articles, 0);
+    after = np_index_open(pool, dbfile, &o, 1, &err);
+    assert_non_null(after);
+    assert_int_equal(np_index_read_begin(after), 0);
+    np_index_info_get(after, &info);
+    np_index_read_end(after);
+    assert_int_equal(info.articles, st.total);
+    assert_true(info.articles > 100);
+    /* a later pass writes in place */
+    put("world/later.xml", article("Later", "2026-03-03", ""));
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    assert_false(st.replaced);
+    assert_int_equal(st.added, 1);
+    assert_int_equal(stat(dbfile, &sb2), 0);
+    assert_true(sb2.st_ino == sb1.st_ino);
+    assert_int_equal(np_index_read_begin(after), 0);
+    np_index_info_get(after, &info);
+    np_index_read_end(after);
+    assert_int_equal(info.articles, st.total);
+    np_index_close(before);
+    np_index_close(after);
+    np_index_close(idx);
+}
+
 static void test_first_build_in_date_order(void **state)
 {
     static const char *same[] = {
@@ -1019,6 +1087,7 @@ int main(void)
         T(test_reader_sees_one_version),
         T(test_symlink_outside),
         T(test_interrupted_first_build),
+        T(test_first_build_beside),
         T(test_killed_update),
         T(test_moves_are_bounded),
         T(test_windows_counted_again),
