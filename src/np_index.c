@@ -40,16 +40,17 @@
     " updated_fmt INTEGER NOT NULL, expires INTEGER NOT NULL, expires_fmt INTEGER NOT NULL,"       \
     " draft INTEGER NOT NULL, tags TEXT, related TEXT, image TEXT, format TEXT,"                   \
     " mtime INTEGER NOT NULL, size INTEGER NOT NULL, digest INTEGER NOT NULL,"                     \
-    " stale INTEGER NOT NULL, corrections TEXT, translation_of TEXT, grp TEXT, previous TEXT)"
+    " stale INTEGER NOT NULL, corrections TEXT, translation_of TEXT, grp TEXT, previous TEXT,"     \
+    " body INTEGER)"
 #define ARTICLES_COLS                                                                              \
     "rel, section, slug, aid, title, subtitle, summary, authors, source, source_href, lang,"       \
     " published, published_fmt, updated, updated_fmt, expires, expires_fmt, draft, tags,"          \
     " related, image, format, mtime, size, digest, stale, corrections, translation_of, grp,"       \
-    " previous"
+    " previous, body"
 
 #define ART_INSERT                                                                                 \
     "(" ARTICLES_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15," \
-    " ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, 0, ?26, ?27, ?28, ?29)"
+    " ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, 0, ?26, ?27, ?28, ?29, ?30)"
 
 /* The secondary indexes of articles: made with the table, and at the end of a first build
  * (bulk_begin_sql drops them). articles_known is what a pass compares each folder's files with,
@@ -88,7 +89,9 @@ static const char schema_sql[] =
     "CREATE TABLE moves(path TEXT PRIMARY KEY, aid TEXT NOT NULL, at INTEGER NOT NULL)"
     " WITHOUT ROWID;"
     "CREATE INDEX moves_at ON moves(at);"
-    "CREATE TABLE bodies(article INTEGER PRIMARY KEY, html BLOB NOT NULL);"
+    /* keyed apart from the articles (articles.body): a first build writes them as files are
+     * read and numbers only the articles in date order (bulk_renumber_sql) */
+    "CREATE TABLE bodies(id INTEGER PRIMARY KEY, html BLOB NOT NULL);"
     /* one row per article and section it is listed in (its own and every ancestor): a section
      * and its descendants newest first is one range of the primary key */
     "CREATE TABLE section_articles(section INTEGER NOT NULL, published INTEGER NOT NULL,"
@@ -169,7 +172,6 @@ enum {
     S_STAGE_ANCESTOR,
     S_STAGE_AT,
     S_STAGE_ART,
-    S_STAGE_BODY,
     S_R_BY_ID,
     S_R_ANY,
     S_PREV_INSERT,
@@ -236,15 +238,14 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_ART_INSERT] = "INSERT INTO articles" ART_INSERT,
     /* a first build's rows, before they are numbered in date order (bulk_begin_sql) */
     [S_STAGE_ART] = "INSERT INTO build.articles" ART_INSERT,
-    [S_STAGE_BODY] = "INSERT INTO build.bodies(article, html) VALUES(?1, ?2)",
     [S_ART_GET_OLD] = "SELECT section, rel, published, expires, draft, tags, digest, aid, slug"
                       " FROM articles WHERE id = ?1",
     [S_ART_DELETE] = "DELETE FROM articles WHERE id = ?1",
     [S_ART_STALE] = "UPDATE articles SET stale = 1 WHERE id = ?1",
     [S_ART_OF_SECTION] = "SELECT id, rel FROM articles WHERE section = ?1",
-    [S_BODY_INSERT] = "INSERT OR REPLACE INTO bodies(article, html) VALUES(?1, ?2)",
-    [S_BODY_DELETE] = "DELETE FROM bodies WHERE article = ?1",
-    [S_BODY_GET] = "SELECT html FROM bodies WHERE article = ?1",
+    [S_BODY_INSERT] = "INSERT INTO bodies(html) VALUES(?1)",
+    [S_BODY_DELETE] = "DELETE FROM bodies WHERE id = (SELECT body FROM articles WHERE id = ?1)",
+    [S_BODY_GET] = "SELECT html FROM bodies WHERE id = (SELECT body FROM articles WHERE id = ?1)",
     [S_SA_INSERT] = "INSERT OR REPLACE INTO section_articles(section, published, rel, article,"
                     " expires) VALUES(?1, ?2, ?3, ?4, ?5)",
     [S_SA_DELETE] = "DELETE FROM section_articles WHERE section = ?1 AND published = ?2 AND"
@@ -382,18 +383,18 @@ static const char *const stmt_sql[S_COUNT] = {
                    " path DESC LIMIT -1 OFFSET ?1)",
 };
 
-/* A first build writes its rows into a scratch database beside the index (FILE-build, no
- * journal: an interrupted first build is started again from nothing) and puts them into place
- * at the end: list memberships sorted, articles and bodies numbered in date order, the secondary
- * indexes of articles made last. Inserting a million rows at random places in b-trees far larger
- * than the page cache is what would take the time, and dropping a copied table would walk every
- * page of it again; the scratch file is deleted instead. */
+/* A first build writes the article rows and tag memberships into a scratch database beside
+ * the index (FILE-build, no journal: an interrupted first build is started again from nothing)
+ * and puts them into place at the end: articles numbered in date order, list memberships
+ * sorted, the secondary indexes of articles made last; bodies go straight into the new file
+ * (bulk_open), under keys of their own. Inserting a million rows at random places in b-trees
+ * far larger than the page cache is what would take the time, and dropping a copied table would
+ * walk every page of it again; the scratch file is deleted instead. */
 static const char bulk_begin_sql[] =
     "CREATE TABLE build.ancestors(section INTEGER NOT NULL, ancestor INTEGER NOT NULL,"
     " PRIMARY KEY(section, ancestor)) WITHOUT ROWID;"
     "CREATE TABLE build.stage_at(tag, published, rel, article, expires);"
     "CREATE TABLE build.articles" ARTICLES_DEF ";"
-    "CREATE TABLE build.bodies(article INTEGER PRIMARY KEY, html BLOB NOT NULL);"
     "DROP INDEX IF EXISTS articles_rel;"
     "DROP INDEX IF EXISTS articles_section_slug;"
     "DROP INDEX IF EXISTS articles_known;"
@@ -413,9 +414,6 @@ static const char bulk_renumber_sql[] =
     "INSERT INTO main.articles(id, " ARTICLES_COLS ") SELECT b.new, " ARTICLES_COLS
     " FROM build.by_date b CROSS JOIN build.articles a ON a.id = b.old;"
     "UPDATE previous_urls SET article = (SELECT new FROM build.renumber WHERE old = article);";
-static const char bulk_renumber_bodies_sql[] =
-    "INSERT INTO main.bodies SELECT b.new, x.html FROM build.by_date b CROSS JOIN build.bodies x"
-    " ON x.article = b.old;";
 static const char bulk_end_sql[] =
     /* each listed article in its section and those above (as membership() does), from the
      * articles as numbered: 3 or 4 rows an article fewer to write while the threads parse */
@@ -1411,12 +1409,22 @@ static int insert_article(upd *u, const job *j, apr_pool_t *p)
     apr_uint64_t digest = entry_digest(j->path, j->mtime, j->size);
     apr_time_t pub = a->published.t, exp = a->expires.t;
     apr_array_header_t *slugs;
-    apr_int64_t id;
+    apr_int64_t id, body = 0;
     sec_rec *r;
     int rc = 0, i, listed = !a->draft && pub;
 
     if (!s)
         return -1;
+    /* the body first, for its key (in a first build too: bodies are not numbered again) */
+    if (a->body_html) {
+        sqlite3_stmt *b = stmt(u->idx, S_BODY_INSERT);
+        if (!b)
+            return -1;
+        sqlite3_bind_blob(b, 1, a->body_html, (int)a->body_len, SQLITE_STATIC);
+        if (run(u->idx, b) != 0)
+            return -1;
+        body = sqlite3_last_insert_rowid(u->idx->db);
+    }
     bind_text(s, 1, j->rel);
     sqlite3_bind_int64(s, 2, j->sec->l.id);
     bind_text(s, 3, j->slug);
@@ -1446,6 +1454,8 @@ static int insert_article(upd *u, const job *j, apr_pool_t *p)
     bind_text(s, 27, a->translation_of);
     bind_text(s, 28, a->translation_of ? a->translation_of : a->id);
     bind_text(s, 29, join_strings(p, a->previous));
+    if (body)
+        sqlite3_bind_int64(s, 30, body);
     if (run(u->idx, s) != 0)
         return -1;
     id = sqlite3_last_insert_rowid(u->idx->db);
@@ -1461,11 +1471,6 @@ static int insert_article(upd *u, const job *j, apr_pool_t *p)
             sqlite3_bind_int64(s, 4, id);
             rc |= run(u->idx, s);
         }
-    if (a->body_html && (s = stmt(u->idx, u->bulk ? S_STAGE_BODY : S_BODY_INSERT))) {
-        sqlite3_bind_int64(s, 1, id);
-        sqlite3_bind_blob(s, 2, a->body_html, (int)a->body_len, SQLITE_STATIC);
-        rc |= run(u->idx, s);
-    }
     if (listed && !u->bulk) { /* a first build writes the full text at its end */
         const char *text[FTS_NCOLS] = {
             a->title ? a->title : "", a->subtitle, a->summary, NULL, join_text(p, a->tags),
@@ -1945,7 +1950,7 @@ static int bulk_close(np_index *idx, apr_pool_t *p, int ok)
 
 static void build_detach(np_index *idx, apr_pool_t *p)
 {
-    static const int staged[] = {S_STAGE_ANCESTOR, S_STAGE_AT, S_STAGE_ART, S_STAGE_BODY};
+    static const int staged[] = {S_STAGE_ANCESTOR, S_STAGE_AT, S_STAGE_ART};
     size_t i;
     for (i = 0; i < sizeof(staged) / sizeof(staged[0]); i++) {
         sqlite3_finalize(idx->st[staged[i]]);
@@ -1979,14 +1984,12 @@ static int bulk_renumber(upd *u)
         }
     }
     s = NULL;
-    /* each its own transaction, so that the log stays smaller */
-    if (exec(idx, bulk_renumber_sql) != 0 || commit(u) != 0 ||
-        exec(idx, bulk_renumber_bodies_sql) != 0 || commit(u) != 0)
+    if (exec(idx, bulk_renumber_sql) != 0 || commit(u) != 0)
         return -1;
     if (sqlite3_prepare_v2(idx->db,
                            "SELECT a.id, a.section, a.published, a.expires, a.title, a.subtitle,"
                            " a.summary, a.tags, a.authors, a.source, b.html FROM articles a"
-                           " LEFT JOIN bodies b ON b.article = a.id WHERE a.id > ?1"
+                           " LEFT JOIN bodies b ON b.id = a.body WHERE a.id > ?1"
                            " AND a.draft = 0 AND a.published != 0 ORDER BY a.id LIMIT 25000",
                            -1, &s, NULL) != SQLITE_OK) {
         np_log(idx->o.log, NP_LOG_ERR, "%s: %s", idx->file, sqlite3_errmsg(idx->db));

@@ -15,7 +15,7 @@
 #include "np_date.h"
 #include "np_log.h"
 
-#define NP_INDEX_SCHEMA 4
+#define NP_INDEX_SCHEMA 5
 
 /* Where deleted articles' ids lived (for 301s, docs/content.md) is remembered this many days,
  * for at most this many addresses (the newest). */

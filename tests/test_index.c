@@ -945,7 +945,7 @@ static void test_first_build_in_date_order(void **state)
     static const char *same[] = {
         "SELECT a.rel, a.title, s.path, a.published, a.tags, a.previous, hex(b.html)"
         " FROM articles a JOIN sections s ON s.id = a.section"
-        " LEFT JOIN bodies b ON b.article = a.id ORDER BY a.rel",
+        " LEFT JOIN bodies b ON b.id = a.body ORDER BY a.rel",
         "SELECT s.path, m.published, m.rel, a.rel, m.expires FROM section_articles m"
         " JOIN sections s ON s.id = m.section JOIN articles a ON a.id = m.article ORDER BY 1, 2, 3",
         "SELECT t.slug, m.published, m.rel, a.rel, m.expires FROM article_tags m"
