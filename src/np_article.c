@@ -525,11 +525,19 @@ np_article *np_article_load_report(apr_pool_t *p, const char *path, const char *
                                    const np_article_opts *opts, np_article_report *rep,
                                    const char **err)
 {
+    return np_article_load_at(p, -1, path, slug, opts, rep, err);
+}
+
+np_article *np_article_load_at(apr_pool_t *p, int rootfd, const char *path, const char *slug,
+                               const np_article_opts *opts, np_article_report *rep,
+                               const char **err)
+{
     static const np_article_opts defaults = {0, NULL, 0, NULL};
     load_ctx cx;
     np_article *a = NULL;
     xmlDoc *doc;
     xmlNode *root;
+    struct stat sb;
     size_t i;
 
     memset(&cx, 0, sizeof(cx));
@@ -543,12 +551,18 @@ np_article *np_article_load_report(apr_pool_t *p, const char *path, const char *
     if (rep) {
         rep->line = rep->col = 0;
         rep->summary_as_body = 0;
+        rep->mtime = 0;
+        rep->size = -1;
     }
     if (apr_pool_create(&cx.tmp, p) != APR_SUCCESS) {
         *err = apr_psprintf(p, "%s:0:0: out of memory", path);
         return NULL;
     }
-    doc = np_xml_parse_file_in(cx.tmp, opts->root, path, opts->max_size, &cx.err);
+    doc = np_xml_parse_file_at(cx.tmp, opts->root, rootfd, path, opts->max_size, &sb, &cx.err);
+    if (rep && sb.st_mode) {
+        rep->mtime = apr_time_from_sec(sb.st_mtim.tv_sec) + sb.st_mtim.tv_nsec / 1000;
+        rep->size = (apr_off_t)sb.st_size;
+    }
     if (!doc) {
         *err = apr_pstrdup(p, cx.err);
         apr_pool_destroy(cx.tmp);

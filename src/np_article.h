@@ -96,12 +96,23 @@ typedef struct {
     apr_array_header_t *notes;    /* in: receives np_article_note for each text cut and each
                                      list shortened; NULL: not recorded */
     int summary_as_body;          /* out: an agency item's body was empty; its summary is shown */
+    /* out: the version read, as fstat saw the open file, even when it was then refused or did
+     * not parse: mtime to the microsecond (from st_mtim) and size; size -1 when the file could
+     * not be opened. */
+    apr_time_t mtime;
+    apr_off_t size;
 } np_article_report;
 
 /* np_article_load, also filling rep (may be NULL). */
 np_article *np_article_load_report(apr_pool_t *p, const char *path, const char *slug,
                                    const np_article_opts *opts, np_article_report *rep,
                                    const char **err);
+
+/* np_article_load_report with opts->root already opened as rootfd (np_file_open_root; -1: opened
+ * for this file), for a walk that reads many files below it. */
+np_article *np_article_load_at(apr_pool_t *p, int rootfd, const char *path, const char *slug,
+                               const np_article_opts *opts, np_article_report *rep,
+                               const char **err);
 
 /* np_article.draft of a killed article: hidden like a draft, and its URL answers 410 once
  * it could have been seen (docs/content.md). */

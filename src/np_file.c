@@ -279,28 +279,15 @@ static int walk(int rootfd, const char *root, const char *rel, int flags, np_fil
     return fail(st, err, why, e);
 }
 
-int np_file_open_beneath(const char *root, const char *path, int flags, np_file_status *st,
-                         int *err)
+/* The open itself, from rootfd (root's O_PATH descriptor, left open); rootbuf and rel as below()
+ * gives them. */
+static int beneath(int rootfd, const char *rootbuf, const char *rel, int flags, np_file_status *st,
+                   int *err)
 {
-    char rootbuf[PATH_MAX];
-    np_file_status st0;
-    int err0, rootfd, fd, e = 0;
-    const char *rel;
-
-    if (!st)
-        st = &st0;
-    if (!err)
-        err = &err0;
-    *st = NP_FILE_OK;
-    *err = 0;
-    if (!(rel = below(root, path, rootbuf, &e)))
-        return fail(st, err, e == EXDEV ? NP_FILE_OUTSIDE : NP_FILE_ERRNO, e);
-    if ((rootfd = open(rootbuf, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-        return fail(st, err, NP_FILE_ERRNO, errno);
 #ifdef HAVE_OPENAT2
     if (!force_fallback && !no_openat2) {
         struct open_how how;
-        int tries;
+        int tries, fd, e;
         memset(&how, 0, sizeof(how));
         /* openat2 refuses flags O_PATH does not take. */
         how.flags = (uint64_t)(flags | O_CLOEXEC | ((flags & O_PATH) ? 0 : O_NOCTTY));
@@ -311,10 +298,8 @@ int np_file_open_beneath(const char *root, const char *path, int flags, np_file_
             if (fd >= 0 || errno != EAGAIN)
                 break;
         }
-        if (fd >= 0) {
-            close(rootfd);
+        if (fd >= 0)
             return fd;
-        }
         e = errno;
         if (e == ENOSYS) {
             no_openat2 = 1;
@@ -326,17 +311,48 @@ int np_file_open_beneath(const char *root, const char *path, int flags, np_file_
             if (fd >= 0 || *st == NP_FILE_ERRNO)
                 *st = NP_FILE_OUTSIDE;
             *err = EXDEV;
-            close(rootfd);
             return -1;
         } else if (e != EAGAIN) {
-            close(rootfd);
             return fail(st, err, e == ELOOP ? NP_FILE_LOOP : NP_FILE_ERRNO, e);
         }
     }
 #endif
-    fd = walk(rootfd, rootbuf, rel, flags, st, err);
-    close(rootfd);
+    return walk(rootfd, rootbuf, rel, flags, st, err);
+}
+
+int np_file_open_beneath_at(int rootfd, const char *root, const char *path, int flags,
+                            np_file_status *st, int *err)
+{
+    char rootbuf[PATH_MAX];
+    np_file_status st0;
+    int err0, fd, e = 0, own = rootfd < 0 || !root;
+    const char *rel;
+
+    if (!st)
+        st = &st0;
+    if (!err)
+        err = &err0;
+    *st = NP_FILE_OK;
+    *err = 0;
+    if (!(rel = below(root, path, rootbuf, &e)))
+        return fail(st, err, e == EXDEV ? NP_FILE_OUTSIDE : NP_FILE_ERRNO, e);
+    if (own && (rootfd = open(rootbuf, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return fail(st, err, NP_FILE_ERRNO, errno);
+    fd = beneath(rootfd, rootbuf, rel, flags, st, err);
+    if (own)
+        close(rootfd);
     return fd;
+}
+
+int np_file_open_beneath(const char *root, const char *path, int flags, np_file_status *st,
+                         int *err)
+{
+    return np_file_open_beneath_at(-1, root, path, flags, st, err);
+}
+
+int np_file_open_root(const char *root)
+{
+    return open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
 apr_filetype_e np_file_type_beneath(const char *root, const char *path, np_file_status *st,
@@ -394,8 +410,14 @@ const char *np_file_strerror(apr_pool_t *p, np_file_status st, int err, const ch
 char *np_file_read(apr_pool_t *p, const np_file_opts *o, const char *path, apr_size_t *len,
                    np_file_status *stp, const char **err)
 {
+    return np_file_read_at(p, o, -1, path, len, NULL, stp, err);
+}
+
+char *np_file_read_at(apr_pool_t *p, const np_file_opts *o, int rootfd, const char *path,
+                      apr_size_t *len, struct stat *sbp, np_file_status *stp, const char **err)
+{
     np_file_status st0;
-    struct stat sb;
+    struct stat sb0, *sb = sbp ? sbp : &sb0;
     char *data, buf[120];
     size_t size, got = 0;
     int e = 0, fd;
@@ -405,27 +427,30 @@ char *np_file_read(apr_pool_t *p, const np_file_opts *o, const char *path, apr_s
     *len = 0;
     /* Non-blocking: a FIFO opens at once and fails the regular-file check below instead of
      * holding the thread in open() until some writer comes. */
-    fd = np_file_open_beneath(o->root, path, O_RDONLY | O_NONBLOCK, stp, &e);
+    memset(sb, 0, sizeof(*sb));
+    fd = np_file_open_beneath_at(rootfd, o->root, path, O_RDONLY | O_NONBLOCK, stp, &e);
     if (fd < 0) {
         *err = apr_psprintf(p, "%s:0:0: %s", path, np_file_strerror(p, *stp, e, o->what));
         return NULL;
     }
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    if (fstat(fd, sb) != 0)
+        memset(sb, 0, sizeof(*sb));
+    if (!S_ISREG(sb->st_mode)) {
         close(fd);
         *stp = NP_FILE_NOT_REGULAR;
         *err = apr_psprintf(p, "%s:0:0: not a regular file", path);
         return NULL;
     }
-    if ((apr_uint64_t)sb.st_size > (apr_uint64_t)o->max) {
+    if ((apr_uint64_t)sb->st_size > (apr_uint64_t)o->max) {
         close(fd);
         *stp = NP_FILE_TOO_BIG;
         *err = apr_psprintf(p,
                             "%s:0:0: file is %" APR_OFF_T_FMT " bytes, over the limit of "
                             "%" APR_SIZE_T_FMT " bytes (%s); not parsed",
-                            path, (apr_off_t)sb.st_size, o->max, o->limit ? o->limit : "");
+                            path, (apr_off_t)sb->st_size, o->max, o->limit ? o->limit : "");
         return NULL;
     }
-    size = (size_t)sb.st_size;
+    size = (size_t)sb->st_size;
     if (!(data = malloc(size + 1))) {
         close(fd);
         *stp = NP_FILE_ERRNO;

@@ -8,6 +8,8 @@
 #ifndef NP_FILE_H
 #define NP_FILE_H
 
+#include <sys/stat.h>
+
 #include <apr_file_info.h>
 #include <apr_pools.h>
 
@@ -33,6 +35,19 @@ typedef enum {
 int np_file_open_beneath(const char *root, const char *path, int flags, np_file_status *st,
                          int *err);
 
+/* np_file_open_beneath for callers that open many files below one root: rootfd is root opened
+ * with np_file_open_root (the caller closes it), so root's own path is not looked up again for
+ * each file. root must be the path rootfd was opened from; it still decides which paths are
+ * below it and names it in messages. rootfd -1 or root NULL: as np_file_open_beneath. A root
+ * replaced since rootfd was opened is not seen: open it again for each pass over a tree. */
+int np_file_open_beneath_at(int rootfd, const char *root, const char *path, int flags,
+                            np_file_status *st, int *err);
+
+/* root opened for np_file_open_beneath_at (O_PATH | O_DIRECTORY | O_CLOEXEC); -1 with errno
+ * when it cannot be, which np_file_open_beneath_at then reports for each file as
+ * np_file_open_beneath does. */
+int np_file_open_root(const char *root);
+
 /* What path leads to, found the way np_file_open_beneath opens it (with O_PATH: nothing is read,
  * a FIFO does not block): APR_REG, APR_DIR, APR_PIPE, ...; APR_NOFILE with *st set when the
  * open is refused or fails. */
@@ -56,6 +71,13 @@ typedef struct {
  * "path:0:0: message" and *st (may be NULL) to why. */
 char *np_file_read(apr_pool_t *p, const np_file_opts *o, const char *path, apr_size_t *len,
                    np_file_status *st, const char **err);
+
+/* np_file_read with o->root opened as rootfd (np_file_open_beneath_at; -1: opened for this
+ * file), and *sb (may be NULL) set to the fstat of the descriptor read: that of what was opened,
+ * even when it was then refused as not regular or too large; all zero (st_mode 0) when nothing
+ * was opened. */
+char *np_file_read_at(apr_pool_t *p, const np_file_opts *o, int rootfd, const char *path,
+                      apr_size_t *len, struct stat *sb, np_file_status *st, const char **err);
 
 /* Tests only: non-zero makes np_file_open_beneath take the path walk it uses on kernels without
  * openat2. Not reachable from any directive or request. */

@@ -1564,9 +1564,28 @@ static int write_job(upd *u, job *j, apr_pool_t *p)
 
 /* ---- parsing threads ---- */
 
-static void parse_job(upd *u, job *j, apr_pool_t *p)
+/* A first build's file is stat()ed by nothing but its read: the version recorded is the one
+ * read. Not opened: stat() says, as it did before the read. Returns 0 when the file is gone. */
+static int version_read(job *j, const np_article_report *rep)
+{
+    struct stat sb;
+    if (rep->size >= 0) {
+        j->mtime = rep->mtime;
+        j->size = rep->size;
+        return 1;
+    }
+    if (stat(j->path, &sb) != 0)
+        return 0;
+    j->mtime = apr_time_from_sec(sb.st_mtim.tv_sec) + sb.st_mtim.tv_nsec / 1000;
+    j->size = sb.st_size;
+    return 1;
+}
+
+/* rootfd: the content folder, opened once by the thread for the pass (-1: for each file). */
+static void parse_job(upd *u, job *j, apr_pool_t *p, int rootfd)
 {
     np_article_opts ao;
+    np_article_report rep;
     const char *err = NULL;
     int tries;
     struct stat sb;
@@ -1574,20 +1593,16 @@ static void parse_job(upd *u, job *j, apr_pool_t *p)
     ao.tz = u->idx->o.tz;
     ao.with_body = 1;
     ao.root = u->idx->o.dir;
-    if (j->need_stat) {
-        if (stat(j->path, &sb) != 0) {
+    memset(&rep, 0, sizeof(rep));
+    {
+        int i;
+        rep.notes = apr_array_make(p, 0, sizeof(np_article_note));
+        j->a = np_article_load_at(p, rootfd, j->path, j->slug, &ao, &rep, &err);
+        if (j->need_stat && !version_read(j, &rep)) {
+            j->a = NULL;
             j->gone = 1;
             return;
         }
-        j->mtime = apr_time_from_sec(sb.st_mtim.tv_sec) + sb.st_mtim.tv_nsec / 1000;
-        j->size = sb.st_size;
-    }
-    {
-        np_article_report rep;
-        int i;
-        memset(&rep, 0, sizeof(rep));
-        rep.notes = apr_array_make(p, 0, sizeof(np_article_note));
-        j->a = np_article_load_report(p, j->path, j->slug, &ao, &rep, &err);
         /* What the limits cut, logged once: a file is read again only when it changed. */
         for (i = 0; j->a && i < rep.notes->nelts; i++) {
             const np_article_note *n = &APR_ARRAY_IDX(rep.notes, i, np_article_note);
@@ -1596,10 +1611,15 @@ static void parse_job(upd *u, job *j, apr_pool_t *p)
         }
     }
     /* A file written in the last second may be half-written: read it again shortly. */
+    rep.notes = NULL;
     for (tries = 0; !j->a && tries < 5 && j->mtime > apr_time_now() - apr_time_from_sec(1);
          tries++) {
         apr_sleep(apr_time_from_msec(20));
-        j->a = np_article_load(p, j->path, j->slug, &ao, &err);
+        j->a = np_article_load_at(p, rootfd, j->path, j->slug, &ao, &rep, &err);
+        if (j->need_stat && rep.size >= 0) {
+            j->mtime = rep.mtime;
+            j->size = rep.size;
+        }
     }
     if (!j->a) {
         j->err = err ? err : apr_psprintf(p, "%s:0:0: cannot be read", j->path);
@@ -1611,6 +1631,8 @@ static void *worker(void *arg)
 {
     worker_arg *wa = arg;
     upd *u = wa->u;
+    /* Once per pass (the folder may be replaced between passes), not once per file. */
+    int rootfd = np_file_open_root(u->idx->o.dir);
     pthread_mutex_lock(&u->mu);
     for (;;) {
         batch *b;
@@ -1623,12 +1645,14 @@ static void *worker(void *arg)
         j = APR_ARRAY_IDX(b->jobs, u->next, job *);
         u->next++;
         pthread_mutex_unlock(&u->mu);
-        parse_job(u, j, b->tpool[wa->t]);
+        parse_job(u, j, b->tpool[wa->t], rootfd);
         pthread_mutex_lock(&u->mu);
         if (++u->ndone == b->jobs->nelts)
             pthread_cond_broadcast(&u->done);
     }
     pthread_mutex_unlock(&u->mu);
+    if (rootfd >= 0)
+        close(rootfd);
     return NULL;
 }
 

@@ -313,6 +313,12 @@ xmlDoc *np_xml_parse_file(apr_pool_t *p, const char *path, apr_size_t max_size, 
 xmlDoc *np_xml_parse_file_in(apr_pool_t *p, const char *root, const char *path, apr_size_t max_size,
                              const char **err)
 {
+    return np_xml_parse_file_at(p, root, -1, path, max_size, NULL, err);
+}
+
+xmlDoc *np_xml_parse_file_at(apr_pool_t *p, const char *root, int rootfd, const char *path,
+                             apr_size_t max_size, struct stat *sb, const char **err)
+{
     np_file_opts fo;
     apr_size_t len;
     char *data;
@@ -323,7 +329,7 @@ xmlDoc *np_xml_parse_file_in(apr_pool_t *p, const char *root, const char *path, 
     fo.max = max_size ? max_size : NP_XML_MAX_SIZE_DEFAULT;
     fo.limit = "NewsPortalMaxArticleSize";
     /* On the heap, not in p: the text is only needed while parsing. */
-    if (!(data = np_file_read(p, &fo, path, &len, NULL, err)))
+    if (!(data = np_file_read_at(p, &fo, rootfd, path, &len, sb, NULL, err)))
         return NULL;
     doc = np_xml_parse_memory(p, path, data, len, err);
     free(data);

@@ -6,6 +6,7 @@
 #define NP_XML_H
 
 #include <stdarg.h>
+#include <sys/stat.h>
 
 #include <apr_pools.h>
 #include <libxml/tree.h>
@@ -29,6 +30,11 @@ xmlDoc *np_xml_parse_file(apr_pool_t *p, const char *path, apr_size_t max_size, 
  * root: the file's own folder. */
 xmlDoc *np_xml_parse_file_in(apr_pool_t *p, const char *root, const char *path, apr_size_t max_size,
                              const char **err);
+
+/* np_xml_parse_file_in with root already opened as rootfd (np_file_open_beneath_at; -1: opened
+ * for this file), and *sb (may be NULL) the fstat of the file read (np_file_read_at). */
+xmlDoc *np_xml_parse_file_at(apr_pool_t *p, const char *root, int rootfd, const char *path,
+                             apr_size_t max_size, struct stat *sb, const char **err);
 
 /* The same for len bytes at data; name stands for the file in messages. */
 xmlDoc *np_xml_parse_memory(apr_pool_t *p, const char *name, const char *data, apr_size_t len,

@@ -3,6 +3,7 @@
  * changed. */
 #include "np_test.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -542,6 +543,56 @@ static void test_symlink_outside(void **state)
     check_against_scan(idx);
     np_index_close(idx);
     assert_int_equal(system(apr_psprintf(pool, "rm -rf '%s'", outside)), 0);
+}
+
+/* A first build records each file's version as its read saw it (the fstat of the descriptor
+ * read, to the microsecond): the next pass finds every file unchanged, symlinked ones (relative,
+ * inside the folder) and ones with sub-second mtimes included, and every digest is the scan's. */
+static void test_first_build_records_version_read(void **state)
+{
+    np_index_stats st;
+    np_index *idx;
+    const char *err;
+    char path[512];
+    struct timespec ts[2] = {{1700000000, 123456789}, {1700000000, 987654321}};
+    int i;
+    for (i = 0; i < 3; i++) {
+        snprintf(path, sizeof(path), "%s/features/a%03d.xml", root, 3 + 5 * i);
+        ts[0].tv_nsec = ts[1].tv_nsec = 123456789 + 1000 * i;
+        assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+    }
+    snprintf(path, sizeof(path), "%s/features/linked.xml", root);
+    assert_int_equal(symlink("../news/a000.xml", path), 0);
+    snprintf(path, sizeof(path), "%s/features/deep", root);
+    assert_int_equal(symlink("../news/ich/deep", path), 0);
+    idx = build(1, &st);
+    assert_int_equal(st.added, 121 + 1 + 25);
+    check_against_scan(idx);
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    assert_int_equal(st.files, 121 + 1 + 25);
+    assert_int_equal(st.parsed, 0);
+    np_index_close(idx);
+}
+
+/* The content folder replaced between two passes (renamed away, a copy put in its place): the
+ * second pass reads the new one, not the folder the first pass opened. */
+static void test_folder_replaced_between_passes(void **state)
+{
+    np_index_stats st;
+    np_index *idx = build(1, &st);
+    const char *err;
+    char old[300];
+    snprintf(old, sizeof(old), "%s-old", root);
+    assert_int_equal(rename(root, old), 0);
+    assert_int_equal(system(apr_psprintf(pool, "cp -a '%s' '%s'", old, root)), 0);
+    put_at("news/a000.xml", article("Edited", "2026-01-02", NULL), 1700000100);
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    assert_int_equal(st.parsed, 1);
+    assert_string_equal(np_index_article(idx, pool, "news", "a000", at("2027-01-01"))->a.title,
+                        "Edited");
+    check_against_scan(idx);
+    np_index_close(idx);
+    assert_int_equal(system(apr_psprintf(pool, "rm -rf '%s'", old)), 0);
 }
 
 static int kill_after;
@@ -1086,6 +1137,8 @@ int main(void)
         T(test_foreign_and_corrupt),
         T(test_reader_sees_one_version),
         T(test_symlink_outside),
+        T(test_first_build_records_version_read),
+        T(test_folder_replaced_between_passes),
         T(test_interrupted_first_build),
         T(test_first_build_beside),
         T(test_killed_update),
