@@ -54,12 +54,12 @@
 
 /* The secondary indexes of articles: made with the table, and at the end of a first build
  * (bulk_begin_sql drops them). articles_known is what a pass compares each folder's files with,
- * without reading the rows; articles_grp holds translation groups (<translation-of>, else the
- * id), newest first as in the snapshot. */
+ * without reading the rows, and what finds an article by section and slug (one per section and
+ * slug: the path, articles_rel, is unique); articles_grp holds translation groups
+ * (<translation-of>, else the id), newest first as in the snapshot. */
 #define ARTICLES_KNOWN "articles_known ON articles(section, slug, mtime, size, stale)"
 #define ARTICLES_INDEXES                                                                           \
     "CREATE UNIQUE INDEX articles_rel ON articles(rel);"                                           \
-    "CREATE UNIQUE INDEX articles_section_slug ON articles(section, slug);"                        \
     "CREATE INDEX " ARTICLES_KNOWN ";"                                                             \
     "CREATE INDEX articles_slug ON articles(slug, rel);"                                           \
     "CREATE INDEX articles_grp ON articles(grp, published DESC, rel);"                             \
@@ -403,12 +403,13 @@ static const char bulk_begin_sql[] =
     "DROP INDEX IF EXISTS articles_aid;"
     "DROP INDEX IF EXISTS articles_translated;"
     "INSERT OR REPLACE INTO meta(key, value) VALUES('bulk', 1);";
-/* Articles are numbered in date order (oldest first; the same instant by path), so that the
- * newest of any list lie on few pages: a home page's 148 rows on 41 pages of a
- * 1,000,000-article index instead of 128 in the order files were walked. */
+/* Articles are numbered in date order (oldest first; the same instant by path, last first: the
+ * reverse of a list's order, so that the lists are sorted by number), so that the newest of
+ * any list lie on few pages: a home page's 148 rows on 41 pages of a 1,000,000-article index
+ * instead of 128 in the order files were walked. */
 static const char bulk_renumber_sql[] =
     "CREATE TABLE build.by_date(new INTEGER PRIMARY KEY, old INTEGER NOT NULL);"
-    "INSERT INTO build.by_date(old) SELECT id FROM build.articles ORDER BY published, rel;"
+    "INSERT INTO build.by_date(old) SELECT id FROM build.articles ORDER BY published, rel DESC;"
     "CREATE TABLE build.renumber(old INTEGER PRIMARY KEY, new INTEGER NOT NULL);"
     "INSERT INTO build.renumber SELECT old, new FROM build.by_date ORDER BY old;"
     "INSERT INTO main.articles(id, " ARTICLES_COLS ") SELECT b.new, " ARTICLES_COLS
@@ -419,10 +420,10 @@ static const char bulk_end_sql[] =
      * articles as numbered: 3 or 4 rows an article fewer to write while the threads parse */
     "INSERT INTO section_articles SELECT x.ancestor, a.published, a.rel, a.id, a.expires"
     " FROM articles a JOIN build.ancestors x ON x.section = a.section"
-    " WHERE a.draft = 0 AND a.published != 0 ORDER BY 1, 2 DESC, 3;"
+    " WHERE a.draft = 0 AND a.published != 0 ORDER BY 1, 4 DESC;"
     "INSERT INTO article_tags SELECT s.tag, s.published, s.rel, r.new, s.expires"
-    " FROM build.stage_at s JOIN build.renumber r ON r.old = s.article ORDER BY 1, 2 DESC, "
-    "3;" ARTICLES_INDEXES "DELETE FROM meta WHERE key = 'bulk';";
+    " FROM build.stage_at s JOIN build.renumber r ON r.old = s.article ORDER BY 1, 4 "
+    "DESC;" ARTICLES_INDEXES "DELETE FROM meta WHERE key = 'bulk';";
 
 struct np_index {
     sqlite3 *db;

@@ -1023,8 +1023,9 @@ static void test_first_build_in_date_order(void **state)
     db = np_index_db(idx);
     /* the scratch database is gone with the build */
     assert_int_equal(access(apr_pstrcat(pool, dbfile, "-build", NULL), F_OK), -1);
-    assert_string_equal(rows_of(db, "SELECT count(*) FROM (SELECT id, row_number() OVER"
-                                    " (ORDER BY published, rel) n FROM articles) WHERE id != n"),
+    assert_string_equal(rows_of(db,
+                                "SELECT count(*) FROM (SELECT id, row_number() OVER"
+                                " (ORDER BY published, rel DESC) n FROM articles) WHERE id != n"),
                         "0\n");
     /* the files were walked in another order */
     assert_string_not_equal(rows_of(db, "SELECT rel FROM articles ORDER BY id"),
