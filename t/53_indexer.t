@@ -17,7 +17,7 @@ use JSON::PP;
 use NPServer;
 
 my $sqlite = (grep { -x } map { "$_/sqlite3" } split /:/, $ENV{PATH})[0];
-plan tests => 55, need_module('newsportal'), need({ 'the sqlite3 command is not installed' => defined $sqlite });
+plan tests => 57, need_module('newsportal'), need({ 'the sqlite3 command is not installed' => defined $sqlite });
 
 my $cfg = Apache::Test::config();
 my $httpd = $cfg->{vars}{httpd};
@@ -232,17 +232,19 @@ my $big_file;
 ok wait_for(sub {
         my @f = grep { !/-(?:wal|shm)$/ && $_ ne $file } glob "$index_dir/*.sqlite";
         ($big_file) = grep { /\/big-/ } @f;
-        $big_file && -e "$big_file-wal";
-    }, 20), 'the first build of a 20,000-article tree starts';
+        $big_file && -e "$big_file-new";
+    }, 20, every => 0.02), 'the first build of a 20,000-article tree starts (its new file appears)';
 ok $pid && kill('KILL', $pid), "the indexer's child ($pid) is killed with SIGKILL";
 my $killed_at = log_size();
 unlike log_since($off), qr{NP0015: content index \Q$big_file\E}, 'before its first build had finished';
-is sql($big_file, 'PRAGMA integrity_check'), 'ok', 'the file it left passes PRAGMA integrity_check';
-cmp_ok sql($big_file, 'SELECT count(*) FROM articles'), '<', 20000, 'and holds what was committed, not the whole tree';
+is sql($big_file, 'PRAGMA integrity_check'), 'ok', 'the index file passes PRAGMA integrity_check';
+is sql($big_file, 'SELECT count(*) FROM articles'), 0, 'and is as it was: the build wrote only its new file';
+ok -e "$big_file-new", 'which the killed build left beside it';
 my $again = wait_for(sub { built_line($killed_at, $big_file) }, 90);
 my ($pid2) = ($again // '') =~ /\[pid (\d+)/;
 ok $pid2 && $pid2 != $pid, 'another child takes the indexer over and finishes the build' or diag log_since($off);
 like $again // '', qr{articles 20000}, 'with every article';
+ok !-e "$big_file-new" && !-e "$big_file-build", 'and its new and scratch files are gone';
 $s = wait_for(sub { my $i = index_status($big); $i && $i->{indexer}{running} && $i->{indexer}{pid} == $pid2 && $i });
 ok $s, 'status: the new indexer pid, running';
 put("$content/fresh/first.xml", 'Edited After The Kill');
