@@ -1938,8 +1938,17 @@ static int bulk_close(np_index *idx, apr_pool_t *p, int ok)
 {
     const char *nf = new_file(idx, p);
     int fd = -1, rc = 0;
-    if (ok && exec(idx, "PRAGMA journal_mode=WAL") != 0)
-        ok = 0;
+    if (ok) {
+        /* as the index file is: readers need the log's shared memory, not a lock of the file */
+        sqlite3_stmt *q = NULL;
+        ok = sqlite3_prepare_v2(idx->db, "PRAGMA journal_mode=WAL", -1, &q, NULL) == SQLITE_OK &&
+             sqlite3_step(q) == SQLITE_ROW &&
+             strcmp((const char *)sqlite3_column_text(q, 0), "wal") == 0;
+        sqlite3_finalize(q);
+        if (!ok)
+            np_log(idx->o.log, NP_LOG_ERR, "%s: cannot use a write-ahead log: %s", nf,
+                   sqlite3_errmsg(idx->db));
+    }
     close_db(idx);
     if (ok && ((fd = open(nf, O_RDONLY | O_CLOEXEC)) < 0 || fsync(fd) != 0)) {
         np_log(idx->o.log, NP_LOG_ERR, "%s: %s", nf, strerror(errno));
