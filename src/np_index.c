@@ -2634,7 +2634,9 @@ static apr_status_t update(np_index *idx, const char *const *dirs, int ndirs, np
             sqlite3_reset(s);
         if (empty && !idx->o.batch)
             u.batch_size = 25000;
-        u.bulk = empty && !dirs;
+        /* a file that completed a pass is written in place even with no article in it: built
+         * anew each pass, readers would reopen it each time and broken files be read again */
+        u.bulk = empty && !dirs && !meta_get(idx, p, "updated");
     }
     if (u.bulk) {
         int r = bulk_open(idx, p);

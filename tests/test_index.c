@@ -991,6 +991,41 @@ static void test_first_build_beside(void **state)
     np_index_close(idx);
 }
 
+/* An index that holds no article after its first build (a site not written yet, or one whose
+ * only files are broken) is written in place by the next passes, as any built index is: not
+ * built anew into a new file each pass (readers would reopen it every poll), and a file still
+ * broken in the same version is not read (nor logged) again. */
+static void test_empty_index_passes_in_place(void **state)
+{
+    np_index_stats st;
+    np_index *idx;
+    const char *err = NULL;
+    struct stat sb1, sb2;
+    (void)state;
+    assert_int_equal(system(apr_psprintf(pool, "rm -rf '%s'/*", root)), 0);
+    put("news/_section.xml", "<section><title>News</title></section>");
+    put("news/bad.xml", "<?xml version=\"1.0\"?>\n<article><title>Bad</title>");
+    idx = build(1, &st);
+    assert_true(st.replaced);
+    assert_int_equal(st.errors, 1);
+    assert_int_equal(stat(dbfile, &sb1), 0);
+    memset(logged, 0, sizeof(logged));
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    assert_false(st.replaced);
+    assert_int_equal(st.parsed, 0);
+    assert_null(strstr(logged, "bad.xml"));
+    assert_int_equal(stat(dbfile, &sb2), 0);
+    assert_true(sb2.st_ino == sb1.st_ino);
+    /* the first article comes in place too */
+    put("news/good.xml", article("Good", "2026-03-03", ""));
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    assert_false(st.replaced);
+    assert_int_equal(st.added, 1);
+    assert_int_equal(stat(dbfile, &sb2), 0);
+    assert_true(sb2.st_ino == sb1.st_ino);
+    np_index_close(idx);
+}
+
 static void test_first_build_in_date_order(void **state)
 {
     static const char *same[] = {
@@ -1142,6 +1177,7 @@ int main(void)
         T(test_folder_replaced_between_passes),
         T(test_interrupted_first_build),
         T(test_first_build_beside),
+        T(test_empty_index_passes_in_place),
         T(test_killed_update),
         T(test_moves_are_bounded),
         T(test_windows_counted_again),
