@@ -991,6 +991,95 @@ static void test_first_build_beside(void **state)
     np_index_close(idx);
 }
 
+/* Each article's body row is its own file's sanitized body (a stale article's: that of its
+ * last good version), and no body is left without its article. */
+static void check_bodies(np_index *idx, const char *stale_rel, const char *stale_body)
+{
+    sqlite3_stmt *s;
+    int n = 0;
+    assert_int_equal(sqlite3_prepare_v2(np_index_db(idx),
+                                        "SELECT a.rel, a.stale, b.html, length(b.html)"
+                                        " FROM articles a LEFT JOIN bodies b ON b.id = a.body",
+                                        -1, &s, NULL),
+                     SQLITE_OK);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *rel = (const char *)sqlite3_column_text(s, 0);
+        const char *html = (const char *)sqlite3_column_text(s, 2);
+        n++;
+        if (stale_rel && strcmp(rel, stale_rel) == 0) {
+            assert_int_equal(sqlite3_column_int(s, 1), 1);
+            assert_non_null(html);
+            assert_string_equal(html, stale_body);
+        } else {
+            np_article_opts ao = {1 << 20, NULL, 1, NULL};
+            const char *err = NULL;
+            np_article *a =
+                np_article_load(pool, apr_pstrcat(pool, root, "/", rel, NULL), "x", &ao, &err);
+            assert_non_null(a);
+            assert_int_equal(sqlite3_column_int(s, 1), 0);
+            assert_non_null(html);
+            assert_string_equal(html, a->body_html);
+            assert_int_equal(sqlite3_column_int(s, 3), a->body_len);
+        }
+    }
+    sqlite3_finalize(s);
+    assert_true(n > 100);
+    assert_int_equal(one(idx, "SELECT count(*) FROM bodies WHERE id NOT IN"
+                              " (SELECT body FROM articles WHERE body IS NOT NULL)"),
+                     0);
+}
+
+/* After a first build, passes that edit, add, delete, rename and break files keep every body
+ * with its article: a body key freed by a deletion and taken again by a new body in the same
+ * pass, a stale article's body kept (and served by a handle opened after the file broke), a
+ * fixed file's new body in place of the stale one. */
+static void test_bodies_follow_their_articles(void **state)
+{
+    np_index_stats st;
+    np_index *idx = build(1, &st), *reader;
+    const char *err, *last, *stale_body;
+    np_index_opts o;
+    np_index_entry *e;
+    char from[512], to[512];
+    (void)state;
+    check_bodies(idx, NULL, NULL);
+    stale_body = apr_pstrdup(
+        pool,
+        np_index_body(idx, pool, np_index_article(idx, pool, "features", "a003", at("2027-01-01")),
+                      NULL));
+    /* the file whose body holds the highest key goes; a new file takes that key again */
+    last = rows_of(np_index_db(idx), "SELECT rel FROM articles WHERE body ="
+                                     " (SELECT max(id) FROM bodies)");
+    assert_true(strlen(last) > 1);
+    rm(apr_pstrndup(pool, last, strlen(last) - 1));
+    put("world/new.xml", article("New", "2026-04-04", NULL));
+    put_at("news/ich/a001.xml", article("Edited", "2026-01-02", NULL), 1700000100);
+    put_at("features/a003.xml", "<?xml version=\"1.0\"?>\n<article><title>x</title>", 1700000200);
+    snprintf(from, sizeof(from), "%s/zh/a004.xml", root);
+    snprintf(to, sizeof(to), "%s/zh/renamed.xml", root);
+    assert_int_equal(rename(from, to), 0);
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    assert_int_equal(st.added, 2);
+    assert_int_equal(st.stale, 1);
+    check_bodies(idx, "features/a003.xml", stale_body);
+    /* a handle opened after the file broke serves its last good body */
+    opts(&o, 1);
+    reader = np_index_open(pool, dbfile, &o, 1, &err);
+    assert_non_null(reader);
+    e = np_index_article(reader, pool, "features", "a003", at("2027-01-01"));
+    assert_non_null(e);
+    assert_true(e->stale);
+    assert_string_equal(np_index_body(reader, pool, e, NULL), stale_body);
+    np_index_close(reader);
+    /* fixed, and more deleted */
+    put_at("features/a003.xml", article("Fixed", "2026-01-03", NULL), 1700000300);
+    rm("news/ich/a001.xml");
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    check_bodies(idx, NULL, NULL);
+    check_against_scan(idx);
+    np_index_close(idx);
+}
+
 /* An index that holds no article after its first build (a site not written yet, or one whose
  * only files are broken) is written in place by the next passes, as any built index is: not
  * built anew into a new file each pass (readers would reopen it every poll), and a file still
@@ -1178,6 +1267,7 @@ int main(void)
         T(test_interrupted_first_build),
         T(test_first_build_beside),
         T(test_empty_index_passes_in_place),
+        T(test_bodies_follow_their_articles),
         T(test_killed_update),
         T(test_moves_are_bounded),
         T(test_windows_counted_again),
