@@ -1337,6 +1337,8 @@ static int delete_article(upd *u, apr_int64_t id)
             r->l.total--;
             r->l.dirty = 1;
         }
+        if (!r->l.total) /* out of the navigation (finish_sections) */
+            u->sections_changed = 1;
     }
     if (!draft && pub && (s = stmt(u->idx, S_FTS_DELETE))) {
         sqlite3_bind_int64(s, 1, np_search_key(pub, id));
@@ -1487,6 +1489,8 @@ static int insert_article(upd *u, const job *j, apr_pool_t *p)
             r->l.total++;
             r->l.dirty = 1;
         }
+        if (r->l.total == 1) /* into the navigation (finish_sections) */
+            u->sections_changed = 1;
     }
     slugs = tag_slugs(p, a->tags);
     for (i = 0; listed && i < slugs->nelts; i++) {

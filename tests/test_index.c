@@ -991,6 +991,23 @@ static void test_first_build_beside(void **state)
     np_index_close(idx);
 }
 
+/* A folder whose last article goes (no _section.xml) leaves the navigation as a fresh scan has it.
+ */
+static void test_emptied_folder(void **state)
+{
+    np_index_stats st;
+    np_index *idx = build(1, &st);
+    const char *err;
+    (void)state;
+    put("world/new.xml", article("New", "2026-04-04", NULL));
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    check_against_scan(idx);
+    rm("world/new.xml");
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    check_against_scan(idx);
+    np_index_close(idx);
+}
+
 /* Each article's body row is its own file's sanitized body (a stale article's: that of its
  * last good version), and no body is left without its article. */
 static void check_bodies(np_index *idx, const char *stale_rel, const char *stale_body)
@@ -1073,6 +1090,7 @@ static void test_bodies_follow_their_articles(void **state)
     np_index_close(reader);
     /* fixed, and more deleted */
     put_at("features/a003.xml", article("Fixed", "2026-01-03", NULL), 1700000300);
+    rm("world/new.xml");
     rm("news/ich/a001.xml");
     assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
     check_bodies(idx, NULL, NULL);
@@ -1268,6 +1286,7 @@ int main(void)
         T(test_first_build_beside),
         T(test_empty_index_passes_in_place),
         T(test_bodies_follow_their_articles),
+        T(test_emptied_folder),
         T(test_killed_update),
         T(test_moves_are_bounded),
         T(test_windows_counted_again),
