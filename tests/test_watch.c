@@ -694,6 +694,9 @@ static void test_cancel(void **state)
     assert_non_null(idx);
     assert_int_equal(np_index_update(idx, &st, &err), APR_EINTR);
     assert_string_equal(err, "interrupted");
+    /* a first build stopped deletes its new file and its scratch file */
+    assert_int_equal(access(apr_pstrcat(pool, dbfile, "-new", NULL), F_OK), -1);
+    assert_int_equal(access(apr_pstrcat(pool, dbfile, "-build", NULL), F_OK), -1);
     np_index_close(idx);
     /* what it left opens, and the next pass finishes the work */
     cancel = 0;
