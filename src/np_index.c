@@ -1907,6 +1907,9 @@ static int bulk_open(np_index *idx, apr_pool_t *p)
         np_log(idx->o.log, NP_LOG_ERR, "%s: %s", nf, strerror(errno));
         return -1;
     }
+    /* exactly, whatever the umask */
+    if (have && fchmod(fd, sb.st_mode & 0666) != 0)
+        np_log(idx->o.log, NP_LOG_WARNING, "%s: %s", nf, strerror(errno));
     if (have && geteuid() == 0 && (sb.st_uid != 0 || sb.st_gid != 0) &&
         fchown(fd, sb.st_uid, sb.st_gid) != 0)
         np_log(idx->o.log, NP_LOG_WARNING, "%s: %s", nf, strerror(errno));

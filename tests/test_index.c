@@ -1098,6 +1098,30 @@ static void test_bodies_follow_their_articles(void **state)
     np_index_close(idx);
 }
 
+/* The new file a first build renames over the index has the index file's mode exactly, whatever
+ * the umask of the process that builds it. */
+static void test_first_build_keeps_mode(void **state)
+{
+    np_index_stats st;
+    np_index_opts o;
+    const char *err = NULL;
+    np_index *idx;
+    struct stat sb;
+    mode_t old;
+    (void)state;
+    opts(&o, 1);
+    idx = np_index_open(pool, dbfile, &o, 0, &err);
+    assert_non_null(idx);
+    assert_int_equal(chmod(dbfile, 0640), 0);
+    old = umask(077);
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    umask(old);
+    assert_true(st.replaced);
+    assert_int_equal(stat(dbfile, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0640);
+    np_index_close(idx);
+}
+
 /* An index that holds no article after its first build (a site not written yet, or one whose
  * only files are broken) is written in place by the next passes, as any built index is: not
  * built anew into a new file each pass (readers would reopen it every poll), and a file still
@@ -1285,6 +1309,7 @@ int main(void)
         T(test_interrupted_first_build),
         T(test_first_build_beside),
         T(test_empty_index_passes_in_place),
+        T(test_first_build_keeps_mode),
         T(test_bodies_follow_their_articles),
         T(test_emptied_folder),
         T(test_killed_update),
