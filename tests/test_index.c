@@ -930,9 +930,6 @@ static const char *rows_of(sqlite3 *db, const char *sql)
     return out;
 }
 
-/* A first build numbers the articles in date order and writes the full text after them. It holds
- * what the same tree written folder by folder holds, and every reference follows the new
- * numbers: bodies, lists, tags, previous addresses, full text. */
 /* A first build writes a new file and renames it over the index: a reader of the index sees
  * nothing of it until then (its handle on the old file keeps reading that), a handle opened
  * after sees all of it; the file keeps its mode, its write-ahead log, what the indexer published
@@ -1157,6 +1154,9 @@ static void test_empty_index_passes_in_place(void **state)
     np_index_close(idx);
 }
 
+/* A first build numbers the articles in date order and writes the full text after them. It holds
+ * what the same tree written folder by folder holds, and every reference follows the new
+ * numbers: bodies, lists, tags, previous addresses, full text. */
 static void test_first_build_in_date_order(void **state)
 {
     static const char *same[] = {
