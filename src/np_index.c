@@ -2579,6 +2579,28 @@ static int sweep_errors(upd *u)
     return rc;
 }
 
+/* Whether a folder of an index with no article changed since its last pass (files may have come:
+ * a site set up empty, then filled, gets a first build). When none did, the pass is made in
+ * place: built anew each pass, the file of a site with no article yet was replaced at every poll
+ * (readers reopening it) and its broken files read and logged again. */
+static int folders_changed(np_index *idx)
+{
+    sqlite3_stmt *s = NULL;
+    int changed = 0, n = 0, rc = SQLITE_DONE;
+    if (sqlite3_prepare_v2(idx->db, "SELECT dir, mtime FROM sections", -1, &s, NULL) != SQLITE_OK) {
+        sqlite3_finalize(s);
+        return 1;
+    }
+    while (!changed && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct stat sb;
+        n++;
+        changed = stat((const char *)sqlite3_column_text(s, 0), &sb) != 0 ||
+                  mtime_of(&sb) != sqlite3_column_int64(s, 1);
+    }
+    sqlite3_finalize(s);
+    return changed || !n || (rc != SQLITE_DONE && rc != SQLITE_ROW);
+}
+
 static apr_status_t update(np_index *idx, const char *const *dirs, int ndirs, np_index_stats *st,
                            const char **err)
 {
@@ -2641,9 +2663,7 @@ static apr_status_t update(np_index *idx, const char *const *dirs, int ndirs, np
             sqlite3_reset(s);
         if (empty && !idx->o.batch)
             u.batch_size = 25000;
-        /* a file that completed a pass is written in place even with no article in it: built
-         * anew each pass, readers would reopen it each time and broken files be read again */
-        u.bulk = empty && !dirs && !meta_get(idx, p, "updated");
+        u.bulk = empty && !dirs && (!meta_get(idx, p, "updated") || folders_changed(idx));
     }
     if (u.bulk) {
         int r = bulk_open(idx, p);

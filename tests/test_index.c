@@ -1120,9 +1120,10 @@ static void test_first_build_keeps_mode(void **state)
 }
 
 /* An index that holds no article after its first build (a site not written yet, or one whose
- * only files are broken) is written in place by the next passes, as any built index is: not
- * built anew into a new file each pass (readers would reopen it every poll), and a file still
- * broken in the same version is not read (nor logged) again. */
+ * only files are broken) is written in place by a pass that finds no folder changed: not built
+ * anew into a new file each pass (readers would reopen it every poll), and a file still broken
+ * in the same version is not read (nor logged) again. Files added later (a site filled after
+ * it was set up) get a first build in a new file. */
 static void test_empty_index_passes_in_place(void **state)
 {
     np_index_stats st;
@@ -1144,13 +1145,21 @@ static void test_empty_index_passes_in_place(void **state)
     assert_null(strstr(logged, "bad.xml"));
     assert_int_equal(stat(dbfile, &sb2), 0);
     assert_true(sb2.st_ino == sb1.st_ino);
-    /* the first article comes in place too */
-    put("news/good.xml", article("Good", "2026-03-03", ""));
+    /* the broken file edited in place (its folder unchanged): read again, in place */
+    put_at("news/bad.xml", "<?xml version=\"1.0\"?>\n<article><title>Bad 2</title>", 1700000100);
+    memset(logged, 0, sizeof(logged));
     assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
     assert_false(st.replaced);
-    assert_int_equal(st.added, 1);
+    assert_int_equal(st.parsed, 1);
+    assert_non_null(strstr(logged, "bad.xml"));
     assert_int_equal(stat(dbfile, &sb2), 0);
     assert_true(sb2.st_ino == sb1.st_ino);
+    /* the first articles come: a first build */
+    put("news/good.xml", article("Good", "2026-03-03", ""));
+    assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
+    assert_true(st.replaced);
+    assert_int_equal(st.added, 1);
+    assert_int_equal(st.total, 1);
     np_index_close(idx);
 }
 
