@@ -941,7 +941,7 @@ static void test_first_build_beside(void **state)
     np_index_info info;
     const char *err = NULL;
     np_index *idx, *before, *after;
-    struct stat sb0, sb1, sb2;
+    struct stat sb0, sb1, sb2, shm0, shm1;
     (void)state;
     opts(&o, 1);
     idx = np_index_open(pool, dbfile, &o, 0, &err);
@@ -952,8 +952,14 @@ static void test_first_build_beside(void **state)
     remember(idx, "features/gone", 1);
     before = np_index_open(pool, dbfile, &o, 1, &err);
     assert_non_null(before);
+    assert_int_equal(np_index_read_begin(before), 0); /* the old file's log and its index in use */
+    np_index_read_end(before);
+    assert_int_equal(stat(apr_pstrcat(pool, dbfile, "-shm", NULL), &shm0), 0);
     assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
     assert_true(st.replaced);
+    /* the new file is not opened with the old file's: they were removed before the rename */
+    assert_int_equal(stat(apr_pstrcat(pool, dbfile, "-shm", NULL), &shm1), 0);
+    assert_true(shm1.st_ino != shm0.st_ino);
     assert_int_equal(stat(dbfile, &sb1), 0);
     assert_true(sb1.st_ino != sb0.st_ino);
     assert_int_equal(sb1.st_mode & 0777, 0604);
