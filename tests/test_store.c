@@ -506,6 +506,48 @@ static void test_unbuilt_index_is_503(void **state)
     assert_non_null(st.recent_errors);
 }
 
+/* A child that first looked for the index before its file existed, then opened a handle on the
+ * new, empty file: the first build renamed over it is served once the child looks at the file
+ * again (200 ms), not the empty file its idle handle still reads. */
+static void test_handle_before_first_build(void **state)
+{
+    np_site_conf c;
+    np_site *s;
+    np_request req;
+    np_response resp;
+    np_index_opts o;
+    np_index_stats st;
+    np_index *w;
+    const char *err = NULL;
+    (void)state;
+    np_test_site(pool, &c, "conf/demo/content");
+    c.index_file = apr_psprintf(pool, "%s/renamed-first.sqlite", tmp);
+    s = np_site_create(pool, &c, NULL);
+    assert_non_null(s);
+    memset(&req, 0, sizeof(req));
+    req.path = "/";
+    req.mount = "";
+    req.now = apr_time_now();
+    /* no file yet */
+    assert_int_equal(np_page_serve(s, &c, &req, &resp, pool, NULL), 503);
+    np_page_response_release(&resp);
+    /* the indexer makes the file; a request opens a handle on it, still empty */
+    np_site_index_opts(&c, NULL, &o);
+    o.threads = 1;
+    w = np_index_open(pool, c.index_file, &o, 0, &err);
+    assert_non_null(w);
+    assert_int_equal(np_page_serve(s, &c, &req, &resp, pool, NULL), 503);
+    np_page_response_release(&resp);
+    /* the first build is renamed over it */
+    assert_int_equal(np_index_update(w, &st, &err), APR_SUCCESS);
+    assert_true(st.replaced);
+    np_index_close(w);
+    usleep(250000);
+    req.now = apr_time_now();
+    assert_int_equal(np_page_serve(s, &c, &req, &resp, pool, NULL), 200);
+    np_page_response_release(&resp);
+}
+
 /* A cached page is answered without lookups while the index generation stays, and is checked
  * again (and changed) as soon as the index moves. */
 static void test_cache_follows_the_index(void **state)
@@ -710,6 +752,7 @@ int main(void)
         cmocka_unit_test(test_newsroom_day),
         cmocka_unit_test(test_sitemap_files),
         cmocka_unit_test(test_unbuilt_index_is_503),
+        cmocka_unit_test(test_handle_before_first_build),
         cmocka_unit_test(test_cache_follows_the_index),
         cmocka_unit_test(test_moved_article),
         cmocka_unit_test(test_template_edit_is_live),
