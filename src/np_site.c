@@ -382,7 +382,9 @@ static np_site_handle *handle_take(np_site *s, const np_logger *log)
         if (apr_pool_create_unmanaged_ex(&tmp, NULL, NULL) == APR_SUCCESS) {
             if (apr_stat(&fi, s->conf->index_file, APR_FINFO_INODE, tmp) == APR_SUCCESS) {
                 apr_thread_mutex_lock(s->lock);
-                if (s->ino && fi.inode != s->ino)
+                /* also when no look had found the file: a handle opened since may be on a
+                 * file a first build has renamed another over (docs/caching.md) */
+                if (fi.inode != s->ino)
                     s->epoch++;
                 s->ino = fi.inode;
                 apr_thread_mutex_unlock(s->lock);
