@@ -12,6 +12,7 @@
 #include <libxml/tree.h>
 
 #include "np_buf.h"
+#include "np_file.h"
 #include "np_formats.h"
 #include "np_sanitize.h"
 #include "np_xml.h"
@@ -560,7 +561,7 @@ np_article *np_article_load_at(apr_pool_t *p, int rootfd, const char *path, cons
     }
     doc = np_xml_parse_file_at(cx.tmp, opts->root, rootfd, path, opts->max_size, &sb, &cx.err);
     if (rep && sb.st_mode) {
-        rep->mtime = apr_time_from_sec(sb.st_mtim.tv_sec) + sb.st_mtim.tv_nsec / 1000;
+        rep->mtime = np_file_mtime(&sb);
         rep->size = (apr_off_t)sb.st_size;
     }
     if (!doc) {

@@ -350,6 +350,11 @@ int np_file_open_beneath(const char *root, const char *path, int flags, np_file_
     return np_file_open_beneath_at(-1, root, path, flags, st, err);
 }
 
+apr_time_t np_file_mtime(const struct stat *sb)
+{
+    return apr_time_from_sec(sb->st_mtim.tv_sec) + sb->st_mtim.tv_nsec / 1000;
+}
+
 int np_file_open_root(const char *root)
 {
     return open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);

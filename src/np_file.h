@@ -43,6 +43,9 @@ int np_file_open_beneath(const char *root, const char *path, int flags, np_file_
 int np_file_open_beneath_at(int rootfd, const char *root, const char *path, int flags,
                             np_file_status *st, int *err);
 
+/* A file's mtime as the index and the cache record it: to the microsecond. */
+apr_time_t np_file_mtime(const struct stat *sb);
+
 /* root opened for np_file_open_beneath_at (O_PATH | O_DIRECTORY | O_CLOEXEC); -1 with errno
  * when it cannot be, which np_file_open_beneath_at then reports for each file as
  * np_file_open_beneath does. */

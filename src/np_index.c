@@ -208,7 +208,7 @@ enum {
     " a.source_href, a.lang, a.published, a.published_fmt, a.updated, a.updated_fmt, a.expires,"   \
     " a.expires_fmt, a.draft, a.tags, a.related, a.image, a.format, a.mtime, a.size, a.digest,"    \
     " a.stale, "
-#define ENTRY_COLS_B ", a.section, a.corrections, a.translation_of, a.previous"
+#define ENTRY_COLS_B ", a.section, a.corrections, a.translation_of, a.previous, a.body"
 #define ENTRY_COLS ENTRY_COLS_A "s.path, s.lang, s.dir" ENTRY_COLS_B
 /* without the section's columns, which the caller knows (np_index_list_section_at) */
 #define ENTRY_COLS_BARE ENTRY_COLS_A "NULL, NULL, NULL" ENTRY_COLS_B
@@ -245,7 +245,7 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_ART_OF_SECTION] = "SELECT id, rel FROM articles WHERE section = ?1",
     [S_BODY_INSERT] = "INSERT INTO bodies(html) VALUES(?1)",
     [S_BODY_DELETE] = "DELETE FROM bodies WHERE id = (SELECT body FROM articles WHERE id = ?1)",
-    [S_BODY_GET] = "SELECT html FROM bodies WHERE id = (SELECT body FROM articles WHERE id = ?1)",
+    [S_BODY_GET] = "SELECT html FROM bodies WHERE id = ?1",
     [S_SA_INSERT] = "INSERT OR REPLACE INTO section_articles(section, published, rel, article,"
                     " expires) VALUES(?1, ?2, ?3, ?4, ?5)",
     [S_SA_DELETE] = "DELETE FROM section_articles WHERE section = ?1 AND published = ?2 AND"
@@ -664,20 +664,36 @@ const char *np_index_default_file(apr_pool_t *p, const char *dir, const char *co
                         np_hash(NP_HASH_INIT, shape, strlen(shape)));
 }
 
-static void remove_files(const char *file)
+/* A database file's log and journal, or (what) its companions of another kind. */
+static void unlink_with(const char *file, const char *const *what, size_t n)
 {
     char buf[4096];
+    size_t i;
+    for (i = 0; i < n; i++) {
+        snprintf(buf, sizeof(buf), "%s%s", file, what[i]);
+        unlink(buf);
+    }
+}
+
+static void unlink_log(const char *file)
+{
+    static const char *const log[] = {"-wal", "-shm", "-journal"};
+    unlink_with(file, log, sizeof(log) / sizeof(log[0]));
+}
+
+/* A database file and its log: the index's, or a first build's new file. */
+static void unlink_db(const char *file)
+{
     unlink(file);
-    snprintf(buf, sizeof(buf), "%s-wal", file);
-    unlink(buf);
-    snprintf(buf, sizeof(buf), "%s-shm", file);
-    unlink(buf);
-    snprintf(buf, sizeof(buf), "%s-journal", file);
-    unlink(buf);
-    snprintf(buf, sizeof(buf), "%s-build", file);
-    unlink(buf);
-    snprintf(buf, sizeof(buf), "%s-new", file);
-    unlink(buf);
+    unlink_log(file);
+}
+
+/* The index and all it leaves beside it (a first build's new and scratch files too). */
+static void remove_files(const char *file)
+{
+    static const char *const builds[] = {"-build", "-new"};
+    unlink_db(file);
+    unlink_with(file, builds, sizeof(builds) / sizeof(builds[0]));
 }
 
 /* The oldest address in moves that is still remembered. */
@@ -1581,7 +1597,7 @@ static int version_read(job *j, const np_article_report *rep)
     }
     if (stat(j->path, &sb) != 0)
         return 0;
-    j->mtime = apr_time_from_sec(sb.st_mtim.tv_sec) + sb.st_mtim.tv_nsec / 1000;
+    j->mtime = np_file_mtime(&sb);
     j->size = sb.st_size;
     return 1;
 }
@@ -1850,8 +1866,7 @@ static int build_attach(np_index *idx, apr_pool_t *p)
     const char *file = build_file(idx, p);
     char *sql;
     int rc, fd;
-    unlink(file);
-    unlink(apr_pstrcat(p, file, "-journal", NULL));
+    unlink_db(file);
     /* made here to be the writer's alone: it holds drafts and embargoed articles too */
     if ((fd = open(file, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600)) < 0) {
         np_log(idx->o.log, NP_LOG_ERR, "%s: %s", file, strerror(errno));
@@ -1871,14 +1886,6 @@ static int build_attach(np_index *idx, apr_pool_t *p)
 static const char *new_file(np_index *idx, apr_pool_t *p)
 {
     return apr_pstrcat(p, idx->file, "-new", NULL);
-}
-
-static void unlink_db(apr_pool_t *p, const char *file)
-{
-    static const char *const companions[] = {"", "-journal", "-wal", "-shm"};
-    size_t i;
-    for (i = 0; i < sizeof(companions) / sizeof(companions[0]); i++)
-        unlink(apr_pstrcat(p, file, companions[i], NULL));
 }
 
 /* A first build writes a new file beside the index (FILE-new) and renames it over the index
@@ -1901,7 +1908,7 @@ static int bulk_open(np_index *idx, apr_pool_t *p)
             APR_ARRAY_PUSH(meta, char *) = apr_pstrdup(p, (const char *)sqlite3_column_text(q, 1));
         }
     sqlite3_finalize(q);
-    unlink_db(p, nf);
+    unlink_db(nf);
     if ((fd = open(nf, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, have ? sb.st_mode & 0666 : 0600)) <
         0) {
         np_log(idx->o.log, NP_LOG_ERR, "%s: %s", nf, strerror(errno));
@@ -1921,7 +1928,7 @@ static int bulk_open(np_index *idx, apr_pool_t *p)
         np_log(idx->o.log, NP_LOG_ERR, "%s: %s", nf,
                idx->db ? sqlite3_errmsg(idx->db) : "cannot open");
         close_db(idx);
-        unlink_db(p, nf);
+        unlink_db(nf);
         return open_writer(idx) != 0 ? -2 : -1;
     }
     writer_pragmas(idx);
@@ -1965,9 +1972,7 @@ static int bulk_close(np_index *idx, apr_pool_t *p, int ok)
         close(fd);
     if (ok) {
         const char *slash = strrchr(idx->file, '/');
-        unlink(apr_pstrcat(p, idx->file, "-wal", NULL));
-        unlink(apr_pstrcat(p, idx->file, "-shm", NULL));
-        unlink(apr_pstrcat(p, idx->file, "-journal", NULL));
+        unlink_log(idx->file);
         if (rename(nf, idx->file) != 0) {
             np_log(idx->o.log, NP_LOG_ERR, "%s: %s", idx->file, strerror(errno));
             ok = 0;
@@ -1978,7 +1983,7 @@ static int bulk_close(np_index *idx, apr_pool_t *p, int ok)
         }
     }
     if (!ok) {
-        unlink_db(p, nf);
+        unlink_db(nf);
         rc = -1;
     }
     if (open_writer(idx) != 0) {
@@ -2120,11 +2125,6 @@ static int flush(upd *u)
 
 /* ---- walking the tree ---- */
 
-static apr_time_t mtime_of(const struct stat *sb)
-{
-    return apr_time_from_sec(sb->st_mtim.tv_sec) + sb->st_mtim.tv_nsec / 1000;
-}
-
 /* _section.xml, read as the scan reads it (np_content.c). */
 static int section_meta(upd *u, sec_rec *r, const char *name)
 {
@@ -2169,11 +2169,11 @@ static int section_meta(upd *u, sec_rec *r, const char *name)
     sqlite3_bind_int(s, 5, order);
     sqlite3_bind_int(s, 6, page_size);
     sqlite3_bind_int(s, 7, has);
-    sqlite3_bind_int64(s, 8, has ? mtime_of(&sb) : 0);
+    sqlite3_bind_int64(s, 8, has ? np_file_mtime(&sb) : 0);
     sqlite3_bind_int64(s, 9, has ? (sqlite3_int64)sb.st_size : 0);
     rc = run(idx, s);
     r->has_meta = has;
-    r->meta_mtime = has ? mtime_of(&sb) : 0;
+    r->meta_mtime = has ? np_file_mtime(&sb) : 0;
     r->meta_size = has ? (apr_off_t)sb.st_size : 0;
     u->sections_changed = 1;
     apr_pool_destroy(tmp);
@@ -2302,7 +2302,7 @@ static int walk_folder(upd *u, sec_rec *parent, const char *dir, const char *nam
     int i, fd, rc = 0;
     apr_hash_index_t *hi;
 
-    if (cancelled(u) || !(r = section_for(u, parent, dir, name, mtime_of(dsb))))
+    if (cancelled(u) || !(r = section_for(u, parent, dir, name, np_file_mtime(dsb))))
         return -1;
     r->seen = 1;
     r->walked = 1;
@@ -2314,12 +2314,13 @@ static int walk_folder(upd *u, sec_rec *parent, const char *dir, const char *nam
         int has = stat(meta, &msb) == 0 && S_ISREG(msb.st_mode);
         /* read _section.xml again when it appeared, vanished or changed */
         if (r->has_meta < 0 || has != r->has_meta ||
-            (has && (r->meta_mtime != mtime_of(&msb) || r->meta_size != (apr_off_t)msb.st_size)))
+            (has &&
+             (r->meta_mtime != np_file_mtime(&msb) || r->meta_size != (apr_off_t)msb.st_size)))
             rc |= section_meta(u, r, name);
     }
     if (r->folder_dirty && (s = stmt(u->idx, S_FOLDER_SET))) {
         bind_text(s, 1, dir);
-        sqlite3_bind_int64(s, 2, mtime_of(dsb));
+        sqlite3_bind_int64(s, 2, np_file_mtime(dsb));
         rc |= run(u->idx, s);
         r->folder_dirty = 0;
     }
@@ -2421,7 +2422,7 @@ static int walk_folder(upd *u, sec_rec *parent, const char *dir, const char *nam
             } else if (de_known && fstatat(fd, n, &sb, 0) != 0) {
                 continue;
             }
-            mt = mtime_of(&sb);
+            mt = np_file_mtime(&sb);
             u->st->files++;
             k = apr_hash_get(known, slug, APR_HASH_KEY_STRING);
             if (k)
@@ -2595,7 +2596,7 @@ static int folders_changed(np_index *idx)
         struct stat sb;
         n++;
         changed = stat((const char *)sqlite3_column_text(s, 0), &sb) != 0 ||
-                  mtime_of(&sb) != sqlite3_column_int64(s, 1);
+                  np_file_mtime(&sb) != sqlite3_column_int64(s, 1);
     }
     sqlite3_finalize(s);
     return changed || !n || (rc != SQLITE_DONE && rc != SQLITE_ROW);
@@ -2931,6 +2932,7 @@ static np_index_entry *row_entry(apr_pool_t *p, sqlite3_stmt *s)
     }
     a->translation_of = col_str(p, s, 31);
     a->previous = split(p, col_str(p, s, 32), RS);
+    e->body = sqlite3_column_int64(s, 33);
     return e;
 }
 
@@ -3190,11 +3192,12 @@ void np_index_neighbours(np_index *idx, apr_pool_t *p, const np_index_entry *e, 
 
 const char *np_index_body(np_index *idx, apr_pool_t *p, const np_index_entry *e, apr_size_t *len)
 {
-    sqlite3_stmt *s = stmt(idx, S_BODY_GET);
+    sqlite3_stmt *s;
     const char *out = NULL;
-    if (!s)
+    /* by the key read with the entry: the row is not looked up again */
+    if (!e->body || !(s = stmt(idx, S_BODY_GET)))
         return NULL;
-    sqlite3_bind_int64(s, 1, e->id);
+    sqlite3_bind_int64(s, 1, e->body);
     if (sqlite3_step(s) == SQLITE_ROW) {
         int n = sqlite3_column_bytes(s, 0);
         char *b = apr_palloc(p, (apr_size_t)n + 1);

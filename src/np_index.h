@@ -150,6 +150,7 @@ typedef struct np_index_entry {
     apr_off_t size;
     apr_uint64_t digest; /* of its path, mtime and size, as np_entry's */
     int stale;           /* the file is broken now; this is its last good version */
+    apr_int64_t body;    /* its body's key (np_index_body); 0: none */
 } np_index_entry;
 
 /* One page of a list: the visible entries newest first from skip, up to max. */

@@ -930,6 +930,16 @@ static const char *rows_of(sqlite3 *db, const char *sql)
     return out;
 }
 
+/* The articles a reader's read transaction sees. */
+static apr_int64_t articles_read(np_index *reader)
+{
+    np_index_info info;
+    assert_int_equal(np_index_read_begin(reader), 0);
+    np_index_info_get(reader, &info);
+    np_index_read_end(reader);
+    return info.articles;
+}
+
 /* A first build writes a new file and renames it over the index: a reader of the index sees
  * nothing of it until then (its handle on the old file keeps reading that), a handle opened
  * after sees all of it; the file keeps its mode, its write-ahead log, what the indexer published
@@ -938,7 +948,6 @@ static void test_first_build_beside(void **state)
 {
     np_index_stats st;
     np_index_opts o;
-    np_index_info info;
     const char *err = NULL;
     np_index *idx, *before, *after;
     struct stat sb0, sb1, sb2, shm0, shm1;
@@ -967,17 +976,11 @@ static void test_first_build_beside(void **state)
     assert_string_equal(rows_of(np_index_db(idx), "PRAGMA journal_mode"), "wal\n");
     assert_string_equal(np_index_meta_get(idx, pool, "indexer.state"), "building");
     assert_int_equal(one(idx, "SELECT count(*) FROM moves WHERE path = 'features/gone'"), 1);
-    assert_int_equal(np_index_read_begin(before), 0);
-    np_index_info_get(before, &info);
-    np_index_read_end(before);
-    assert_int_equal(info.articles, 0);
+    assert_int_equal(articles_read(before), 0);
     after = np_index_open(pool, dbfile, &o, 1, &err);
     assert_non_null(after);
-    assert_int_equal(np_index_read_begin(after), 0);
-    np_index_info_get(after, &info);
-    np_index_read_end(after);
-    assert_int_equal(info.articles, st.total);
-    assert_true(info.articles > 100);
+    assert_int_equal(articles_read(after), st.total);
+    assert_true(st.total > 100);
     /* a later pass writes in place */
     put("world/later.xml", article("Later", "2026-03-03", ""));
     assert_int_equal(np_index_update(idx, &st, &err), APR_SUCCESS);
@@ -985,10 +988,7 @@ static void test_first_build_beside(void **state)
     assert_int_equal(st.added, 1);
     assert_int_equal(stat(dbfile, &sb2), 0);
     assert_true(sb2.st_ino == sb1.st_ino);
-    assert_int_equal(np_index_read_begin(after), 0);
-    np_index_info_get(after, &info);
-    np_index_read_end(after);
-    assert_int_equal(info.articles, st.total);
+    assert_int_equal(articles_read(after), st.total);
     np_index_close(before);
     np_index_close(after);
     np_index_close(idx);

@@ -468,6 +468,21 @@ static void test_sitemap_files(void **state)
     }
 }
 
+/* The demo site on an index file named name in tmp, not built, and a request of its home page. */
+static np_site *demo_site_on(np_site_conf *c, const char *name, np_request *req)
+{
+    np_site *s;
+    np_test_site(pool, c, "conf/demo/content");
+    c->index_file = apr_psprintf(pool, "%s/%s", tmp, name);
+    s = np_site_create(pool, c, NULL);
+    assert_non_null(s);
+    memset(req, 0, sizeof(*req));
+    req->path = "/";
+    req->mount = "";
+    req->now = apr_time_now();
+    return s;
+}
+
 /* Before its first build has committed, an index answers 503 with a Retry-After, at once, and
  * the status page's figures are empty (not missing). */
 static void test_unbuilt_index_is_503(void **state)
@@ -478,14 +493,7 @@ static void test_unbuilt_index_is_503(void **state)
     np_response resp;
     np_site_stats st;
     (void)state;
-    np_test_site(pool, &c, "conf/demo/content");
-    c.index_file = apr_psprintf(pool, "%s/never-built.sqlite", tmp);
-    s = np_site_create(pool, &c, NULL);
-    assert_non_null(s);
-    memset(&req, 0, sizeof(req));
-    req.path = "/";
-    req.mount = "";
-    req.now = apr_time_now();
+    s = demo_site_on(&c, "never-built.sqlite", &req);
     assert_int_equal(np_page_serve(s, &c, &req, &resp, pool, NULL), 503);
     assert_int_equal(resp.retry_after, 5);
     assert_non_null(strstr(resp.body, "indexed"));
@@ -520,14 +528,7 @@ static void test_handle_before_first_build(void **state)
     np_index *w;
     const char *err = NULL;
     (void)state;
-    np_test_site(pool, &c, "conf/demo/content");
-    c.index_file = apr_psprintf(pool, "%s/renamed-first.sqlite", tmp);
-    s = np_site_create(pool, &c, NULL);
-    assert_non_null(s);
-    memset(&req, 0, sizeof(req));
-    req.path = "/";
-    req.mount = "";
-    req.now = apr_time_now();
+    s = demo_site_on(&c, "renamed-first.sqlite", &req);
     /* no file yet */
     assert_int_equal(np_page_serve(s, &c, &req, &resp, pool, NULL), 503);
     np_page_response_release(&resp);

@@ -425,6 +425,22 @@ static void test_indexer(void **state)
     np_indexer_destroy(ix);
 }
 
+/* world/soon.xml, published two seconds from now: the time it becomes visible. */
+static time_t write_soon(void)
+{
+    char when[32];
+    time_t t = time(NULL) + 2;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    np_test_write(root, "world/soon.xml",
+                  apr_psprintf(pool,
+                               "<article><title>Soon</title><published>%s</published><body><p>s"
+                               "</p></body></article>",
+                               when));
+    return t;
+}
+
 /* The root list's stored count of visible articles and the generation, through a reader. */
 static apr_int64_t root_count(apr_int64_t *generation)
 {
@@ -455,18 +471,9 @@ static void test_indexer_embargo_lifts(void **state)
     np_indexer_conf c;
     np_indexer *ix;
     apr_int64_t before, after = 0, g0, g = 0;
-    char when[32];
-    time_t t = time(NULL) + 2;
-    struct tm tm;
+    time_t t = write_soon();
     int i;
     (void)state;
-    gmtime_r(&t, &tm);
-    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    np_test_write(root, "world/soon.xml",
-                  apr_psprintf(pool,
-                               "<article><title>Soon</title><published>%s</published><body><p>s"
-                               "</p></body></article>",
-                               when));
     conf(&c, 100, NULL);
     ix = np_indexer_create(&c);
     np_indexer_step(ix);
@@ -492,19 +499,10 @@ static void test_indexer_counts_ended_windows_first(void **state)
 {
     np_indexer_conf c;
     np_indexer *ix;
-    char when[32];
-    time_t t = time(NULL) + 2;
-    struct tm tm;
+    time_t t = write_soon();
     const char *counted, *pass;
     int n = -1;
     (void)state;
-    gmtime_r(&t, &tm);
-    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    np_test_write(root, "world/soon.xml",
-                  apr_psprintf(pool,
-                               "<article><title>Soon</title><published>%s</published><body><p>s"
-                               "</p></body></article>",
-                               when));
     conf(&c, 100, NULL);
     ix = np_indexer_create(&c);
     np_indexer_step(ix);
