@@ -188,9 +188,9 @@ static int file_id(const char *file, dev_t *dev, ino_t *ino)
 
 /* "Last change seen": the end of the last pass that changed the index. A first build renamed a
  * new file over the index: that file is the one watched from now on. */
-static void after_pass(np_indexer *ix, const np_index_stats *st)
+static void after_pass(np_indexer *ix, int replaced)
 {
-    if (st->replaced && file_id(ix->c.file, &ix->dev, &ix->ino) != 0)
+    if (replaced && file_id(ix->c.file, &ix->dev, &ix->ino) != 0)
         ix->dev = 0, ix->ino = 0;
     apr_int64_t g = np_index_generation(ix->idx);
     if (g != ix->generation)
@@ -214,11 +214,7 @@ static void refresh_windows(np_indexer *ix, apr_time_t now)
     }
     np_log(ix->c.opts.log, NP_LOG_DEBUG,
            "content index %s: %d lists counted again (an embargo or an expiry)", ix->c.file, n);
-    {
-        np_index_stats none;
-        memset(&none, 0, sizeof(none));
-        after_pass(ix, &none);
-    }
+    after_pass(ix, 0);
 }
 
 /* Opens the index, starts watching (before the pass, so that nothing written during it is
@@ -295,7 +291,7 @@ static void start(np_indexer *ix)
         return;
     }
     ix->failed = 0;
-    after_pass(ix, &st);
+    after_pass(ix, st.replaced);
     np_log(ix->c.opts.log, NP_LOG_NOTICE,
            "NP0015: content index %s: up to date in %" APR_TIME_T_FMT
            " ms (articles %" APR_INT64_T_FMT ", folders %d, read %d, new %d, changed %d, "
@@ -336,7 +332,7 @@ static void update_changed(np_indexer *ix)
                ix->c.file,
                full ? "a full pass" : apr_psprintf(p, "%d folders read again", dirs->nelts),
                apr_time_as_msec(st.took), st.parsed, st.added, st.changed, st.deleted);
-        after_pass(ix, &st);
+        after_pass(ix, st.replaced);
     } else if (rv != APR_EINTR) {
         failing(ix, err, RETRY_SECONDS);
         /* what was missed is found by the full pass of a fresh start */
@@ -356,7 +352,7 @@ static void poll_pass(np_indexer *ix)
         if (ix->failed)
             publish_mode(ix);
         ix->failed = 0;
-        after_pass(ix, &st);
+        after_pass(ix, st.replaced);
     } else if (rv != APR_EINTR)
         failing(ix, err, ix->c.poll_interval);
 }
